@@ -1,0 +1,44 @@
+// Embind glue for the runtime: heap blocks for tensors, threads, status text.
+// Pointers cross as plain numbers (heap byte offsets).
+#include <emscripten/bind.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "runtime/status.h"
+#include "thread/pool.h"
+
+namespace {
+
+// Tensor storage: 16-byte aligned for SIMD loads, with 16 spare bytes so a
+// kernel may read (never write) one vector past the end. Returns 0 when the
+// heap cannot grow that far; JS turns that into an Error.
+std::uintptr_t tensor_alloc(double bytes) {
+  if (!(bytes >= 0) || bytes > 4294967295.0 - 64) return 0;
+  const std::size_t size = (static_cast<std::size_t>(bytes) + 16 + 15) & ~std::size_t{15};
+  return reinterpret_cast<std::uintptr_t>(std::aligned_alloc(16, size));
+}
+
+void tensor_free(std::uintptr_t ptr) { std::free(reinterpret_cast<void*>(ptr)); }
+
+void tensor_copy(std::uintptr_t dst, std::uintptr_t src, std::size_t bytes) {
+  std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<const void*>(src), bytes);
+}
+
+std::string status_text(int status) { return nnwasm::status_message(static_cast<nnwasm::Status>(status)); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(nnwasm_runtime) {
+  using namespace emscripten;
+  function("tensorAlloc", &tensor_alloc);
+  function("tensorFree", &tensor_free);
+  function("tensorCopy", &tensor_copy);
+  function("statusText", &status_text);
+  function("setNumThreads", &nnwasm::thread::set_num_threads);
+  function("numThreads", &nnwasm::thread::num_threads);
+  function("maxThreads", &nnwasm::thread::max_threads);
+  function("limitThreads", &nnwasm::thread::limit_threads);
+}

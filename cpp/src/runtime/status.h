@@ -1,0 +1,34 @@
+// Status codes returned by every C++ entry point. Kernels never throw; the
+// bindings turn a non-OK status into a JS Error naming the op.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+
+namespace nnwasm {
+
+enum class Status : int {
+  kOk = 0,
+  kNullPointer = 1,    // a required buffer was null
+  kSizeOverflow = 2,   // a product of sizes does not fit in memory
+  kInvalidArgument = 3,
+};
+
+const char* status_message(Status s);
+
+// a * b * c ... as element counts, or false if the product passes the
+// addressable float count (so a size computed from JS cannot wrap around).
+inline bool checked_product(std::size_t* out, std::initializer_list<std::size_t> factors) {
+  std::uint64_t p = 1;
+  constexpr std::uint64_t kMaxFloats = (std::uint64_t{1} << 32) / sizeof(float);
+  for (std::size_t f : factors) {
+    if (f != 0 && p > kMaxFloats / f) return false;
+    p *= f;
+  }
+  if (p > kMaxFloats) return false;
+  *out = static_cast<std::size_t>(p);
+  return true;
+}
+
+}  // namespace nnwasm

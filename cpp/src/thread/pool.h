@@ -1,0 +1,43 @@
+// The one place that knows about threads: a persistent, parked worker pool
+// and a parallel-for over it. Kernels describe their work as independent
+// items; each item is computed by exactly one thread with the same code, so
+// results do not depend on the thread count.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+
+namespace nnwasm::thread {
+
+// Starts (or stops) workers so that `n` threads, the caller included, share
+// each parallel_for. Returns the count in effect: n is clamped to
+// [1, max_threads()]. Not thread-safe; call it between ops.
+int set_num_threads(int n);
+int num_threads();
+// The most threads this build can run (1 in builds without threads).
+int max_threads();
+// Lowers max_threads() to n (at least 1). WebAssembly builds call it with the
+// number of pre-started workers + 1: a pthread created beyond those cannot
+// start until the browser's event loop turns, so waiting on it would hang.
+void limit_threads(int n);
+
+using RangeFn = void (*)(void* context, std::size_t begin, std::size_t end);
+
+// Runs fn(context, begin, end) over [0, items) split into contiguous ranges,
+// one per thread, the calling thread taking the first. Work worth less than
+// `min_bytes_per_thread` (item_bytes * items / threads) runs inline: waking
+// a worker costs microseconds, more than a small op takes.
+void parallel_for(std::size_t items, std::size_t item_bytes, RangeFn fn, void* context);
+
+template <class F>
+void parallel_for(std::size_t items, std::size_t item_bytes, F&& f) {
+  parallel_for(
+      items, item_bytes,
+      [](void* ctx, std::size_t begin, std::size_t end) { (*static_cast<F*>(ctx))(begin, end); },
+      static_cast<void*>(&f));
+}
+
+// Below this much memory traffic per thread, splitting does not pay.
+constexpr std::size_t kMinBytesPerThread = 96 * 1024;
+
+}  // namespace nnwasm::thread

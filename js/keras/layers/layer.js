@@ -1,0 +1,106 @@
+// The base of every Keras-style layer: naming, config round trip, build,
+// weights bookkeeping. Subclasses give the options they take and call().
+import { fail, fmtShape, fmtValue } from '../../errors.js';
+import { Tensor } from '../../tensor.js';
+import { readOptions } from '../options.js';
+
+const nameCounts = new Map();
+
+// Keras's unique default names: conv1d, conv1d_1, conv1d_2, ...
+function uniqueName(prefix) {
+  const n = nameCounts.get(prefix) ?? 0;
+  nameCounts.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
+}
+
+// Keras's to_snake_case: GlobalAveragePooling1D -> global_average_pooling1d.
+function snakeClassName(cls) {
+  return cls.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+export class Layer {
+  // defaults: this layer's own options and their default values.
+  constructor(options, defaults) {
+    const cls = this.constructor.className;
+    this.options = readOptions(cls, options, defaults);
+    const { name, trainable, dtype } = this.options;
+    if (name !== null && typeof name !== 'string') fail(cls, `name must be a string, got ${fmtValue(name)}`);
+    if (dtype !== 'float32' && dtype !== null) fail(cls, `dtype must be 'float32' (nnwasm computes in float32), got ${fmtValue(dtype)}`);
+    this.name = name ?? uniqueName(snakeClassName(cls));
+    this.trainable = trainable;
+    this.built = false;
+    this.input_spec_shape = null;
+  }
+
+  static get className() {
+    return this.name;
+  }
+
+  get where() {
+    return this.constructor.className;
+  }
+
+  // The input shape given at construction (Keras input_shape excludes batch).
+  get declaredInputShape() {
+    const { input_shape: s, batch_input_shape: b, batch_size: n } = this.options;
+    if (b) return b;
+    if (s) return [n ?? null, ...s];
+    return null;
+  }
+
+  build(inputShape) {
+    this.compute_output_shape(inputShape);  // validates
+    this.input_spec_shape = inputShape.slice();
+    this.built = true;
+  }
+
+  compute_output_shape() {
+    throw new Error(`${this.where}.compute_output_shape is not implemented`);
+  }
+
+  // Runs the layer. Keras's __call__: builds on first use.
+  apply(inputs, kwargs = {}) {
+    if (!this.built && inputs instanceof Tensor) this.build(inputs.shape);
+    return this.call(inputs, kwargs);
+  }
+
+  call() {
+    throw new Error(`${this.where}.call is not implemented`);
+  }
+
+  get weights() {
+    return [];
+  }
+
+  get_weights() {
+    return this.weights.map((w) => w.clone());
+  }
+
+  set_weights(weights) {
+    if (!Array.isArray(weights) || weights.length !== this.weights.length) {
+      fail(this.where, `set_weights expects a list of ${this.weights.length} weights, got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);
+    }
+  }
+
+  count_params() {
+    let n = 0;
+    for (const w of this.weights) n += w.numel();
+    return n;
+  }
+
+  // Keras's base config; subclasses add their own options.
+  get_config() {
+    const config = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    const s = this.declaredInputShape;
+    if (s) config.batch_input_shape = s.slice();
+    return config;
+  }
+
+  static from_config(config) {
+    return new this(config);
+  }
+
+  toString() {
+    return `${this.where}(name=${this.name}${this.input_spec_shape ? `, input_shape=${fmtShape(this.input_spec_shape)}` : ''})`;
+  }
+}

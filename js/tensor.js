@@ -59,6 +59,7 @@ export class Tensor {
   #storage;
   #shape;
   #numel;
+  #derived = null;
 
   // Internal: use torch.tensor / zeros / ... or Tensor.empty.
   constructor(storage, shape) {
@@ -228,10 +229,28 @@ export class Tensor {
     return out;
   }
 
+  // A value derived from this tensor's contents (e.g. convolution weights
+  // packed for a kernel), made by make() on first use and disposed with the
+  // tensor. No op changes a tensor in place, so it never goes stale.
+  derived(key, make) {
+    this.#alive('Tensor');
+    this.#derived ??= new Map();
+    let value = this.#derived.get(key);
+    if (value === undefined) {
+      value = make();
+      this.#derived.set(key, value);
+    }
+    return value;
+  }
+
   // Frees the memory now. Later use of this tensor throws; a second
   // dispose() does nothing.
   dispose() {
     if (this.#storage === null) return;
+    if (this.#derived !== null) {
+      for (const value of this.#derived.values()) value?.dispose?.();
+      this.#derived = null;
+    }
     registry.unregister(this);
     this.#storage.release();
     this.#storage = null;

@@ -1,8 +1,10 @@
-// The `keras` namespace: keras.layers.*
+// The `keras` namespace: keras.layers.*, one file per layer family.
+import * as conv from './layers/conv.js';
 import * as globalPooling from './layers/global_pooling.js';
 import { Layer } from './layers/layer.js';
+import * as pooling from './layers/pooling.js';
 
-const layerClasses = { ...globalPooling };
+const layerClasses = { ...globalPooling, ...pooling, ...conv };
 
 // TensorFlow.js's factory spellings: keras.layers.globalAveragePooling1d({...}).
 const factories = {};

@@ -3,8 +3,8 @@ import { fail, fmtValue, typeFail } from '../errors.js';
 import { manualSeed, normal, uniform } from '../random.js';
 import { heapF32, wasm } from '../runtime.js';
 import { checkShape, flattenNested, Tensor } from '../tensor.js';
-import * as functional from './functional.js';
-import * as modules from './modules.js';
+import * as functional from './functional/index.js';
+import * as modules from './modules/index.js';
 
 function shapeArgs(where, args) {
   const shape = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;

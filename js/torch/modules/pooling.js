@@ -1,17 +1,8 @@
-// torch.nn module objects: the functional ops with their arguments held.
-import { adaptiveAvgPool1d, planAdaptivePool1d } from '../ops/adaptive_pool.js';
-import { parseArgs, REQUIRED } from './args.js';
+// torch.nn pooling modules: the functional ops with their arguments held.
+import { adaptiveAvgPool1d, planAdaptivePool1d } from '../../ops/adaptive_pool.js';
+import { parseArgs, REQUIRED } from '../args.js';
+import { Module } from './module.js';
 
-export class Module {
-  forward() {
-    throw new Error(`${this.constructor.name}.forward is not implemented`);
-  }
-
-  // PyTorch modules are called like functions; JS spells it call().
-  call(...args) {
-    return this.forward(...args);
-  }
-}
 
 export class AdaptiveAvgPool1d extends Module {
   constructor(...args) {

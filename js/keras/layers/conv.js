@@ -1,0 +1,2 @@
+// Keras convolution layers (Conv1D, Conv2D): see issue 5.
+export {};

@@ -1,0 +1,2 @@
+// torch.nn convolution modules (Conv1d, Conv2d): see issue 5.
+export {};

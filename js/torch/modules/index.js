@@ -1,0 +1,4 @@
+// torch.nn module classes: one file per op family.
+export { Module } from './module.js';
+export * from './pooling.js';
+export * from './conv.js';

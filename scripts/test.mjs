@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// npm test: builds what is missing or stale, then runs every suite:
+//   1. kernel tests (GoogleTest) natively under ASan+UBSan,
+//   2. the same kernel tests compiled with em++ (SIMD128 + threads) under Node,
+//   3. the JS suites (Jest, tests/js),
+//   4. the browser suites (tests/e2e), when present.
+// Ends with one line "N passed, N failed" summing all of them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, NODE_PATH: process.env.NODE_PATH || '/usr/share/nodejs' };
+const only = process.argv.slice(2);  // e.g. `npm test -- jest` runs one suite
+const want = (name) => only.length === 0 || only.includes(name);
+const totals = { passed: 0, failed: 0 };
+const results = [];
+
+function run(cmd, args, opts = {}) {
+  return spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit', ...opts });
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function record(suite, passed, failed, note = '') {
+  totals.passed += passed;
+  totals.failed += failed;
+  results.push(`${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
+}
+
+function gtestCounts(suite, jsonPath, exitStatus) {
+  if (!existsSync(jsonPath)) {
+    record(suite, 0, 1, `no report; exit status ${exitStatus}`);
+    return;
+  }
+  const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  const failed = report.failures + (report.errors ?? 0);
+  record(suite, report.tests - failed - (report.disabled ?? 0), failed);
+}
+
+// 0. Build the WebAssembly module if dist/ is missing or older than a source.
+const stamp = join(root, 'dist', 'BUILD_INFO.json');
+const sources = ['cpp', 'bindings', 'js', 'CMakeLists.txt', 'scripts/build.mjs'];
+const sourceTime = Math.max(...sources.map((s) => {
+  const p = join(root, s);
+  return statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs;
+}));
+if (!existsSync(stamp) || statSync(stamp).mtimeMs < sourceTime) {
+  const b = run('node', [join(root, 'scripts', 'build.mjs')]);
+  if (b.status !== 0) {
+    record('build', 0, 1);
+    console.log(results.join('\n'));
+    console.log(`${totals.passed} passed, ${totals.failed} failed`);
+    process.exit(1);
+  }
+}
+
+// 1. Native kernel tests under sanitizers.
+if (want('native')) {
+  const dir = join(root, 'build', 'native');
+  if (!existsSync(join(dir, 'CMakeCache.txt'))) run('cmake', ['-S', root, '-B', dir, '-DCMAKE_BUILD_TYPE=Debug']);
+  const b = run('cmake', ['--build', dir, '-j2', '--target', 'nnwasm_kernel_tests']);
+  if (b.status !== 0) record('native kernel tests', 0, 1, 'build failed');
+  else {
+    const json = join(dir, 'gtest-results.json');
+    const r = run(join(dir, 'nnwasm_kernel_tests'), [`--gtest_output=json:${json}`, '--gtest_brief=1']);
+    gtestCounts('native kernel tests (ASan+UBSan)', json, r.status);
+  }
+}
+
+// 2. The same kernel tests as WebAssembly, so the SIMD128 paths run.
+if (want('wasm')) {
+  const dir = join(root, 'build', 'wasm');
+  const b = run('cmake', ['--build', dir, '-j2', '--target', 'nnwasm_kernel_tests_wasm']);
+  if (b.status !== 0) record('wasm kernel tests', 0, 1, 'build failed');
+  else {
+    const json = join(dir, 'gtest-results.json');
+    // Emscripten 3.1.6 would fetch() its .wasm by path, which Node's fetch refuses.
+    const r = run('node', ['--no-experimental-fetch', join(dir, 'nnwasm_kernel_tests_wasm.js'),
+      `--gtest_output=json:${json}`, '--gtest_brief=1'], { cwd: dir });
+    gtestCounts('wasm kernel tests (SIMD128, threads)', json, r.status);
+  }
+}
+
+// 3. Jest.
+if (want('jest')) {
+  const json = join(root, 'build', 'jest-results.json');
+  const r = run('node', ['--experimental-vm-modules', '--expose-gc', join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--json', `--outputFile=${json}`, '--silent']);
+  if (!existsSync(json)) record('jest', 0, 1, `no report; exit status ${r.status}`);
+  else {
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const suiteErrors = report.numRuntimeErrorTestSuites ?? 0;
+    record('jest (tests/js)', report.numPassedTests, report.numFailedTests + suiteErrors,
+      suiteErrors ? `${suiteErrors} suites failed to run` : '');
+  }
+}
+
+// 4. Browser tests, each tests/e2e/*.spec.js prints a JSON summary line.
+if (want('e2e') && existsSync(join(root, 'tests', 'e2e', 'run.mjs'))) {
+  const r = spawnSync('node', [join(root, 'tests', 'e2e', 'run.mjs')], { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
+  const out = r.stdout.toString();
+  process.stdout.write(out);
+  const m = out.match(/^e2e: (\d+) passed, (\d+) failed/m);
+  if (m) record('e2e (tests/e2e, Chromium)', Number(m[1]), Number(m[2]));
+  else record('e2e', 0, 1, `no summary; exit status ${r.status}`);
+}
+
+console.log(`\n${results.join('\n')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 ? 0 : 1);

@@ -35,14 +35,11 @@ export function checkInt(where, name, v, { min = 0 } = {}) {
 // normalize_tuple).
 export function intTuple(where, name, v, n, { min = 0 } = {}) {
   const arr = Array.isArray(v) ? v : [v];
-  if (Array.isArray(v) && v.length !== n) {
-    fail(where, `${name} must be an int or an array of ${n} int${n > 1 ? 's' : ''}, got ${fmtValue(v)}`);
-  }
+  const expected = `an int or an array of ${n} int${n > 1 ? 's' : ''}`;
+  if (Array.isArray(v) && v.length !== n) fail(where, `${name} must be ${expected}, got ${fmtValue(v)}`);
   const out = arr.length === 1 && n > 1 ? new Array(n).fill(arr[0]) : arr;
   for (const x of out) {
-    if (typeof x !== 'number' || !Number.isInteger(x)) {
-      typeFail(where, `${name} must be an int or an array of ${n} ints, got ${fmtValue(v)}`);
-    }
+    if (typeof x !== 'number' || !Number.isInteger(x)) typeFail(where, `${name} must be ${expected}, got ${fmtValue(v)}`);
     if (x < min) fail(where, `${name} must be >= ${min}, got ${fmtValue(v)}`);
   }
   return out;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 
 #if defined(__wasm_simd128__)
@@ -49,6 +50,25 @@ inline float hsum(f32x4 v) {
   return wasm_f32x4_extract_lane(pairs, 0) + wasm_f32x4_extract_lane(pairs, 1);
 }
 
+// --- pooling helpers ---
+// {a0, a2, b0, b2}: the even elements of 8 consecutive floats (stride-2 windows).
+inline f32x4 even_lanes(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); }
+inline f32x4 set4(float a, float b, float c, float d) { return wasm_f32x4_make(a, b, c, d); }
+// x where mask != 0, else otherwise (lanewise).
+inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
+  return wasm_v128_bitselect(x, otherwise, wasm_f32x4_ne(mask, zero()));
+}
+// Stores the first n (0..4) lanes.
+inline void store_first(float* p, f32x4 v, std::size_t n) {
+  switch (n) {
+    case 4: wasm_v128_store(p, v); break;
+    case 3: wasm_v128_store64_lane(p, v, 0); wasm_v128_store32_lane(p + 2, v, 2); break;
+    case 2: wasm_v128_store64_lane(p, v, 0); break;
+    case 1: wasm_v128_store32_lane(p, v, 0); break;
+    default: break;
+  }
+}
+
 #else  // Portable four-lane vector for native builds.
 
 struct f32x4 {
@@ -83,6 +103,16 @@ NNWASM_LANEWISE(keep_where_nonzero, y != 0.0f ? x : 0.0f)
 #undef NNWASM_LANEWISE
 inline float lane(f32x4 a, int i) { return a.v[i]; }
 inline float hsum(f32x4 a) { return (a.v[0] + a.v[2]) + (a.v[1] + a.v[3]); }
+
+// --- pooling helpers ---
+inline f32x4 even_lanes(f32x4 a, f32x4 b) { return f32x4{{a.v[0], a.v[2], b.v[0], b.v[2]}}; }
+inline f32x4 set4(float a, float b, float c, float d) { return f32x4{{a, b, c, d}}; }
+inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) r.v[i] = mask.v[i] != 0.0f ? x.v[i] : otherwise.v[i];
+  return r;
+}
+inline void store_first(float* p, f32x4 v, std::size_t n) { std::memcpy(p, v.v, n * sizeof(float)); }
 
 #endif
 

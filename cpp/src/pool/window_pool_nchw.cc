@@ -1,0 +1,282 @@
+// Window and adaptive pooling, channels first (planes of H x W).
+//
+// Separable: for each output row, the window's input rows are first reduced
+// into a row buffer (contiguous, vectorised along W, up to four rows per
+// pass), then each output pools its columns of that buffer. The buffer has
+// the padding around it (zero for sums, -Infinity for max), so strided
+// windows need no edge cases: stride 1 loads straight runs, stride 2
+// de-interleaves two vectors, larger strides gather lanes. Averages divide
+// by a per-output divisor (rows' factor x columns' factor).
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "pool/pool.h"
+#include "pool/windows.h"
+#include "simd/vec.h"
+#include "thread/pool.h"
+
+namespace nnwasm::pool {
+namespace {
+
+using namespace simd;
+
+struct SumOp {
+  static f32x4 apply(f32x4 a, f32x4 b) { return add(a, b); }
+  static float apply(float a, float b) { return a + b; }
+  static float identity() { return 0.0f; }
+};
+
+struct MaxOp {
+  static f32x4 apply(f32x4 a, f32x4 b) { return max(a, b); }
+  // NaN wins, as f32x4.max.
+  static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
+  static float identity() { return -std::numeric_limits<float>::infinity(); }
+};
+
+// dst[i] (op)= rows[0][i] op ... op rows[G-1][i], rows `row_stride` apart.
+template <class Op, int G, bool kAccumulate>
+void row_group(const float* a, std::size_t row_stride, std::size_t n, float* dst) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f32x4 v = load(a + i);
+    if (G > 1) v = Op::apply(v, load(a + row_stride + i));
+    if (G > 2) v = Op::apply(v, load(a + 2 * row_stride + i));
+    if (G > 3) v = Op::apply(v, load(a + 3 * row_stride + i));
+    if (kAccumulate) v = Op::apply(load(dst + i), v);
+    store(dst + i, v);
+  }
+  for (; i < n; ++i) {
+    float v = a[i];
+    for (int g = 1; g < G; ++g) v = Op::apply(v, a[g * row_stride + i]);
+    dst[i] = kAccumulate ? Op::apply(dst[i], v) : v;
+  }
+}
+
+template <class Op, bool kAccumulate>
+void row_group_any(const float* a, std::size_t row_stride, std::size_t g, std::size_t n, float* dst) {
+  switch (g) {
+    case 1: row_group<Op, 1, kAccumulate>(a, row_stride, n, dst); break;
+    case 2: row_group<Op, 2, kAccumulate>(a, row_stride, n, dst); break;
+    case 3: row_group<Op, 3, kAccumulate>(a, row_stride, n, dst); break;
+    default: row_group<Op, 4, kAccumulate>(a, row_stride, n, dst); break;
+  }
+}
+
+// dst[0..n) = Op over `count` rows starting at row0, `row_stride` floats apart.
+template <class Op>
+void reduce_rows(const float* row0, std::size_t row_stride, std::size_t count, std::size_t n, float* dst) {
+  if (count == 0) {
+    std::fill(dst, dst + n, Op::identity());
+    return;
+  }
+  std::size_t g = std::min<std::size_t>(count, 4);
+  row_group_any<Op, false>(row0, row_stride, g, n, dst);
+  for (std::size_t r = g; r < count; r += g) {
+    g = std::min<std::size_t>(count - r, 4);
+    row_group_any<Op, true>(row0 + r * row_stride, row_stride, g, n, dst);
+  }
+}
+
+// The taps of four consecutive outputs: p[0], p[s], p[2s], p[3s].
+template <int kStride>
+f32x4 strided_lanes(const float* p, std::size_t stride) {
+  if (kStride == 1) return load(p);
+  if (kStride == 2) return even_lanes(load(p), load(p + 4));
+  return set4(p[0], p[stride], p[2 * stride], p[3 * stride]);
+}
+
+// One output row from the padded row buffer: output o pools
+// buf[o * stride + k * step], k < kernel. Reads up to a vector past the last
+// tap (the buffer has the slack); writes only out_w values.
+template <class Op, bool kAverage, int kStride>
+void reduce_columns_strided(const float* buf, std::size_t out_w, const AxisWindows& cols, float row_size,
+                            const float* col_size, float* dst) {
+  const std::size_t stride = cols.stride, step = cols.step, kernel = cols.kernel;
+  const f32x4 rs = splat(row_size);
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    const float* p = buf + o * stride;
+    f32x4 acc = strided_lanes<kStride>(p, stride);
+    for (std::size_t k = 1; k < kernel; ++k) acc = Op::apply(acc, strided_lanes<kStride>(p + k * step, stride));
+    if (kAverage) acc = div(acc, mul(rs, load(col_size + o)));
+    if (o + 4 <= out_w) {
+      store(dst + o, acc);
+    } else {
+      store_first(dst + o, acc, out_w - o);
+    }
+  }
+}
+
+// Irregular (adaptive) windows over the unpadded row.
+template <class Op, bool kAverage>
+void reduce_columns_listed(const float* row, const AxisWindows& cols, float row_size, float* dst) {
+  const std::size_t out_w = cols.first.size();
+  for (std::size_t o = 0; o < out_w; ++o) {
+    const float* p = row + cols.first[o];
+    float v = Op::identity();
+    for (std::int64_t k = 0; k < cols.count[o]; ++k) v = Op::apply(v, p[k * cols.step]);
+    dst[o] = kAverage ? v / (row_size * cols.size[o]) : v;
+  }
+}
+
+std::size_t round_up4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
+
+template <class Op, bool kAverage>
+void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
+                 const AxisWindows& rows, const AxisWindows& cols) {
+  const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
+  std::vector<float> col_size(round_up4(out_w), 1.0f);
+  std::copy(cols.size.begin(), cols.size.end(), col_size.begin());
+  // Row buffer: padded coordinates, the input row at pad_left.
+  const std::size_t pad_left = cols.strided ? cols.pad_begin : 0;
+  std::size_t extent = pad_left + in_w + 8;
+  if (cols.strided)
+    extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
+
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
+  thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> buf(extent, Op::identity());
+    float* row = buf.data() + pad_left;
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t plane = item / out_h, oh = item % out_h;
+      const float* x = in + plane * in_h * in_w;
+      float* y = out + item * out_w;
+      const std::size_t count = static_cast<std::size_t>(rows.count[oh]);
+      if (count == 0) {
+        std::fill(row, row + in_w, Op::identity());
+      } else {
+        reduce_rows<Op>(x + static_cast<std::size_t>(rows.first[oh]) * in_w, rows.step * in_w, count, in_w, row);
+      }
+      const float row_size = rows.size[oh];
+      if (!cols.strided) {
+        reduce_columns_listed<Op, kAverage>(row, cols, row_size, y);
+      } else if (cols.stride == 1) {
+        reduce_columns_strided<Op, kAverage, 1>(buf.data(), out_w, cols, row_size, col_size.data(), y);
+      } else if (cols.stride == 2) {
+        reduce_columns_strided<Op, kAverage, 2>(buf.data(), out_w, cols, row_size, col_size.data(), y);
+      } else {
+        reduce_columns_strided<Op, kAverage, 0>(buf.data(), out_w, cols, row_size, col_size.data(), y);
+      }
+    }
+  });
+}
+
+// Max with PyTorch's indices. Each column's best row is found first (ties:
+// the first row; NaN: the last NaN row), then the columns are combined with
+// the same order on flat indices, which gives exactly PyTorch's row-major
+// scan: "val > best || isnan(val)" starting from (-inf, first tap).
+void argmax_planes(const float* in, float* out, float* indices, std::size_t planes, std::size_t in_h,
+                   std::size_t in_w, const AxisWindows& rows, const AxisWindows& cols) {
+  const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
+  const std::int64_t W = static_cast<std::int64_t>(in_w);
+  thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> best_value(in_w);
+    std::vector<std::int64_t> best_row(in_w);
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t plane = item / out_h, oh = item % out_h;
+      const float* x = in + plane * in_h * in_w;
+      const std::int64_t h0 = rows.first[oh], nh = rows.count[oh];
+      const std::int64_t hstep = static_cast<std::int64_t>(rows.step);
+      for (std::size_t w = 0; w < in_w; ++w) {
+        float m = -std::numeric_limits<float>::infinity();
+        std::int64_t r = h0;
+        for (std::int64_t k = 0; k < nh; ++k) {
+          const std::int64_t h = h0 + k * hstep;
+          const float v = x[h * W + static_cast<std::int64_t>(w)];
+          if (v > m || v != v) {
+            m = v;
+            r = h;
+          }
+        }
+        best_value[w] = m;
+        best_row[w] = r;
+      }
+      for (std::size_t ow = 0; ow < out_w; ++ow) {
+        const std::int64_t w0 = cols.first[ow], nw = cols.count[ow];
+        float best = -std::numeric_limits<float>::infinity();
+        std::int64_t best_index = h0 * W + w0;
+        for (std::int64_t j = 0; j < nw; ++j) {
+          const std::int64_t c = w0 + j * static_cast<std::int64_t>(cols.step);
+          const float v = best_value[static_cast<std::size_t>(c)];
+          const std::int64_t index = best_row[static_cast<std::size_t>(c)] * W + c;
+          const bool take = v != v ? (best == best || index > best_index)
+                                   : (best == best && (v > best || (v == best && index < best_index)));
+          if (take) {
+            best = v;
+            best_index = index;
+          }
+        }
+        out[item * out_w + ow] = best;
+        indices[item * out_w + ow] = static_cast<float>(best_index);
+      }
+    }
+  });
+}
+
+Status check_buffers(const float* in, const float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
+                     std::size_t out_h, std::size_t out_w, bool* empty) {
+  std::size_t in_count, out_count;
+  if (!checked_product(&in_count, {planes, in_h, in_w}) || !checked_product(&out_count, {planes, out_h, out_w}))
+    return Status::kSizeOverflow;
+  *empty = out_count == 0;
+  if (*empty) return Status::kOk;
+  if (in_h == 0 || in_w == 0) return Status::kInvalidArgument;  // windows with nothing to pool
+  if (in == nullptr || out == nullptr) return Status::kNullPointer;
+  return Status::kOk;
+}
+
+}  // namespace
+
+Status avg_pool2d_nchw(const float* in, float* out, std::size_t planes, const Window2d& window) {
+  bool empty;
+  Status s = check_buffers(in, out, planes, window.in_h, window.in_w, window.out_h, window.out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if ((s = window_axes(window, &rows, &cols)) != Status::kOk) return s;
+  pool_planes<SumOp, true>(in, out, planes, window.in_h, window.in_w, rows, cols);
+  return Status::kOk;
+}
+
+Status max_pool2d_nchw(const float* in, float* out, float* indices, std::size_t planes, const Window2d& window) {
+  bool empty;
+  Status s = check_buffers(in, out, planes, window.in_h, window.in_w, window.out_h, window.out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if ((s = window_axes(window, &rows, &cols)) != Status::kOk) return s;
+  if (indices != nullptr) {
+    argmax_planes(in, out, indices, planes, window.in_h, window.in_w, rows, cols);
+  } else {
+    pool_planes<MaxOp, false>(in, out, planes, window.in_h, window.in_w, rows, cols);
+  }
+  return Status::kOk;
+}
+
+Status adaptive_avg_pool2d_nchw(const float* in, float* out, std::size_t planes, std::size_t in_h,
+                                std::size_t in_w, std::size_t out_h, std::size_t out_w) {
+  bool empty;
+  const Status s = check_buffers(in, out, planes, in_h, in_w, out_h, out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if (!adaptive_axis(in_h, out_h, &rows) || !adaptive_axis(in_w, out_w, &cols)) return Status::kInvalidArgument;
+  pool_planes<SumOp, true>(in, out, planes, in_h, in_w, rows, cols);
+  return Status::kOk;
+}
+
+Status adaptive_max_pool2d_nchw(const float* in, float* out, float* indices, std::size_t planes,
+                                std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w) {
+  bool empty;
+  const Status s = check_buffers(in, out, planes, in_h, in_w, out_h, out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if (!adaptive_axis(in_h, out_h, &rows) || !adaptive_axis(in_w, out_w, &cols)) return Status::kInvalidArgument;
+  if (indices != nullptr) {
+    argmax_planes(in, out, indices, planes, in_h, in_w, rows, cols);
+  } else {
+    pool_planes<MaxOp, false>(in, out, planes, in_h, in_w, rows, cols);
+  }
+  return Status::kOk;
+}
+
+}  // namespace nnwasm::pool

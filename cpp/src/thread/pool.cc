@@ -38,8 +38,10 @@ struct Pool {
     *end = items * static_cast<std::size_t>(index + 1) / static_cast<std::size_t>(parts);
   }
 
-  void worker_loop(int index) {  // index >= 1; the caller is thread 0
-    unsigned long seen = 0;
+  // index >= 1; the caller is thread 0. `seen` starts at the generation in
+  // effect when the worker is created: a worker started after earlier jobs
+  // must not run the last (finished) job again, whose context is gone.
+  void worker_loop(int index, unsigned long seen) {
     for (;;) {
       RangeFn job_fn;
       void* job_context;
@@ -80,7 +82,8 @@ struct Pool {
     }
     while (static_cast<int>(workers.size()) < want) {
       const int index = static_cast<int>(workers.size()) + 1;
-      workers.emplace_back([this, index] { worker_loop(index); });
+      const unsigned long current = generation;
+      workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
     active = total;
   }

@@ -1,14 +1,16 @@
 // Global average and max pooling over the steps of 1D input, both layouts
 // (2D global pooling is the same with L = H * W).
 //
-// Channels last (N, L, C): a block of up to 32 channels lives in eight vector
-// accumulators for the whole walk down the L steps, one contiguous 128-byte
-// load group per step, so memory is read once, in order, and the partial
-// results never leave registers. Channels first (N, C, L): each row is a
-// contiguous reduction with four accumulators.
+// Channels last (N, L, C): XNNPACK's gavgpool shape. Up to eight steps (rows
+// of C contiguous channels) are reduced per pass into a per-item row of
+// partial results, so memory is read once, in order, in long contiguous
+// runs, and the partial row stays in L1. Small C (< 4) folds lane patterns
+// instead. Channels first (N, C, L): each row is a contiguous reduction with
+// four accumulators.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "pool/pool.h"
 #include "pool/row_sum.h"
@@ -20,8 +22,6 @@ namespace {
 
 using namespace simd;
 
-constexpr std::size_t kBlockChannels = 32;  // 8 accumulators + loads fit 16 registers
-
 struct MeanOp {
   static constexpr bool kMean = true;
   static f32x4 apply(f32x4 a, f32x4 b) { return add(a, b); }
@@ -31,35 +31,79 @@ struct MeanOp {
 
 struct MaxOp {
   static constexpr bool kMean = false;
-  static f32x4 apply(f32x4 a, f32x4 b) { return max(a, b); }
+  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
   static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
   static float identity() { return -std::numeric_limits<float>::infinity(); }
 };
 
-// Reduces V vectors of channels starting at x, down `length` steps `stride`
-// floats apart, skipping steps whose mask is zero; stores the result (the
-// sum / count for means).
-template <class Op, int V>
-void columns_reduce(const float* x, const float* mask, std::size_t stride, std::size_t length, float count,
-                    float* out) {
-  f32x4 acc[V];
-  for (int v = 0; v < V; ++v) acc[v] = splat(Op::identity());
-  for (std::size_t l = 0; l < length; ++l, x += stride) {
-    if (mask != nullptr && mask[l] == 0.0f) continue;
-    for (int v = 0; v < V; ++v) acc[v] = Op::apply(acc[v], load(x + 4 * v));
+constexpr std::size_t kRowsPerPass = 8;
+
+// acc[0..n) (op)= Op over G rows rows[0..G) of n channels. Tail channels
+// (n % 4) are scalar: an overlapping vector would fold them in twice.
+template <class Op, int G, bool kAccumulate>
+void rows_pass(const float* const* rows, std::size_t n, float* acc) {
+  std::size_t c = 0;
+  for (; c + 4 <= n; c += 4) {
+    f32x4 v[G];
+    for (int g = 0; g < G; ++g) v[g] = load(rows[g] + c);
+    // Pairwise tree: independent adds, log2(G) deep.
+    for (int width = 1; width < G; width *= 2)
+      for (int g = 0; g + width < G; g += 2 * width) v[g] = Op::apply(v[g], v[g + width]);
+    store(acc + c, kAccumulate ? Op::apply(load(acc + c), v[0]) : v[0]);
   }
-  const f32x4 n = splat(count);
-  for (int v = 0; v < V; ++v) store(out + 4 * v, Op::kMean ? div(acc[v], n) : acc[v]);
+  for (; c < n; ++c) {
+    float v = rows[0][c];
+    for (int g = 1; g < G; ++g) v = Op::apply(v, rows[g][c]);
+    acc[c] = kAccumulate ? Op::apply(acc[c], v) : v;
+  }
 }
 
-// The last 1-3 channels of a row of C >= 4: reduce the four channels ending
-// at the row's end (reading neighbours is harmless), keep the wanted lanes.
+template <class Op, bool kAccumulate>
+void rows_pass_any(const float* const* rows, std::size_t g, std::size_t n, float* acc) {
+  switch (g) {
+    case 1: rows_pass<Op, 1, kAccumulate>(rows, n, acc); break;
+    case 2: rows_pass<Op, 2, kAccumulate>(rows, n, acc); break;
+    case 3: rows_pass<Op, 3, kAccumulate>(rows, n, acc); break;
+    case 4: rows_pass<Op, 4, kAccumulate>(rows, n, acc); break;
+    case 5: rows_pass<Op, 5, kAccumulate>(rows, n, acc); break;
+    case 6: rows_pass<Op, 6, kAccumulate>(rows, n, acc); break;
+    case 7: rows_pass<Op, 7, kAccumulate>(rows, n, acc); break;
+    default: rows_pass<Op, 8, kAccumulate>(rows, n, acc); break;
+  }
+}
+
+// out[0..n) = Op over the unmasked steps of x (steps `stride` floats apart),
+// divided by `count` for means; acc is scratch of n floats.
 template <class Op>
-void tail_columns_reduce(const float* x_end4, const float* mask, std::size_t stride, std::size_t length,
-                         float count, std::size_t keep, float* out_end) {
-  float tmp[4];
-  columns_reduce<Op, 1>(x_end4, mask, stride, length, count, tmp);
-  for (std::size_t k = 0; k < keep; ++k) out_end[k - keep] = tmp[4 - keep + k];
+void steps_reduce(const float* x, const float* mask, std::size_t stride, std::size_t length, std::size_t n,
+                  float count, float* acc, float* out) {
+  const float* rows[kRowsPerPass];
+  bool first = true;
+  std::size_t l = 0;
+  for (;;) {
+    std::size_t g = 0;
+    for (; l < length && g < kRowsPerPass; ++l)
+      if (mask == nullptr || mask[l] != 0.0f) rows[g++] = x + l * stride;
+    if (g == 0) break;
+    if (first) {
+      rows_pass_any<Op, false>(rows, g, n, acc);
+    } else {
+      rows_pass_any<Op, true>(rows, g, n, acc);
+    }
+    first = false;
+  }
+  if (first) {  // no steps: the mean of nothing is NaN (0/0), the max -Infinity
+    std::fill(out, out + n, Op::kMean ? 0.0f / count : Op::identity());
+    return;
+  }
+  if (!Op::kMean) {
+    std::copy(acc, acc + n, out);
+    return;
+  }
+  const f32x4 d = splat(count);
+  std::size_t c = 0;
+  for (; c + 4 <= n; c += 4) store(out + c, div(load(acc + c), d));
+  for (; c < n; ++c) out[c] = acc[c] / count;
 }
 
 // C < 4: the batch's L*C floats are one contiguous run whose lane pattern
@@ -96,11 +140,18 @@ Status global_pool_nlc(const float* in, const float* mask, float* out, std::size
   if (out_count == 0) return Status::kOk;
   if ((in == nullptr && in_count != 0) || out == nullptr) return Status::kNullPointer;
 
-  const std::size_t blocks = (channels + kBlockChannels - 1) / kBlockChannels;
-  const std::size_t block_bytes = length * std::min(channels, kBlockChannels) * sizeof(float);
-  thread::parallel_for(batch * blocks, block_bytes, [&](std::size_t begin, std::size_t end) {
+  // Channel chunks only to give every thread work; a channel's arithmetic
+  // is the same in any chunking, so results do not depend on it.
+  const std::size_t threads = static_cast<std::size_t>(thread::num_threads());
+  std::size_t chunks = batch >= 4 * threads ? 1 : (4 * threads + batch - 1) / batch;
+  std::size_t chunk = ((channels + chunks - 1) / chunks + 3) & ~std::size_t{3};
+  if (channels < 4) chunk = channels;
+  chunks = (channels + chunk - 1) / chunk;
+  const std::size_t chunk_bytes = length * chunk * sizeof(float);
+  thread::parallel_for(batch * chunks, chunk_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> acc(chunk);
     for (std::size_t item = begin; item < end; ++item) {
-      const std::size_t n = item / blocks, c0 = (item % blocks) * kBlockChannels;
+      const std::size_t n = item / chunks, c0 = (item % chunks) * chunk;
       const float* x = in + n * length * channels;
       const float* m = mask == nullptr ? nullptr : mask + n * length;
       float* y = out + n * channels;
@@ -109,16 +160,8 @@ Status global_pool_nlc(const float* in, const float* mask, float* out, std::size
         small_channels_reduce<Op>(x, m, length, channels, count, y);
         continue;
       }
-      std::size_t c = c0;
-      const std::size_t c_end = std::min(channels, c0 + kBlockChannels);
-      if (c_end - c == kBlockChannels) {
-        columns_reduce<Op, 8>(x + c, m, channels, length, count, y + c);
-        continue;
-      }
-      for (; c + 16 <= c_end; c += 16) columns_reduce<Op, 4>(x + c, m, channels, length, count, y + c);
-      for (; c + 8 <= c_end; c += 8) columns_reduce<Op, 2>(x + c, m, channels, length, count, y + c);
-      for (; c + 4 <= c_end; c += 4) columns_reduce<Op, 1>(x + c, m, channels, length, count, y + c);
-      if (c < c_end) tail_columns_reduce<Op>(x + c_end - 4, m, channels, length, count, c_end - c, y + c_end);
+      const std::size_t width = std::min(chunk, channels - c0);
+      steps_reduce<Op>(x + c0, m, channels, length, width, count, acc.data(), y + c0);
     }
   });
   return Status::kOk;

@@ -6,7 +6,8 @@
 // the padding around it (zero for sums, -Infinity for max), so strided
 // windows need no edge cases: stride 1 loads straight runs, stride 2
 // de-interleaves two vectors, larger strides gather lanes. Averages divide
-// by a per-output divisor (rows' factor x columns' factor).
+// by a per-output divisor (rows' factor x columns' factor), as a multiply
+// by its reciprocal, made once per distinct row factor.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -29,7 +30,7 @@ struct SumOp {
 };
 
 struct MaxOp {
-  static f32x4 apply(f32x4 a, f32x4 b) { return max(a, b); }
+  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
   // NaN wins, as f32x4.max.
   static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
   static float identity() { return -std::numeric_limits<float>::infinity(); }
@@ -89,17 +90,36 @@ f32x4 strided_lanes(const float* p, std::size_t stride) {
 
 // One output row from the padded row buffer: output o pools
 // buf[o * stride + k * step], k < kernel. Reads up to a vector past the last
-// tap (the buffer has the slack); writes only out_w values.
+// tap (the buffer has the slack); writes only out_w values. Averages
+// multiply by the row's reciprocal divisors.
 template <class Op, bool kAverage, int kStride>
-void reduce_columns_strided(const float* buf, std::size_t out_w, const AxisWindows& cols, float row_size,
-                            const float* col_size, float* dst) {
+void reduce_columns_strided(const float* buf, std::size_t out_w, const AxisWindows& cols, const float* inv_div,
+                            float* dst) {
   const std::size_t stride = cols.stride, step = cols.step, kernel = cols.kernel;
-  const f32x4 rs = splat(row_size);
   for (std::size_t o = 0; o < out_w; o += 4) {
     const float* p = buf + o * stride;
     f32x4 acc = strided_lanes<kStride>(p, stride);
     for (std::size_t k = 1; k < kernel; ++k) acc = Op::apply(acc, strided_lanes<kStride>(p + k * step, stride));
-    if (kAverage) acc = div(acc, mul(rs, load(col_size + o)));
+    if (kAverage) acc = mul(acc, load(inv_div + o));
+    if (o + 4 <= out_w) {
+      store(dst + o, acc);
+    } else {
+      store_first(dst + o, acc, out_w - o);
+    }
+  }
+}
+
+// The common stride-2 windows of 2 and 3 taps, sharing loads: even lanes are
+// taps 0, odd lanes taps 1, and the evens shifted by one are taps 2.
+template <class Op, bool kAverage, int kKernel>
+void reduce_columns_s2(const float* buf, std::size_t out_w, const float* inv_div, float* dst) {
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    const float* p = buf + 2 * o;
+    const f32x4 a = load(p), b = load(p + 4);
+    const f32x4 even = even_lanes(a, b);
+    f32x4 acc = Op::apply(even, odd_lanes(a, b));
+    if (kKernel == 3) acc = Op::apply(acc, shift1(even, load(p + 8)));
+    if (kAverage) acc = mul(acc, load(inv_div + o));
     if (o + 4 <= out_w) {
       store(dst + o, acc);
     } else {
@@ -110,36 +130,55 @@ void reduce_columns_strided(const float* buf, std::size_t out_w, const AxisWindo
 
 // Irregular (adaptive) windows over the unpadded row.
 template <class Op, bool kAverage>
-void reduce_columns_listed(const float* row, const AxisWindows& cols, float row_size, float* dst) {
+void reduce_columns_listed(const float* row, const AxisWindows& cols, const float* inv_div, float* dst) {
   const std::size_t out_w = cols.first.size();
   for (std::size_t o = 0; o < out_w; ++o) {
     const float* p = row + cols.first[o];
     float v = Op::identity();
     for (std::int64_t k = 0; k < cols.count[o]; ++k) v = Op::apply(v, p[k * cols.step]);
-    dst[o] = kAverage ? v / (row_size * cols.size[o]) : v;
+    dst[o] = kAverage ? v * inv_div[o] : v;
   }
 }
 
 std::size_t round_up4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
+// Which horizontal pass a call uses, decided once.
+enum class ColumnPass { kListed, kStride1, kStride2Kernel2, kStride2Kernel3, kStride2, kStrideAny };
+
+ColumnPass column_pass(const AxisWindows& cols) {
+  if (!cols.strided) return ColumnPass::kListed;
+  if (cols.stride == 1) return ColumnPass::kStride1;
+  if (cols.stride == 2 && cols.step == 1 && cols.kernel == 2) return ColumnPass::kStride2Kernel2;
+  if (cols.stride == 2 && cols.step == 1 && cols.kernel == 3) return ColumnPass::kStride2Kernel3;
+  if (cols.stride == 2) return ColumnPass::kStride2;
+  return ColumnPass::kStrideAny;
+}
+
 template <class Op, bool kAverage>
 void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
                  const AxisWindows& rows, const AxisWindows& cols) {
   const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
-  std::vector<float> col_size(round_up4(out_w), 1.0f);
-  std::copy(cols.size.begin(), cols.size.end(), col_size.begin());
   // Row buffer: padded coordinates, the input row at pad_left.
   const std::size_t pad_left = cols.strided ? cols.pad_begin : 0;
   std::size_t extent = pad_left + in_w + 8;
   if (cols.strided)
     extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
+  const ColumnPass pass = column_pass(cols);
 
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
   thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
     std::vector<float> buf(extent, Op::identity());
+    // Reciprocal divisors of the current output row, remade only when the
+    // row's factor changes (interior rows share it).
+    std::vector<float> inv_div(kAverage ? round_up4(out_w) : 0, 1.0f);
+    float inv_row_size = -1.0f;
     float* row = buf.data() + pad_left;
-    for (std::size_t item = begin; item < end; ++item) {
-      const std::size_t plane = item / out_h, oh = item % out_h;
+    std::size_t plane = begin / out_h, oh = begin % out_h;
+    for (std::size_t item = begin; item < end; ++item, ++oh) {
+      if (oh == out_h) {
+        oh = 0;
+        ++plane;
+      }
       const float* x = in + plane * in_h * in_w;
       float* y = out + item * out_w;
       const std::size_t count = static_cast<std::size_t>(rows.count[oh]);
@@ -148,15 +187,18 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
       } else {
         reduce_rows<Op>(x + static_cast<std::size_t>(rows.first[oh]) * in_w, rows.step * in_w, count, in_w, row);
       }
-      const float row_size = rows.size[oh];
-      if (!cols.strided) {
-        reduce_columns_listed<Op, kAverage>(row, cols, row_size, y);
-      } else if (cols.stride == 1) {
-        reduce_columns_strided<Op, kAverage, 1>(buf.data(), out_w, cols, row_size, col_size.data(), y);
-      } else if (cols.stride == 2) {
-        reduce_columns_strided<Op, kAverage, 2>(buf.data(), out_w, cols, row_size, col_size.data(), y);
-      } else {
-        reduce_columns_strided<Op, kAverage, 0>(buf.data(), out_w, cols, row_size, col_size.data(), y);
+      if (kAverage && rows.size[oh] != inv_row_size) {
+        inv_row_size = rows.size[oh];
+        for (std::size_t o = 0; o < out_w; ++o) inv_div[o] = 1.0f / (inv_row_size * cols.size[o]);
+      }
+      const float* b = buf.data();
+      switch (pass) {
+        case ColumnPass::kListed: reduce_columns_listed<Op, kAverage>(row, cols, inv_div.data(), y); break;
+        case ColumnPass::kStride1: reduce_columns_strided<Op, kAverage, 1>(b, out_w, cols, inv_div.data(), y); break;
+        case ColumnPass::kStride2Kernel2: reduce_columns_s2<Op, kAverage, 2>(b, out_w, inv_div.data(), y); break;
+        case ColumnPass::kStride2Kernel3: reduce_columns_s2<Op, kAverage, 3>(b, out_w, inv_div.data(), y); break;
+        case ColumnPass::kStride2: reduce_columns_strided<Op, kAverage, 2>(b, out_w, cols, inv_div.data(), y); break;
+        case ColumnPass::kStrideAny: reduce_columns_strided<Op, kAverage, 0>(b, out_w, cols, inv_div.data(), y); break;
       }
     }
   });

@@ -27,7 +27,7 @@ struct SumOp {
 };
 
 struct MaxOp {
-  static f32x4 apply(f32x4 a, f32x4 b) { return max(a, b); }
+  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
   static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
 };
 
@@ -39,7 +39,9 @@ void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channel
     std::fill(y, y + channels, empty);
     return;
   }
-  const f32x4 d = splat(divisor);
+  // Multiply by the reciprocal: one division per pixel, not per vector.
+  const float inv = 1.0f / divisor;
+  const f32x4 d = splat(inv);
   std::size_t c = 0;
   for (; c + 16 <= channels; c += 16) {
     const float* p = taps[0] + c;
@@ -52,10 +54,10 @@ void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channel
       a3 = Op::apply(a3, load(p + 12));
     }
     if (kAverage) {
-      a0 = div(a0, d);
-      a1 = div(a1, d);
-      a2 = div(a2, d);
-      a3 = div(a3, d);
+      a0 = mul(a0, d);
+      a1 = mul(a1, d);
+      a2 = mul(a2, d);
+      a3 = mul(a3, d);
     }
     store(y + c, a0);
     store(y + c + 4, a1);
@@ -67,7 +69,7 @@ void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channel
       if (c + 4 > channels) c = channels - 4;  // overlap the last whole vector
       f32x4 a = load(taps[0] + c);
       for (std::size_t t = 1; t < ntaps; ++t) a = Op::apply(a, load(taps[t] + c));
-      if (kAverage) a = div(a, d);
+      if (kAverage) a = mul(a, d);
       store(y + c, a);
       if (c + 4 == channels) break;
     }
@@ -76,7 +78,7 @@ void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channel
   for (; c < channels; ++c) {
     float v = taps[0][c];
     for (std::size_t t = 1; t < ntaps; ++t) v = Op::apply(v, taps[t][c]);
-    y[c] = kAverage ? v / divisor : v;
+    y[c] = kAverage ? v * inv : v;
   }
 }
 

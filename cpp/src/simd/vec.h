@@ -58,6 +58,17 @@ inline f32x4 set4(float a, float b, float c, float d) { return wasm_f32x4_make(a
 inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
   return wasm_v128_bitselect(x, otherwise, wasm_f32x4_ne(mask, zero()));
 }
+// max that lets NaN in either operand win, in three instructions where
+// f32x4.max takes about eight on x86: pmax keeps acc unless acc < x (so a
+// NaN acc stays, and ties keep acc, PyTorch's "first wins"), and a NaN x
+// sets every bit (a NaN) through the or.
+inline f32x4 max_nan(f32x4 acc, f32x4 x) {
+  return wasm_v128_or(wasm_f32x4_pmax(acc, x), wasm_f32x4_ne(x, x));
+}
+// {a1, a3, b1, b3}: the odd elements of 8 consecutive floats.
+inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }
+// {a1, a2, a3, b0}: the window shifted by one element.
+inline f32x4 shift1(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 2, 3, 4); }
 // Stores the first n (0..4) lanes.
 inline void store_first(float* p, f32x4 v, std::size_t n) {
   switch (n) {
@@ -113,6 +124,16 @@ inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
   return r;
 }
 inline void store_first(float* p, f32x4 v, std::size_t n) { std::memcpy(p, v.v, n * sizeof(float)); }
+inline f32x4 max_nan(f32x4 acc, f32x4 x) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const float a = acc.v[i], b = x.v[i];
+    r.v[i] = b != b ? b : (a < b ? b : a);
+  }
+  return r;
+}
+inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[3], b.v[1], b.v[3]}}; }
+inline f32x4 shift1(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[2], a.v[3], b.v[0]}}; }
 
 #endif
 

@@ -48,6 +48,15 @@ void row_group(const float* a, std::size_t row_stride, std::size_t n, float* dst
     if (kAccumulate) v = Op::apply(load(dst + i), v);
     store(dst + i, v);
   }
+  if (!kAccumulate && i < n && n >= 4) {  // overlap the last whole vector: same values again
+    i = n - 4;
+    f32x4 v = load(a + i);
+    if (G > 1) v = Op::apply(v, load(a + row_stride + i));
+    if (G > 2) v = Op::apply(v, load(a + 2 * row_stride + i));
+    if (G > 3) v = Op::apply(v, load(a + 3 * row_stride + i));
+    store(dst + i, v);
+    return;
+  }
   for (; i < n; ++i) {
     float v = a[i];
     for (int g = 1; g < G; ++g) v = Op::apply(v, a[g * row_stride + i]);
@@ -204,54 +213,135 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
   });
 }
 
-// Max with PyTorch's indices. Each column's best row is found first (ties:
-// the first row; NaN: the last NaN row), then the columns are combined with
-// the same order on flat indices, which gives exactly PyTorch's row-major
-// scan: "val > best || isnan(val)" starting from (-inf, first tap).
+// Per column of the window's rows (count rows `step` rows apart from row0,
+// whose index is h0): the max and its flat index row * in_w + column, by
+// PyTorch's rule "x > best || isnan(x)" scanning down, so ties keep the
+// first row and NaN the last NaN. Indices are floats (exact below 2^24).
+void column_argmax(const float* row0, std::size_t in_w, std::int64_t count, std::size_t step, float h0,
+                   float* best_value, float* best_index) {
+  const std::size_t row_stride = step * in_w;
+  const f32x4 width = splat(static_cast<float>(in_w));
+  std::size_t w = 0;
+  for (; w + 4 <= in_w; w += 4) {
+    f32x4 best = splat(-std::numeric_limits<float>::infinity()), row = splat(h0);
+    for (std::int64_t k = 0; k < count; ++k) {
+      const f32x4 v = load(row0 + static_cast<std::size_t>(k) * row_stride + w);
+      const f32x4 take = greater_or_nan(v, best);
+      best = select(take, v, best);
+      row = select(take, splat(h0 + static_cast<float>(k * static_cast<std::int64_t>(step))), row);
+    }
+    const float c = static_cast<float>(w);
+    store(best_value + w, best);
+    store(best_index + w, add(mul(row, width), set4(c, c + 1.0f, c + 2.0f, c + 3.0f)));
+  }
+  for (; w < in_w; ++w) {
+    float best = -std::numeric_limits<float>::infinity(), row = h0;
+    for (std::int64_t k = 0; k < count; ++k) {
+      const float v = row0[static_cast<std::size_t>(k) * row_stride + w];
+      if (v > best || v != v) {
+        best = v;
+        row = h0 + static_cast<float>(k * static_cast<std::int64_t>(step));
+      }
+    }
+    best_value[w] = best;
+    best_index[w] = row * static_cast<float>(in_w) + static_cast<float>(w);
+  }
+}
+
+// Flat indices of padding: larger than any real one, so padding never wins a
+// tie with a real -Infinity (and -Infinity never beats the start value).
+constexpr float kPaddingIndex = 1073741824.0f;  // 2^30
+
+// Max with PyTorch's indices. Each column's best row is found first, then the
+// columns are combined with the same order on flat indices (simd::beats),
+// which gives exactly PyTorch's row-major scan starting from (-inf, first
+// tap). Strided windows combine four outputs per vector from padded value
+// and index rows; adaptive windows (and planes of 2^24 cells or more, whose
+// indices floats cannot hold exactly) go one output at a time.
+template <int kStride>
+void argmax_columns_strided(const float* values, const float* indices, const AxisWindows& cols,
+                            const float* start_index, std::size_t out_w, float* out, float* out_index) {
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    f32x4 best = splat(-std::numeric_limits<float>::infinity()), best_i = load(start_index + o);
+    for (std::size_t k = 0; k < cols.kernel; ++k) {
+      const std::size_t p = o * cols.stride + k * cols.step;
+      const f32x4 v = strided_lanes<kStride>(values + p, cols.stride);
+      const f32x4 vi = strided_lanes<kStride>(indices + p, cols.stride);
+      const f32x4 take = beats(v, vi, best, best_i);
+      best = select(take, v, best);
+      best_i = select(take, vi, best_i);
+    }
+    if (o + 4 <= out_w) {
+      store(out + o, best);
+      store(out_index + o, best_i);
+    } else {
+      store_first(out + o, best, out_w - o);
+      store_first(out_index + o, best_i, out_w - o);
+    }
+  }
+}
+
+void argmax_columns_listed(const float* values, const float* indices, const AxisWindows& cols, float h0,
+                           std::size_t in_w, float* out, float* out_index) {
+  const std::int64_t W = static_cast<std::int64_t>(in_w);
+  for (std::size_t ow = 0; ow < cols.first.size(); ++ow) {
+    const std::int64_t w0 = cols.first[ow], nw = cols.count[ow];
+    float best = -std::numeric_limits<float>::infinity();
+    std::int64_t best_index = static_cast<std::int64_t>(h0) * W + w0;
+    for (std::int64_t j = 0; j < nw; ++j) {
+      const std::size_t c = static_cast<std::size_t>(w0 + j * static_cast<std::int64_t>(cols.step));
+      const float v = values[c];
+      const std::int64_t index = static_cast<std::int64_t>(indices[c]);
+      const bool take = v != v ? (best == best || index > best_index)
+                               : (best == best && (v > best || (v == best && index < best_index)));
+      if (take) {
+        best = v;
+        best_index = index;
+      }
+    }
+    out[ow] = best;
+    out_index[ow] = static_cast<float>(best_index);
+  }
+}
+
 void argmax_planes(const float* in, float* out, float* indices, std::size_t planes, std::size_t in_h,
                    std::size_t in_w, const AxisWindows& rows, const AxisWindows& cols) {
   const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
+  const bool vectorized = cols.strided && static_cast<std::uint64_t>(in_h) * in_w < (std::uint64_t{1} << 24);
+  const std::size_t pad_left = vectorized ? cols.pad_begin : 0;
+  std::size_t extent = pad_left + in_w + 8;
+  if (vectorized) extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
-  const std::int64_t W = static_cast<std::int64_t>(in_w);
   thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> best_value(in_w);
-    std::vector<std::int64_t> best_row(in_w);
+    std::vector<float> values(extent, -std::numeric_limits<float>::infinity());
+    std::vector<float> flat(extent, kPaddingIndex);
+    std::vector<float> start_index(round_up4(out_w), 0.0f);
+    float start_row = -1.0f;
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t plane = item / out_h, oh = item % out_h;
       const float* x = in + plane * in_h * in_w;
       const std::int64_t h0 = rows.first[oh], nh = rows.count[oh];
-      const std::int64_t hstep = static_cast<std::int64_t>(rows.step);
-      for (std::size_t w = 0; w < in_w; ++w) {
-        float m = -std::numeric_limits<float>::infinity();
-        std::int64_t r = h0;
-        for (std::int64_t k = 0; k < nh; ++k) {
-          const std::int64_t h = h0 + k * hstep;
-          const float v = x[h * W + static_cast<std::int64_t>(w)];
-          if (v > m || v != v) {
-            m = v;
-            r = h;
-          }
-        }
-        best_value[w] = m;
-        best_row[w] = r;
+      column_argmax(nh == 0 ? nullptr : x + static_cast<std::size_t>(h0) * in_w, in_w, nh, rows.step,
+                    static_cast<float>(h0), values.data() + pad_left, flat.data() + pad_left);
+      if (!vectorized) {
+        argmax_columns_listed(values.data(), flat.data(), cols, static_cast<float>(h0), in_w, out + item * out_w,
+                              indices + item * out_w);
+        continue;
       }
-      for (std::size_t ow = 0; ow < out_w; ++ow) {
-        const std::int64_t w0 = cols.first[ow], nw = cols.count[ow];
-        float best = -std::numeric_limits<float>::infinity();
-        std::int64_t best_index = h0 * W + w0;
-        for (std::int64_t j = 0; j < nw; ++j) {
-          const std::int64_t c = w0 + j * static_cast<std::int64_t>(cols.step);
-          const float v = best_value[static_cast<std::size_t>(c)];
-          const std::int64_t index = best_row[static_cast<std::size_t>(c)] * W + c;
-          const bool take = v != v ? (best == best || index > best_index)
-                                   : (best == best && (v > best || (v == best && index < best_index)));
-          if (take) {
-            best = v;
-            best_index = index;
-          }
-        }
-        out[item * out_w + ow] = best;
-        indices[item * out_w + ow] = static_cast<float>(best_index);
+      if (static_cast<float>(h0) != start_row) {  // PyTorch's start value: the first tap
+        start_row = static_cast<float>(h0);
+        for (std::size_t o = 0; o < out_w; ++o)
+          start_index[o] = start_row * static_cast<float>(in_w) + static_cast<float>(cols.first[o]);
+      }
+      if (cols.stride == 1) {
+        argmax_columns_strided<1>(values.data(), flat.data(), cols, start_index.data(), out_w, out + item * out_w,
+                                  indices + item * out_w);
+      } else if (cols.stride == 2) {
+        argmax_columns_strided<2>(values.data(), flat.data(), cols, start_index.data(), out_w, out + item * out_w,
+                                  indices + item * out_w);
+      } else {
+        argmax_columns_strided<0>(values.data(), flat.data(), cols, start_index.data(), out_w, out + item * out_w,
+                                  indices + item * out_w);
       }
     }
   });

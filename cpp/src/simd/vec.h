@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__wasm_simd128__)
@@ -69,6 +70,22 @@ inline f32x4 max_nan(f32x4 acc, f32x4 x) {
 inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }
 // {a1, a2, a3, b0}: the window shifted by one element.
 inline f32x4 shift1(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 2, 3, 4); }
+// Lanes where x > best or x is NaN: PyTorch's max-pooling update rule.
+inline f32x4 greater_or_nan(f32x4 x, f32x4 best) {
+  return wasm_v128_or(wasm_f32x4_gt(x, best), wasm_f32x4_ne(x, x));
+}
+// mask ? a : b, lanewise, for masks made by the comparisons above.
+inline f32x4 select(f32x4 mask, f32x4 a, f32x4 b) { return wasm_v128_bitselect(a, b, mask); }
+// PyTorch's max-pooling order for (value, flat index) candidates: NaN beats
+// numbers, a later NaN beats an earlier one; among numbers the larger, and
+// for equal values the smaller index. Lanes where (x, xi) beats (b, bi).
+inline f32x4 beats(f32x4 x, f32x4 xi, f32x4 b, f32x4 bi) {
+  const v128_t x_nan = wasm_f32x4_ne(x, x), b_num = wasm_f32x4_eq(b, b);
+  const v128_t nan_wins = wasm_v128_and(x_nan, wasm_v128_or(b_num, wasm_f32x4_gt(xi, bi)));
+  const v128_t num_wins = wasm_v128_and(
+      b_num, wasm_v128_or(wasm_f32x4_gt(x, b), wasm_v128_and(wasm_f32x4_eq(x, b), wasm_f32x4_lt(xi, bi))));
+  return wasm_v128_or(nan_wins, num_wins);
+}
 // Stores the first n (0..4) lanes.
 inline void store_first(float* p, f32x4 v, std::size_t n) {
   switch (n) {
@@ -134,6 +151,35 @@ inline f32x4 max_nan(f32x4 acc, f32x4 x) {
 }
 inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[3], b.v[1], b.v[3]}}; }
 inline f32x4 shift1(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[2], a.v[3], b.v[0]}}; }
+// Masks are lanes of all-one bits (true) or zero bits (false), as in WebAssembly.
+inline f32x4 greater_or_nan(f32x4 x, f32x4 best) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const std::uint32_t bits = (x.v[i] > best.v[i] || x.v[i] != x.v[i]) ? 0xFFFFFFFFu : 0u;
+    std::memcpy(&r.v[i], &bits, sizeof bits);
+  }
+  return r;
+}
+inline f32x4 beats(f32x4 x, f32x4 xi, f32x4 b, f32x4 bi) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const float v = x.v[i], best = b.v[i];
+    const bool win = v != v ? (best == best || xi.v[i] > bi.v[i])
+                            : (best == best && (v > best || (v == best && xi.v[i] < bi.v[i])));
+    const std::uint32_t bits = win ? 0xFFFFFFFFu : 0u;
+    std::memcpy(&r.v[i], &bits, sizeof bits);
+  }
+  return r;
+}
+inline f32x4 select(f32x4 mask, f32x4 a, f32x4 b) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    std::uint32_t m;
+    std::memcpy(&m, &mask.v[i], sizeof m);
+    r.v[i] = m != 0 ? a.v[i] : b.v[i];
+  }
+  return r;
+}
 
 #endif
 

@@ -49,18 +49,53 @@ function maskTensor(where, mask, batch, steps) {
   return Tensor.fromFloat32(values, shape, where);
 }
 
-export function globalAvgPool1d(where, input, options, mask = null) {
+// 2D: (batch, rows, cols, channels) or (batch, channels, rows, cols); the
+// kernels see it as 1D with steps = rows * cols.
+export function planGlobalPool2d(where, shape, { dataFormat, keepdims }) {
+  const channelsLast = dataFormat === 'channels_last';
+  if (!Array.isArray(shape) || shape.length !== 4) {
+    fail(where, `input must have 4 dimensions ${channelsLast ? '(batch, rows, cols, channels)' : '(batch, channels, rows, cols)'}` +
+      ` for data_format '${dataFormat}', got shape ${Array.isArray(shape) ? fmtShape(shape) : fmtValue(shape)}`);
+  }
+  const [batch, h, w, channels] = channelsLast ? shape : [shape[0], shape[2], shape[3], shape[1]];
+  const steps = h === null || w === null ? null : h * w;
+  let outShape;
+  if (!keepdims) outShape = [batch, channels];
+  else outShape = channelsLast ? [batch, 1, 1, channels] : [batch, channels, 1, 1];
+  return { batch, steps, channels, channelsLast, outShape };
+}
+
+const KERNELS = {
+  avg: ['globalAvgPool1dNlc', 'globalAvgPool1dNcl'],
+  max: ['globalMaxPool1dNlc', 'globalMaxPool1dNcl'],
+};
+
+function runGlobal(where, x, p, op, m) {
+  const [nlc, ncl] = KERNELS[op];
+  const maskPtr = m === null ? 0 : m.ptr;
+  return runKernel(where, p.outShape, (out) =>
+    (p.channelsLast
+      ? wasm()[nlc](x.ptr, maskPtr, out, p.batch, p.steps, p.channels)
+      : wasm()[ncl](x.ptr, maskPtr, out, p.batch, p.channels, p.steps)));
+}
+
+// op: 'avg' | 'max'. Masked steps are left out of the mean / max.
+export function globalPool1d(where, op, input, options, mask = null) {
   return withTensor(where, input, 'inputs', (x) => {
     const p = planGlobalPool1d(where, x.shape, options);
     const m = mask === null || mask === undefined ? null : maskTensor(where, mask, p.batch, p.steps);
     try {
-      const maskPtr = m === null ? 0 : m.ptr;
-      return runKernel(where, p.outShape, (out) =>
-        (p.channelsLast
-          ? wasm().globalAvgPool1dNlc(x.ptr, maskPtr, out, p.batch, p.steps, p.channels)
-          : wasm().globalAvgPool1dNcl(x.ptr, maskPtr, out, p.batch, p.channels, p.steps)));
+      return runGlobal(where, x, p, op, m);
     } finally {
       m?.dispose();
     }
   });
+}
+
+export function globalPool2d(where, op, input, options) {
+  return withTensor(where, input, 'inputs', (x) => runGlobal(where, x, planGlobalPool2d(where, x.shape, options), op, null));
+}
+
+export function globalAvgPool1d(where, input, options, mask = null) {
+  return globalPool1d(where, 'avg', input, options, mask);
 }

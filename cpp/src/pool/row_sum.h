@@ -1,7 +1,9 @@
-// Sums of contiguous runs of floats, shared by the channels-first poolings.
+// Sums and maxima of contiguous runs of floats, shared by the channels-first
+// poolings.
 #pragma once
 
 #include <cstddef>
+#include <limits>
 
 #include "simd/vec.h"
 
@@ -40,6 +42,52 @@ inline float sum_row_masked(const float* x, const float* mask, std::size_t n) {
   for (; i < n; ++i)
     if (mask[i] != 0.0f) s += x[i];
   return s;
+}
+
+// Max with NaN winning (as f32x4.max), four independent accumulators.
+inline float max_row(const float* x, std::size_t n) {
+  using namespace simd;
+  const float ninf = -std::numeric_limits<float>::infinity();
+  f32x4 a0 = splat(ninf), a1 = a0, a2 = a0, a3 = a0;
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    a0 = max(a0, load(x + i));
+    a1 = max(a1, load(x + i + 4));
+    a2 = max(a2, load(x + i + 8));
+    a3 = max(a3, load(x + i + 12));
+  }
+  for (; i + 4 <= n; i += 4) a0 = max(a0, load(x + i));
+  a0 = max(max(a0, a1), max(a2, a3));
+  float m = ninf;
+  for (int k = 0; k < 4; ++k) {
+    const float v = lane(a0, k);
+    m = (v != v || m != m) ? v + m : (v > m ? v : m);
+  }
+  for (; i < n; ++i) m = (x[i] != x[i] || m != m) ? x[i] + m : (x[i] > m ? x[i] : m);
+  return m;
+}
+
+// Max of x[i] where mask[i] != 0 (-Infinity when all are masked).
+inline float max_row_masked(const float* x, const float* mask, std::size_t n) {
+  using namespace simd;
+  const float ninf = -std::numeric_limits<float>::infinity();
+  const f32x4 vninf = splat(ninf);
+  f32x4 a0 = vninf, a1 = vninf;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    a0 = max(a0, where_nonzero(load(mask + i), load(x + i), vninf));
+    a1 = max(a1, where_nonzero(load(mask + i + 4), load(x + i + 4), vninf));
+  }
+  for (; i + 4 <= n; i += 4) a0 = max(a0, where_nonzero(load(mask + i), load(x + i), vninf));
+  a0 = max(a0, a1);
+  float m = ninf;
+  for (int k = 0; k < 4; ++k) {
+    const float v = lane(a0, k);
+    m = (v != v || m != m) ? v + m : (v > m ? v : m);
+  }
+  for (; i < n; ++i)
+    if (mask[i] != 0.0f) m = (x[i] != x[i] || m != m) ? x[i] + m : (x[i] > m ? x[i] : m);
+  return m;
 }
 
 inline std::size_t count_nonzero(const float* mask, std::size_t n) {

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__wasm_simd128__)
@@ -49,6 +51,52 @@ inline float hsum(f32x4 v) {
   return wasm_f32x4_extract_lane(pairs, 0) + wasm_f32x4_extract_lane(pairs, 1);
 }
 
+// --- pooling helpers ---
+// {a0, a2, b0, b2}: the even elements of 8 consecutive floats (stride-2 windows).
+inline f32x4 even_lanes(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); }
+inline f32x4 set4(float a, float b, float c, float d) { return wasm_f32x4_make(a, b, c, d); }
+// x where mask != 0, else otherwise (lanewise).
+inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
+  return wasm_v128_bitselect(x, otherwise, wasm_f32x4_ne(mask, zero()));
+}
+// max that lets NaN in either operand win, in three instructions where
+// f32x4.max takes about eight on x86: pmax keeps acc unless acc < x (so a
+// NaN acc stays, and ties keep acc, PyTorch's "first wins"), and a NaN x
+// sets every bit (a NaN) through the or.
+inline f32x4 max_nan(f32x4 acc, f32x4 x) {
+  return wasm_v128_or(wasm_f32x4_pmax(acc, x), wasm_f32x4_ne(x, x));
+}
+// {a1, a3, b1, b3}: the odd elements of 8 consecutive floats.
+inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }
+// {a1, a2, a3, b0}: the window shifted by one element.
+inline f32x4 shift1(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 2, 3, 4); }
+// Lanes where x > best or x is NaN: PyTorch's max-pooling update rule.
+inline f32x4 greater_or_nan(f32x4 x, f32x4 best) {
+  return wasm_v128_or(wasm_f32x4_gt(x, best), wasm_f32x4_ne(x, x));
+}
+// mask ? a : b, lanewise, for masks made by the comparisons above.
+inline f32x4 select(f32x4 mask, f32x4 a, f32x4 b) { return wasm_v128_bitselect(a, b, mask); }
+// PyTorch's max-pooling order for (value, flat index) candidates: NaN beats
+// numbers, a later NaN beats an earlier one; among numbers the larger, and
+// for equal values the smaller index. Lanes where (x, xi) beats (b, bi).
+inline f32x4 beats(f32x4 x, f32x4 xi, f32x4 b, f32x4 bi) {
+  const v128_t x_nan = wasm_f32x4_ne(x, x), b_num = wasm_f32x4_eq(b, b);
+  const v128_t nan_wins = wasm_v128_and(x_nan, wasm_v128_or(b_num, wasm_f32x4_gt(xi, bi)));
+  const v128_t num_wins = wasm_v128_and(
+      b_num, wasm_v128_or(wasm_f32x4_gt(x, b), wasm_v128_and(wasm_f32x4_eq(x, b), wasm_f32x4_lt(xi, bi))));
+  return wasm_v128_or(nan_wins, num_wins);
+}
+// Stores the first n (0..4) lanes.
+inline void store_first(float* p, f32x4 v, std::size_t n) {
+  switch (n) {
+    case 4: wasm_v128_store(p, v); break;
+    case 3: wasm_v128_store64_lane(p, v, 0); wasm_v128_store32_lane(p + 2, v, 2); break;
+    case 2: wasm_v128_store64_lane(p, v, 0); break;
+    case 1: wasm_v128_store32_lane(p, v, 0); break;
+    default: break;
+  }
+}
+
 #else  // Portable four-lane vector for native builds.
 
 struct f32x4 {
@@ -83,6 +131,55 @@ NNWASM_LANEWISE(keep_where_nonzero, y != 0.0f ? x : 0.0f)
 #undef NNWASM_LANEWISE
 inline float lane(f32x4 a, int i) { return a.v[i]; }
 inline float hsum(f32x4 a) { return (a.v[0] + a.v[2]) + (a.v[1] + a.v[3]); }
+
+// --- pooling helpers ---
+inline f32x4 even_lanes(f32x4 a, f32x4 b) { return f32x4{{a.v[0], a.v[2], b.v[0], b.v[2]}}; }
+inline f32x4 set4(float a, float b, float c, float d) { return f32x4{{a, b, c, d}}; }
+inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) r.v[i] = mask.v[i] != 0.0f ? x.v[i] : otherwise.v[i];
+  return r;
+}
+inline void store_first(float* p, f32x4 v, std::size_t n) { std::memcpy(p, v.v, n * sizeof(float)); }
+inline f32x4 max_nan(f32x4 acc, f32x4 x) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const float a = acc.v[i], b = x.v[i];
+    r.v[i] = b != b ? b : (a < b ? b : a);
+  }
+  return r;
+}
+inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[3], b.v[1], b.v[3]}}; }
+inline f32x4 shift1(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[2], a.v[3], b.v[0]}}; }
+// Masks are lanes of all-one bits (true) or zero bits (false), as in WebAssembly.
+inline f32x4 greater_or_nan(f32x4 x, f32x4 best) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const std::uint32_t bits = (x.v[i] > best.v[i] || x.v[i] != x.v[i]) ? 0xFFFFFFFFu : 0u;
+    std::memcpy(&r.v[i], &bits, sizeof bits);
+  }
+  return r;
+}
+inline f32x4 beats(f32x4 x, f32x4 xi, f32x4 b, f32x4 bi) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const float v = x.v[i], best = b.v[i];
+    const bool win = v != v ? (best == best || xi.v[i] > bi.v[i])
+                            : (best == best && (v > best || (v == best && xi.v[i] < bi.v[i])));
+    const std::uint32_t bits = win ? 0xFFFFFFFFu : 0u;
+    std::memcpy(&r.v[i], &bits, sizeof bits);
+  }
+  return r;
+}
+inline f32x4 select(f32x4 mask, f32x4 a, f32x4 b) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    std::uint32_t m;
+    std::memcpy(&m, &mask.v[i], sizeof m);
+    r.v[i] = m != 0 ? a.v[i] : b.v[i];
+  }
+  return r;
+}
 
 #endif
 

@@ -1,11 +1,16 @@
-// Keras global pooling layers.
+// Keras global pooling layers: GlobalAveragePooling1D/2D,
+// GlobalMaxPooling1D/2D and their aliases.
 import { fmtValue } from '../../errors.js';
-import { checkDataFormat, globalAvgPool1d, planGlobalPool1d } from '../../ops/global_pool.js';
+import {
+  checkDataFormat, globalPool1d, globalPool2d, planGlobalPool1d, planGlobalPool2d,
+} from '../../ops/global_pool.js';
 import { Layer } from './layer.js';
 
-class GlobalPooling1D extends Layer {
-  constructor(options) {
+class GlobalPooling extends Layer {
+  constructor(options, spatial, op) {
     super(options, { data_format: 'channels_last', keepdims: false });
+    this.spatial = spatial;
+    this.op = op;
     this.data_format = checkDataFormat(this.where, this.options.data_format);
     if (typeof this.options.keepdims !== 'boolean') {
       throw new TypeError(`${this.where}: keepdims must be a boolean, got ${fmtValue(this.options.keepdims)}`);
@@ -18,7 +23,8 @@ class GlobalPooling1D extends Layer {
   }
 
   compute_output_shape(inputShape) {
-    return planGlobalPool1d(this.where, inputShape, this.poolOptions).outShape;
+    const plan = this.spatial === 1 ? planGlobalPool1d : planGlobalPool2d;
+    return plan(this.where, inputShape, this.poolOptions).outShape;
   }
 
   get_config() {
@@ -35,14 +41,44 @@ function maskArg(kwargs) {
   return kwargs;
 }
 
-export class GlobalAveragePooling1D extends GlobalPooling1D {
-  static get className() {
-    return 'GlobalAveragePooling1D';
-  }
-
+class GlobalPooling1D extends GlobalPooling {
+  // Masked steps are left out of the mean / max.
   call(inputs, kwargs) {
-    return globalAvgPool1d(this.where, inputs, this.poolOptions, maskArg(kwargs));
+    return globalPool1d(this.where, this.op, inputs, this.poolOptions, maskArg(kwargs));
+  }
+}
+
+class GlobalPooling2D extends GlobalPooling {
+  call(inputs) {
+    return globalPool2d(this.where, this.op, inputs, this.poolOptions);
+  }
+}
+
+export class GlobalAveragePooling1D extends GlobalPooling1D {
+  constructor(options) {
+    super(options, 1, 'avg');
+  }
+}
+
+export class GlobalMaxPooling1D extends GlobalPooling1D {
+  constructor(options) {
+    super(options, 1, 'max');
+  }
+}
+
+export class GlobalAveragePooling2D extends GlobalPooling2D {
+  constructor(options) {
+    super(options, 2, 'avg');
+  }
+}
+
+export class GlobalMaxPooling2D extends GlobalPooling2D {
+  constructor(options) {
+    super(options, 2, 'max');
   }
 }
 
 export const GlobalAvgPool1D = GlobalAveragePooling1D;
+export const GlobalAvgPool2D = GlobalAveragePooling2D;
+export const GlobalMaxPool1D = GlobalMaxPooling1D;
+export const GlobalMaxPool2D = GlobalMaxPooling2D;

@@ -1,9 +1,73 @@
 // torch.nn.functional pooling: PyTorch's argument forms, mapped onto js/ops/.
-import { adaptiveAvgPool1d } from '../../ops/adaptive_pool.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+} from '../../ops/adaptive_pool.js';
+import { torchAvgPool, torchMaxPool } from '../../ops/window_pool.js';
 import { parseArgs, REQUIRED } from '../args.js';
 
 export function adaptive_avg_pool1d(...args) {
   const where = 'adaptive_avg_pool1d';
   const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED]]);
   return adaptiveAvgPool1d(where, a.input, a.output_size);
+}
+
+export function adaptive_avg_pool2d(...args) {
+  const where = 'adaptive_avg_pool2d';
+  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED]]);
+  return adaptiveAvgPool2d(where, a.input, a.output_size);
+}
+
+export function adaptive_max_pool1d(...args) {
+  const where = 'adaptive_max_pool1d';
+  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED], ['return_indices', false]]);
+  return adaptiveMaxPool1d(where, a.input, a.output_size, a.return_indices);
+}
+
+export function adaptive_max_pool2d(...args) {
+  const where = 'adaptive_max_pool2d';
+  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED], ['return_indices', false]]);
+  return adaptiveMaxPool2d(where, a.input, a.output_size, a.return_indices);
+}
+
+const AVG_POOL1D_ARGS = [['input', REQUIRED], ['kernel_size', REQUIRED], ['stride', null], ['padding', 0],
+  ['ceil_mode', false], ['count_include_pad', true]];
+const AVG_POOL2D_ARGS = [...AVG_POOL1D_ARGS, ['divisor_override', null]];
+const MAX_POOL_ARGS = [['input', REQUIRED], ['kernel_size', REQUIRED], ['stride', null], ['padding', 0],
+  ['dilation', 1], ['ceil_mode', false], ['return_indices', false]];
+
+export function avg_pool1d(...args) {
+  const where = 'avg_pool1d';
+  const a = parseArgs(where, args, AVG_POOL1D_ARGS);
+  return torchAvgPool(where, 1, a.input, a);
+}
+
+export function avg_pool2d(...args) {
+  const where = 'avg_pool2d';
+  const a = parseArgs(where, args, AVG_POOL2D_ARGS);
+  return torchAvgPool(where, 2, a.input, a);
+}
+
+export function max_pool1d(...args) {
+  const where = 'max_pool1d';
+  const a = parseArgs(where, args, MAX_POOL_ARGS);
+  return torchMaxPool(where, 1, a.input, a);
+}
+
+export function max_pool2d(...args) {
+  const where = 'max_pool2d';
+  const a = parseArgs(where, args, MAX_POOL_ARGS);
+  return torchMaxPool(where, 2, a.input, a);
+}
+
+// PyTorch's *_with_indices spellings.
+export function max_pool1d_with_indices(...args) {
+  const where = 'max_pool1d_with_indices';
+  const a = parseArgs(where, args, MAX_POOL_ARGS);
+  return torchMaxPool(where, 1, a.input, { ...a, return_indices: true });
+}
+
+export function max_pool2d_with_indices(...args) {
+  const where = 'max_pool2d_with_indices';
+  const a = parseArgs(where, args, MAX_POOL_ARGS);
+  return torchMaxPool(where, 2, a.input, { ...a, return_indices: true });
 }

@@ -1,0 +1,414 @@
+// Window and adaptive pooling, channels first (planes of H x W).
+//
+// Separable: for each output row, the window's input rows are first reduced
+// into a row buffer (contiguous, vectorised along W, up to four rows per
+// pass), then each output pools its columns of that buffer. The buffer has
+// the padding around it (zero for sums, -Infinity for max), so strided
+// windows need no edge cases: stride 1 loads straight runs, stride 2
+// de-interleaves two vectors, larger strides gather lanes. Averages divide
+// by a per-output divisor (rows' factor x columns' factor), as a multiply
+// by its reciprocal, made once per distinct row factor.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "pool/pool.h"
+#include "pool/windows.h"
+#include "simd/vec.h"
+#include "thread/pool.h"
+
+namespace nnwasm::pool {
+namespace {
+
+using namespace simd;
+
+struct SumOp {
+  static f32x4 apply(f32x4 a, f32x4 b) { return add(a, b); }
+  static float apply(float a, float b) { return a + b; }
+  static float identity() { return 0.0f; }
+};
+
+struct MaxOp {
+  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
+  // NaN wins, as f32x4.max.
+  static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
+  static float identity() { return -std::numeric_limits<float>::infinity(); }
+};
+
+// dst[i] (op)= rows[0][i] op ... op rows[G-1][i], rows `row_stride` apart.
+template <class Op, int G, bool kAccumulate>
+void row_group(const float* a, std::size_t row_stride, std::size_t n, float* dst) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f32x4 v = load(a + i);
+    if (G > 1) v = Op::apply(v, load(a + row_stride + i));
+    if (G > 2) v = Op::apply(v, load(a + 2 * row_stride + i));
+    if (G > 3) v = Op::apply(v, load(a + 3 * row_stride + i));
+    if (kAccumulate) v = Op::apply(load(dst + i), v);
+    store(dst + i, v);
+  }
+  if (!kAccumulate && i < n && n >= 4) {  // overlap the last whole vector: same values again
+    i = n - 4;
+    f32x4 v = load(a + i);
+    if (G > 1) v = Op::apply(v, load(a + row_stride + i));
+    if (G > 2) v = Op::apply(v, load(a + 2 * row_stride + i));
+    if (G > 3) v = Op::apply(v, load(a + 3 * row_stride + i));
+    store(dst + i, v);
+    return;
+  }
+  for (; i < n; ++i) {
+    float v = a[i];
+    for (int g = 1; g < G; ++g) v = Op::apply(v, a[g * row_stride + i]);
+    dst[i] = kAccumulate ? Op::apply(dst[i], v) : v;
+  }
+}
+
+template <class Op, bool kAccumulate>
+void row_group_any(const float* a, std::size_t row_stride, std::size_t g, std::size_t n, float* dst) {
+  switch (g) {
+    case 1: row_group<Op, 1, kAccumulate>(a, row_stride, n, dst); break;
+    case 2: row_group<Op, 2, kAccumulate>(a, row_stride, n, dst); break;
+    case 3: row_group<Op, 3, kAccumulate>(a, row_stride, n, dst); break;
+    default: row_group<Op, 4, kAccumulate>(a, row_stride, n, dst); break;
+  }
+}
+
+// dst[0..n) = Op over `count` rows starting at row0, `row_stride` floats apart.
+template <class Op>
+void reduce_rows(const float* row0, std::size_t row_stride, std::size_t count, std::size_t n, float* dst) {
+  if (count == 0) {
+    std::fill(dst, dst + n, Op::identity());
+    return;
+  }
+  std::size_t g = std::min<std::size_t>(count, 4);
+  row_group_any<Op, false>(row0, row_stride, g, n, dst);
+  for (std::size_t r = g; r < count; r += g) {
+    g = std::min<std::size_t>(count - r, 4);
+    row_group_any<Op, true>(row0 + r * row_stride, row_stride, g, n, dst);
+  }
+}
+
+// The taps of four consecutive outputs: p[0], p[s], p[2s], p[3s].
+template <int kStride>
+f32x4 strided_lanes(const float* p, std::size_t stride) {
+  if (kStride == 1) return load(p);
+  if (kStride == 2) return even_lanes(load(p), load(p + 4));
+  return set4(p[0], p[stride], p[2 * stride], p[3 * stride]);
+}
+
+// One output row from the padded row buffer: output o pools
+// buf[o * stride + k * step], k < kernel. Reads up to a vector past the last
+// tap (the buffer has the slack); writes only out_w values. Averages
+// multiply by the row's reciprocal divisors.
+template <class Op, bool kAverage, int kStride>
+void reduce_columns_strided(const float* buf, std::size_t out_w, const AxisWindows& cols, const float* inv_div,
+                            float* dst) {
+  const std::size_t stride = cols.stride, step = cols.step, kernel = cols.kernel;
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    const float* p = buf + o * stride;
+    f32x4 acc = strided_lanes<kStride>(p, stride);
+    for (std::size_t k = 1; k < kernel; ++k) acc = Op::apply(acc, strided_lanes<kStride>(p + k * step, stride));
+    if (kAverage) acc = mul(acc, load(inv_div + o));
+    if (o + 4 <= out_w) {
+      store(dst + o, acc);
+    } else {
+      store_first(dst + o, acc, out_w - o);
+    }
+  }
+}
+
+// The common stride-2 windows of 2 and 3 taps, sharing loads: even lanes are
+// taps 0, odd lanes taps 1, and the evens shifted by one are taps 2.
+template <class Op, bool kAverage, int kKernel>
+void reduce_columns_s2(const float* buf, std::size_t out_w, const float* inv_div, float* dst) {
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    const float* p = buf + 2 * o;
+    const f32x4 a = load(p), b = load(p + 4);
+    const f32x4 even = even_lanes(a, b);
+    f32x4 acc = Op::apply(even, odd_lanes(a, b));
+    if (kKernel == 3) acc = Op::apply(acc, shift1(even, load(p + 8)));
+    if (kAverage) acc = mul(acc, load(inv_div + o));
+    if (o + 4 <= out_w) {
+      store(dst + o, acc);
+    } else {
+      store_first(dst + o, acc, out_w - o);
+    }
+  }
+}
+
+// Irregular (adaptive) windows over the unpadded row.
+template <class Op, bool kAverage>
+void reduce_columns_listed(const float* row, const AxisWindows& cols, const float* inv_div, float* dst) {
+  const std::size_t out_w = cols.first.size();
+  for (std::size_t o = 0; o < out_w; ++o) {
+    const float* p = row + cols.first[o];
+    float v = Op::identity();
+    for (std::int64_t k = 0; k < cols.count[o]; ++k) v = Op::apply(v, p[k * cols.step]);
+    dst[o] = kAverage ? v * inv_div[o] : v;
+  }
+}
+
+std::size_t round_up4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
+
+// Which horizontal pass a call uses, decided once.
+enum class ColumnPass { kListed, kStride1, kStride2Kernel2, kStride2Kernel3, kStride2, kStrideAny };
+
+ColumnPass column_pass(const AxisWindows& cols) {
+  if (!cols.strided) return ColumnPass::kListed;
+  if (cols.stride == 1) return ColumnPass::kStride1;
+  if (cols.stride == 2 && cols.step == 1 && cols.kernel == 2) return ColumnPass::kStride2Kernel2;
+  if (cols.stride == 2 && cols.step == 1 && cols.kernel == 3) return ColumnPass::kStride2Kernel3;
+  if (cols.stride == 2) return ColumnPass::kStride2;
+  return ColumnPass::kStrideAny;
+}
+
+template <class Op, bool kAverage>
+void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
+                 const AxisWindows& rows, const AxisWindows& cols) {
+  const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
+  // Row buffer: padded coordinates, the input row at pad_left.
+  const std::size_t pad_left = cols.strided ? cols.pad_begin : 0;
+  std::size_t extent = pad_left + in_w + 8;
+  if (cols.strided)
+    extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
+  const ColumnPass pass = column_pass(cols);
+
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
+  thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> buf(extent, Op::identity());
+    // Reciprocal divisors of the current output row, remade only when the
+    // row's factor changes (interior rows share it).
+    std::vector<float> inv_div(kAverage ? round_up4(out_w) : 0, 1.0f);
+    float inv_row_size = -1.0f;
+    float* row = buf.data() + pad_left;
+    std::size_t plane = begin / out_h, oh = begin % out_h;
+    for (std::size_t item = begin; item < end; ++item, ++oh) {
+      if (oh == out_h) {
+        oh = 0;
+        ++plane;
+      }
+      const float* x = in + plane * in_h * in_w;
+      float* y = out + item * out_w;
+      const std::size_t count = static_cast<std::size_t>(rows.count[oh]);
+      if (count == 0) {
+        std::fill(row, row + in_w, Op::identity());
+      } else {
+        reduce_rows<Op>(x + static_cast<std::size_t>(rows.first[oh]) * in_w, rows.step * in_w, count, in_w, row);
+      }
+      if (kAverage && rows.size[oh] != inv_row_size) {
+        inv_row_size = rows.size[oh];
+        for (std::size_t o = 0; o < out_w; ++o) inv_div[o] = 1.0f / (inv_row_size * cols.size[o]);
+      }
+      const float* b = buf.data();
+      switch (pass) {
+        case ColumnPass::kListed: reduce_columns_listed<Op, kAverage>(row, cols, inv_div.data(), y); break;
+        case ColumnPass::kStride1: reduce_columns_strided<Op, kAverage, 1>(b, out_w, cols, inv_div.data(), y); break;
+        case ColumnPass::kStride2Kernel2: reduce_columns_s2<Op, kAverage, 2>(b, out_w, inv_div.data(), y); break;
+        case ColumnPass::kStride2Kernel3: reduce_columns_s2<Op, kAverage, 3>(b, out_w, inv_div.data(), y); break;
+        case ColumnPass::kStride2: reduce_columns_strided<Op, kAverage, 2>(b, out_w, cols, inv_div.data(), y); break;
+        case ColumnPass::kStrideAny: reduce_columns_strided<Op, kAverage, 0>(b, out_w, cols, inv_div.data(), y); break;
+      }
+    }
+  });
+}
+
+// Per column of the window's rows (count rows `step` rows apart from row0,
+// whose index is h0): the max and its flat index row * in_w + column, by
+// PyTorch's rule "x > best || isnan(x)" scanning down, so ties keep the
+// first row and NaN the last NaN. Indices are floats (exact below 2^24).
+void column_argmax(const float* row0, std::size_t in_w, std::int64_t count, std::size_t step, float h0,
+                   float* best_value, float* best_index) {
+  const std::size_t row_stride = step * in_w;
+  const f32x4 width = splat(static_cast<float>(in_w));
+  std::size_t w = 0;
+  for (; w + 4 <= in_w; w += 4) {
+    f32x4 best = splat(-std::numeric_limits<float>::infinity()), row = splat(h0);
+    for (std::int64_t k = 0; k < count; ++k) {
+      const f32x4 v = load(row0 + static_cast<std::size_t>(k) * row_stride + w);
+      const f32x4 take = greater_or_nan(v, best);
+      best = select(take, v, best);
+      row = select(take, splat(h0 + static_cast<float>(k * static_cast<std::int64_t>(step))), row);
+    }
+    const float c = static_cast<float>(w);
+    store(best_value + w, best);
+    store(best_index + w, add(mul(row, width), set4(c, c + 1.0f, c + 2.0f, c + 3.0f)));
+  }
+  for (; w < in_w; ++w) {
+    float best = -std::numeric_limits<float>::infinity(), row = h0;
+    for (std::int64_t k = 0; k < count; ++k) {
+      const float v = row0[static_cast<std::size_t>(k) * row_stride + w];
+      if (v > best || v != v) {
+        best = v;
+        row = h0 + static_cast<float>(k * static_cast<std::int64_t>(step));
+      }
+    }
+    best_value[w] = best;
+    best_index[w] = row * static_cast<float>(in_w) + static_cast<float>(w);
+  }
+}
+
+// Flat indices of padding: larger than any real one, so padding never wins a
+// tie with a real -Infinity (and -Infinity never beats the start value).
+constexpr float kPaddingIndex = 1073741824.0f;  // 2^30
+
+// Max with PyTorch's indices. Each column's best row is found first, then the
+// columns are combined with the same order on flat indices (simd::beats),
+// which gives exactly PyTorch's row-major scan starting from (-inf, first
+// tap). Strided windows combine four outputs per vector from padded value
+// and index rows; adaptive windows (and planes of 2^24 cells or more, whose
+// indices floats cannot hold exactly) go one output at a time.
+template <int kStride>
+void argmax_columns_strided(const float* values, const float* indices, const AxisWindows& cols,
+                            const float* start_index, std::size_t out_w, float* out, float* out_index) {
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    f32x4 best = splat(-std::numeric_limits<float>::infinity()), best_i = load(start_index + o);
+    for (std::size_t k = 0; k < cols.kernel; ++k) {
+      const std::size_t p = o * cols.stride + k * cols.step;
+      const f32x4 v = strided_lanes<kStride>(values + p, cols.stride);
+      const f32x4 vi = strided_lanes<kStride>(indices + p, cols.stride);
+      const f32x4 take = beats(v, vi, best, best_i);
+      best = select(take, v, best);
+      best_i = select(take, vi, best_i);
+    }
+    if (o + 4 <= out_w) {
+      store(out + o, best);
+      store(out_index + o, best_i);
+    } else {
+      store_first(out + o, best, out_w - o);
+      store_first(out_index + o, best_i, out_w - o);
+    }
+  }
+}
+
+void argmax_columns_listed(const float* values, const float* indices, const AxisWindows& cols, float h0,
+                           std::size_t in_w, float* out, float* out_index) {
+  const std::int64_t W = static_cast<std::int64_t>(in_w);
+  for (std::size_t ow = 0; ow < cols.first.size(); ++ow) {
+    const std::int64_t w0 = cols.first[ow], nw = cols.count[ow];
+    float best = -std::numeric_limits<float>::infinity();
+    std::int64_t best_index = static_cast<std::int64_t>(h0) * W + w0;
+    for (std::int64_t j = 0; j < nw; ++j) {
+      const std::size_t c = static_cast<std::size_t>(w0 + j * static_cast<std::int64_t>(cols.step));
+      const float v = values[c];
+      const std::int64_t index = static_cast<std::int64_t>(indices[c]);
+      const bool take = v != v ? (best == best || index > best_index)
+                               : (best == best && (v > best || (v == best && index < best_index)));
+      if (take) {
+        best = v;
+        best_index = index;
+      }
+    }
+    out[ow] = best;
+    out_index[ow] = static_cast<float>(best_index);
+  }
+}
+
+void argmax_planes(const float* in, float* out, float* indices, std::size_t planes, std::size_t in_h,
+                   std::size_t in_w, const AxisWindows& rows, const AxisWindows& cols) {
+  const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
+  const bool vectorized = cols.strided && static_cast<std::uint64_t>(in_h) * in_w < (std::uint64_t{1} << 24);
+  const std::size_t pad_left = vectorized ? cols.pad_begin : 0;
+  std::size_t extent = pad_left + in_w + 8;
+  if (vectorized) extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
+  thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> values(extent, -std::numeric_limits<float>::infinity());
+    std::vector<float> flat(extent, kPaddingIndex);
+    std::vector<float> start_index(round_up4(out_w), 0.0f);
+    float start_row = -1.0f;
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t plane = item / out_h, oh = item % out_h;
+      const float* x = in + plane * in_h * in_w;
+      const std::int64_t h0 = rows.first[oh], nh = rows.count[oh];
+      column_argmax(nh == 0 ? nullptr : x + static_cast<std::size_t>(h0) * in_w, in_w, nh, rows.step,
+                    static_cast<float>(h0), values.data() + pad_left, flat.data() + pad_left);
+      if (!vectorized) {
+        argmax_columns_listed(values.data(), flat.data(), cols, static_cast<float>(h0), in_w, out + item * out_w,
+                              indices + item * out_w);
+        continue;
+      }
+      if (static_cast<float>(h0) != start_row) {  // PyTorch's start value: the first tap
+        start_row = static_cast<float>(h0);
+        for (std::size_t o = 0; o < out_w; ++o)
+          start_index[o] = start_row * static_cast<float>(in_w) + static_cast<float>(cols.first[o]);
+      }
+      if (cols.stride == 1) {
+        argmax_columns_strided<1>(values.data(), flat.data(), cols, start_index.data(), out_w, out + item * out_w,
+                                  indices + item * out_w);
+      } else if (cols.stride == 2) {
+        argmax_columns_strided<2>(values.data(), flat.data(), cols, start_index.data(), out_w, out + item * out_w,
+                                  indices + item * out_w);
+      } else {
+        argmax_columns_strided<0>(values.data(), flat.data(), cols, start_index.data(), out_w, out + item * out_w,
+                                  indices + item * out_w);
+      }
+    }
+  });
+}
+
+Status check_buffers(const float* in, const float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
+                     std::size_t out_h, std::size_t out_w, bool* empty) {
+  std::size_t in_count, out_count;
+  if (!checked_product(&in_count, {planes, in_h, in_w}) || !checked_product(&out_count, {planes, out_h, out_w}))
+    return Status::kSizeOverflow;
+  *empty = out_count == 0;
+  if (*empty) return Status::kOk;
+  if (in_h == 0 || in_w == 0) return Status::kInvalidArgument;  // windows with nothing to pool
+  if (in == nullptr || out == nullptr) return Status::kNullPointer;
+  return Status::kOk;
+}
+
+}  // namespace
+
+Status avg_pool2d_nchw(const float* in, float* out, std::size_t planes, const Window2d& window) {
+  bool empty;
+  Status s = check_buffers(in, out, planes, window.in_h, window.in_w, window.out_h, window.out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if ((s = window_axes(window, &rows, &cols)) != Status::kOk) return s;
+  pool_planes<SumOp, true>(in, out, planes, window.in_h, window.in_w, rows, cols);
+  return Status::kOk;
+}
+
+Status max_pool2d_nchw(const float* in, float* out, float* indices, std::size_t planes, const Window2d& window) {
+  bool empty;
+  Status s = check_buffers(in, out, planes, window.in_h, window.in_w, window.out_h, window.out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if ((s = window_axes(window, &rows, &cols)) != Status::kOk) return s;
+  if (indices != nullptr) {
+    argmax_planes(in, out, indices, planes, window.in_h, window.in_w, rows, cols);
+  } else {
+    pool_planes<MaxOp, false>(in, out, planes, window.in_h, window.in_w, rows, cols);
+  }
+  return Status::kOk;
+}
+
+Status adaptive_avg_pool2d_nchw(const float* in, float* out, std::size_t planes, std::size_t in_h,
+                                std::size_t in_w, std::size_t out_h, std::size_t out_w) {
+  bool empty;
+  const Status s = check_buffers(in, out, planes, in_h, in_w, out_h, out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if (!adaptive_axis(in_h, out_h, &rows) || !adaptive_axis(in_w, out_w, &cols)) return Status::kInvalidArgument;
+  pool_planes<SumOp, true>(in, out, planes, in_h, in_w, rows, cols);
+  return Status::kOk;
+}
+
+Status adaptive_max_pool2d_nchw(const float* in, float* out, float* indices, std::size_t planes,
+                                std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w) {
+  bool empty;
+  const Status s = check_buffers(in, out, planes, in_h, in_w, out_h, out_w, &empty);
+  if (s != Status::kOk || empty) return s;
+  AxisWindows rows, cols;
+  if (!adaptive_axis(in_h, out_h, &rows) || !adaptive_axis(in_w, out_w, &cols)) return Status::kInvalidArgument;
+  if (indices != nullptr) {
+    argmax_planes(in, out, indices, planes, in_h, in_w, rows, cols);
+  } else {
+    pool_planes<MaxOp, false>(in, out, planes, in_h, in_w, rows, cols);
+  }
+  return Status::kOk;
+}
+
+}  // namespace nnwasm::pool

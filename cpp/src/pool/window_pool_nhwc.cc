@@ -1,0 +1,136 @@
+// Window pooling, channels last (N, H, W, C): the indirection approach of
+// XNNPACK's avgpool/maxpool. For each output pixel the window's real input
+// pixels are gathered as a table of pointers (padding taps are left out:
+// averages divide by the per-pixel count the geometry gives, max never sees
+// them), then the channels are reduced across the taps in blocks of 16
+// channels held in four vector accumulators. A last partial vector of
+// channels is recomputed overlapping the previous one (same values), so no
+// scalar loop runs over the channels unless C < 4.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "pool/pool.h"
+#include "pool/windows.h"
+#include "simd/vec.h"
+#include "thread/pool.h"
+
+namespace nnwasm::pool {
+namespace {
+
+using namespace simd;
+
+struct SumOp {
+  static f32x4 apply(f32x4 a, f32x4 b) { return add(a, b); }
+  static float apply(float a, float b) { return a + b; }
+};
+
+struct MaxOp {
+  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
+  static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
+};
+
+// y[c] = Op over taps t of taps[t][c] (divided by `divisor` for averages).
+template <class Op, bool kAverage>
+void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channels, float divisor, float* y) {
+  if (ntaps == 0) {  // a window of padding only (PyTorch: 0 for averages)
+    const float empty = kAverage ? 0.0f : -std::numeric_limits<float>::infinity();
+    std::fill(y, y + channels, empty);
+    return;
+  }
+  // Multiply by the reciprocal: one division per pixel, not per vector.
+  const float inv = 1.0f / divisor;
+  const f32x4 d = splat(inv);
+  std::size_t c = 0;
+  for (; c + 16 <= channels; c += 16) {
+    const float* p = taps[0] + c;
+    f32x4 a0 = load(p), a1 = load(p + 4), a2 = load(p + 8), a3 = load(p + 12);
+    for (std::size_t t = 1; t < ntaps; ++t) {
+      p = taps[t] + c;
+      a0 = Op::apply(a0, load(p));
+      a1 = Op::apply(a1, load(p + 4));
+      a2 = Op::apply(a2, load(p + 8));
+      a3 = Op::apply(a3, load(p + 12));
+    }
+    if (kAverage) {
+      a0 = mul(a0, d);
+      a1 = mul(a1, d);
+      a2 = mul(a2, d);
+      a3 = mul(a3, d);
+    }
+    store(y + c, a0);
+    store(y + c + 4, a1);
+    store(y + c + 8, a2);
+    store(y + c + 12, a3);
+  }
+  if (c < channels && channels >= 4) {
+    for (;; c += 4) {
+      if (c + 4 > channels) c = channels - 4;  // overlap the last whole vector
+      f32x4 a = load(taps[0] + c);
+      for (std::size_t t = 1; t < ntaps; ++t) a = Op::apply(a, load(taps[t] + c));
+      if (kAverage) a = mul(a, d);
+      store(y + c, a);
+      if (c + 4 == channels) break;
+    }
+    return;
+  }
+  for (; c < channels; ++c) {
+    float v = taps[0][c];
+    for (std::size_t t = 1; t < ntaps; ++t) v = Op::apply(v, taps[t][c]);
+    y[c] = kAverage ? v * inv : v;
+  }
+}
+
+template <class Op, bool kAverage>
+Status pool_nhwc(const float* in, float* out, std::size_t batch, std::size_t channels, const Window2d& window) {
+  std::size_t in_count, out_count;
+  if (!checked_product(&in_count, {batch, window.in_h, window.in_w, channels}) ||
+      !checked_product(&out_count, {batch, window.out_h, window.out_w, channels}))
+    return Status::kSizeOverflow;
+  if (out_count == 0) return Status::kOk;
+  if (window.in_h == 0 || window.in_w == 0) return Status::kInvalidArgument;
+  if (in == nullptr || out == nullptr) return Status::kNullPointer;
+  AxisWindows rows, cols;
+  const Status s = window_axes(window, &rows, &cols);
+  if (s != Status::kOk) return s;
+
+  const std::size_t in_h = window.in_h, in_w = window.in_w, out_h = window.out_h, out_w = window.out_w;
+  const std::size_t pixel_stride = channels, row_stride = in_w * channels;
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);
+  thread::parallel_for(batch * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<const float*> taps(std::max<std::size_t>(rows.max_count * cols.max_count, 1));
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t n = item / out_h, oh = item % out_h;
+      const float* image = in + n * in_h * row_stride;
+      float* y = out + item * out_w * channels;
+      const std::size_t h0 = static_cast<std::size_t>(rows.first[oh]);
+      const std::size_t nh = static_cast<std::size_t>(rows.count[oh]);
+      for (std::size_t ow = 0; ow < out_w; ++ow) {
+        const std::size_t w0 = static_cast<std::size_t>(cols.first[ow]);
+        const std::size_t nw = static_cast<std::size_t>(cols.count[ow]);
+        std::size_t t = 0;
+        for (std::size_t i = 0; i < nh; ++i) {
+          const float* row = image + (h0 + i * rows.step) * row_stride;
+          for (std::size_t j = 0; j < nw; ++j) taps[t++] = row + (w0 + j * cols.step) * pixel_stride;
+        }
+        pool_pixel<Op, kAverage>(taps.data(), t, channels, rows.size[oh] * cols.size[ow], y + ow * channels);
+      }
+    }
+  });
+  return Status::kOk;
+}
+
+}  // namespace
+
+Status avg_pool2d_nhwc(const float* in, float* out, std::size_t batch, std::size_t channels,
+                       const Window2d& window) {
+  return pool_nhwc<SumOp, true>(in, out, batch, channels, window);
+}
+
+Status max_pool2d_nhwc(const float* in, float* out, std::size_t batch, std::size_t channels,
+                       const Window2d& window) {
+  return pool_nhwc<MaxOp, false>(in, out, batch, channels, window);
+}
+
+}  // namespace nnwasm::pool

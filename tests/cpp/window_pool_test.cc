@@ -1,0 +1,301 @@
+// Window, adaptive and global-max pooling kernels against scalar references
+// written as PyTorch's loops, at sizes around the kernels' tiles (4 outputs
+// per vector along W in NCHW; 16- and 4-channel blocks in NHWC): tile-1,
+// tile, tile+1 and 2*tile+prime, with padding, dilation, strides above the
+// kernel, windows of padding only, NaN and Infinity, at 1 and 2 threads.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "pool/pool.h"
+#include "reference.h"
+#include "thread/pool.h"
+
+namespace nnwasm {
+namespace {
+
+using testing::close;
+using testing::random_floats;
+
+const float kInf = std::numeric_limits<float>::infinity();
+
+struct Axis {
+  std::int64_t first, count;
+  double size;
+};
+
+// Real taps of output o along one axis, as windows.h promises (and PyTorch's loops).
+Axis axis_of(std::int64_t o, std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t d, std::int64_t pad,
+             bool include_pad, std::int64_t pad_end) {
+  const std::int64_t start = o * s - pad;
+  std::int64_t first = start;
+  while (first < 0) first += d;
+  std::int64_t count = 0;
+  for (std::int64_t t = 0; t < k; ++t) {
+    const std::int64_t i = start + t * d;
+    if (i >= 0 && i < in) ++count;
+  }
+  const double size = include_pad ? static_cast<double>(std::min(start + k, in + pad_end) - start) : count;
+  return {first, count, size};
+}
+
+// Reference on NCHW planes; returns outputs and (for max) indices.
+void reference_window(const std::vector<float>& x, std::size_t planes, const pool::Window2d& w, bool max,
+                      std::vector<float>* out, std::vector<float>* idx) {
+  out->assign(planes * w.out_h * w.out_w, 0.0f);
+  idx->assign(out->size(), 0.0f);
+  for (std::size_t p = 0; p < planes; ++p)
+    for (std::size_t oh = 0; oh < w.out_h; ++oh)
+      for (std::size_t ow = 0; ow < w.out_w; ++ow) {
+        const Axis r = axis_of(oh, w.in_h, w.kernel_h, w.stride_h, w.dilation_h, w.pad_top, w.count_include_pad,
+                               w.pad_bottom);
+        const Axis c = axis_of(ow, w.in_w, w.kernel_w, w.stride_w, w.dilation_w, w.pad_left, w.count_include_pad,
+                               w.pad_right);
+        double sum = 0;
+        float best = -kInf;
+        std::int64_t best_index = r.first * static_cast<std::int64_t>(w.in_w) + c.first;
+        for (std::int64_t i = 0; i < r.count; ++i)
+          for (std::int64_t j = 0; j < c.count; ++j) {
+            const std::int64_t h = r.first + i * w.dilation_h, col = c.first + j * w.dilation_w;
+            const std::int64_t flat = h * static_cast<std::int64_t>(w.in_w) + col;
+            const float v = x[p * w.in_h * w.in_w + flat];
+            sum += v;
+            if (v > best || std::isnan(v)) {
+              best = v;
+              best_index = flat;
+            }
+          }
+        const std::size_t o = (p * w.out_h + oh) * w.out_w + ow;
+        if (max) {
+          (*out)[o] = best;
+          (*idx)[o] = static_cast<float>(best_index);
+        } else {
+          const double div = w.divisor_override != 0.0f ? w.divisor_override : r.size * c.size;
+          (*out)[o] = r.count * c.count == 0 ? 0.0f : static_cast<float>(sum / div);
+        }
+      }
+}
+
+// NCHW -> NHWC for the channels-last kernels.
+std::vector<float> to_nhwc(const std::vector<float>& x, std::size_t n, std::size_t c, std::size_t hw) {
+  std::vector<float> y(x.size());
+  for (std::size_t b = 0; b < n; ++b)
+    for (std::size_t ch = 0; ch < c; ++ch)
+      for (std::size_t i = 0; i < hw; ++i) y[(b * hw + i) * c + ch] = x[(b * c + ch) * hw + i];
+  return y;
+}
+
+bool same_value(float got, float want) { return std::isnan(want) ? std::isnan(got) : got == want; }
+
+std::size_t out_size(std::size_t in, std::size_t k, std::size_t s, std::size_t p, std::size_t d) {
+  return (in + 2 * p - d * (k - 1) - 1) / s + 1;
+}
+
+class WindowPoolThreads : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override { thread::set_num_threads(GetParam()); }
+  void TearDown() override { thread::set_num_threads(1); }
+};
+
+void sprinkle_specials(std::vector<float>* x, std::uint32_t seed) {
+  for (std::size_t i = 0; i < x->size(); ++i) {
+    const std::uint32_t h = (static_cast<std::uint32_t>(i) + seed) * 2654435761u;
+    if (h % 97 == 0) (*x)[i] = std::numeric_limits<float>::quiet_NaN();
+    else if (h % 89 == 0) (*x)[i] = kInf;
+    else if (h % 83 == 0) (*x)[i] = -kInf;
+    else if (h % 7 == 0) (*x)[i] = 0.5f;  // ties
+  }
+}
+
+TEST_P(WindowPoolThreads, WindowPoolingBothLayoutsMatchReference) {
+  struct Geo {
+    std::size_t k, s, p, d;
+  };
+  const Geo geos[] = {{1, 1, 0, 1}, {2, 2, 0, 1}, {3, 1, 1, 1}, {3, 2, 1, 1}, {2, 3, 1, 1},
+                      {3, 5, 0, 1}, {5, 2, 2, 1}, {3, 1, 1, 2}, {2, 2, 1, 3}};
+  // Output widths tile-1, tile, tile+1, 2*tile+prime for the 4-wide NCHW
+  // vectors; channels around the 16- and 4-channel NHWC blocks.
+  const std::size_t out_widths[] = {3, 4, 5, 11};
+  const std::size_t channel_counts[] = {1, 3, 4, 5, 15, 16, 17, 37};
+  std::uint32_t seed = 1;
+  for (const Geo& gh : geos)
+    for (const Geo& gw : geos)
+      for (std::size_t ow_target : out_widths) {
+        pool::Window2d w;
+        w.kernel_h = gh.k, w.stride_h = gh.s, w.pad_top = gh.p, w.dilation_h = gh.d;
+        w.kernel_w = gw.k, w.stride_w = gw.s, w.pad_left = gw.p, w.dilation_w = gw.d;
+        w.in_h = 7;
+        // Smallest width giving ow_target outputs.
+        w.in_w = std::max<std::size_t>((ow_target - 1) * gw.s + gw.d * (gw.k - 1) + 1, 2 * gw.p + 1) - 2 * gw.p;
+        w.in_w = std::max<std::size_t>(w.in_w, 1);
+        w.out_h = out_size(w.in_h, gh.k, gh.s, gh.p, gh.d);
+        w.out_w = out_size(w.in_w, gw.k, gw.s, gw.p, gw.d);
+        const std::size_t C = channel_counts[seed % 8], N = 2;
+        ++seed;
+        auto x = random_floats(N * C * w.in_h * w.in_w, seed);
+        if (seed % 3 == 0) sprinkle_specials(&x, seed);
+        const auto xl = to_nhwc(x, N, C, w.in_h * w.in_w);
+        for (int mode = 0; mode < 4; ++mode) {
+          pool::Window2d g = w;
+          const bool max = mode >= 2;
+          if (!max && (gh.d != 1 || gw.d != 1)) continue;  // averages have no dilation
+          if (mode == 1) {  // PyTorch's count_include_pad
+            g.count_include_pad = true;
+            g.pad_bottom = g.pad_top;
+            g.pad_right = g.pad_left;
+          }
+          if (mode == 3) g.divisor_override = 0.0f;
+          std::vector<float> want, want_idx;
+          reference_window(x, N * C, g, max, &want, &want_idx);
+          std::vector<float> got(want.size(), -7.0f), got_idx(want.size(), -7.0f);
+          const Status s = max ? pool::max_pool2d_nchw(x.data(), got.data(), mode == 3 ? got_idx.data() : nullptr,
+                                                       N * C, g)
+                               : pool::avg_pool2d_nchw(x.data(), got.data(), N * C, g);
+          ASSERT_EQ(s, Status::kOk);
+          for (std::size_t i = 0; i < want.size(); ++i) {
+            ASSERT_TRUE(max ? same_value(got[i], want[i]) : close(got[i], want[i]))
+                << "nchw mode " << mode << " k " << gh.k << "x" << gw.k << " s " << gh.s << "x" << gw.s << " p "
+                << gh.p << "x" << gw.p << " d " << gh.d << "x" << gw.d << " in " << g.in_h << "x" << g.in_w
+                << " i " << i << " got " << got[i] << " want " << want[i];
+            if (mode == 3) {
+              ASSERT_EQ(got_idx[i], want_idx[i]) << "index i " << i;
+            }
+          }
+          if (mode == 1) continue;  // the NHWC kernels serve Keras: real-cell counts
+          std::vector<float> got_l(want.size(), -7.0f);
+          const Status sl = max ? pool::max_pool2d_nhwc(xl.data(), got_l.data(), N, C, g)
+                                : pool::avg_pool2d_nhwc(xl.data(), got_l.data(), N, C, g);
+          ASSERT_EQ(sl, Status::kOk);
+          const auto want_l = to_nhwc(want, N, C, g.out_h * g.out_w);
+          for (std::size_t i = 0; i < want_l.size(); ++i)
+            ASSERT_TRUE(max ? same_value(got_l[i], want_l[i]) : close(got_l[i], want_l[i]))
+                << "nhwc mode " << mode << " C " << C << " i " << i << " got " << got_l[i] << " want " << want_l[i];
+        }
+      }
+}
+
+TEST_P(WindowPoolThreads, AdaptivePoolingMatchesReference) {
+  for (std::size_t H : {1, 3, 4, 5, 14})
+    for (std::size_t W : {1, 3, 4, 5, 11, 14})
+      for (std::size_t OH : {1, 2, 3, 7})
+        for (std::size_t OW : {1, 3, 4, 5, 7, 11, 16}) {
+          const std::size_t planes = 3;
+          auto x = random_floats(planes * H * W, static_cast<std::uint32_t>(H * 1000 + W * 100 + OH * 10 + OW));
+          if ((H + W + OW) % 3 == 0) sprinkle_specials(&x, static_cast<std::uint32_t>(OW));
+          std::vector<float> avg(planes * OH * OW), mx(planes * OH * OW), idx(planes * OH * OW), mx2(mx.size());
+          ASSERT_EQ(pool::adaptive_avg_pool2d_nchw(x.data(), avg.data(), planes, H, W, OH, OW), Status::kOk);
+          ASSERT_EQ(pool::adaptive_max_pool2d_nchw(x.data(), mx.data(), idx.data(), planes, H, W, OH, OW), Status::kOk);
+          ASSERT_EQ(pool::adaptive_max_pool2d_nchw(x.data(), mx2.data(), nullptr, planes, H, W, OH, OW), Status::kOk);
+          for (std::size_t p = 0; p < planes; ++p)
+            for (std::size_t oh = 0; oh < OH; ++oh)
+              for (std::size_t ow = 0; ow < OW; ++ow) {
+                const std::size_t h0 = oh * H / OH, h1 = ((oh + 1) * H + OH - 1) / OH;
+                const std::size_t w0 = ow * W / OW, w1 = ((ow + 1) * W + OW - 1) / OW;
+                double sum = 0;
+                float best = -kInf;
+                std::size_t bi = h0 * W + w0;
+                for (std::size_t h = h0; h < h1; ++h)
+                  for (std::size_t c = w0; c < w1; ++c) {
+                    const float v = x[p * H * W + h * W + c];
+                    sum += v;
+                    if (v > best || std::isnan(v)) {
+                      best = v;
+                      bi = h * W + c;
+                    }
+                  }
+                const std::size_t o = (p * OH + oh) * OW + ow;
+                const float mean = static_cast<float>(sum / static_cast<double>((h1 - h0) * (w1 - w0)));
+                ASSERT_TRUE(close(avg[o], mean)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+                ASSERT_TRUE(same_value(mx[o], best)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+                ASSERT_TRUE(same_value(mx2[o], best)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+                ASSERT_EQ(idx[o], static_cast<float>(bi)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+              }
+        }
+}
+
+TEST_P(WindowPoolThreads, GlobalMaxPoolBothLayoutsWithMasks) {
+  for (std::size_t C : {1, 2, 3, 4, 5, 15, 16, 17, 31, 32, 33, 67})
+    for (std::size_t L : {1, 3, 4, 17, 64})
+      for (bool masked : {false, true}) {
+        const std::size_t N = 2;
+        auto x = random_floats(N * L * C, static_cast<std::uint32_t>(C * 31 + L));
+        if (C % 2) sprinkle_specials(&x, static_cast<std::uint32_t>(C));
+        std::vector<float> mask(N * L);
+        for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = i % 3 == 1 ? 0.0f : 1.0f;
+        const float* m = masked ? mask.data() : nullptr;
+        for (bool last : {true, false}) {
+          std::vector<float> got(N * C, -7.0f);
+          ASSERT_EQ(last ? pool::global_max_pool1d_nlc(x.data(), m, got.data(), N, L, C)
+                         : pool::global_max_pool1d_ncl(x.data(), m, got.data(), N, C, L),
+                    Status::kOk);
+          for (std::size_t n = 0; n < N; ++n)
+            for (std::size_t c = 0; c < C; ++c) {
+              float best = -kInf;
+              for (std::size_t l = 0; l < L; ++l) {
+                if (m && m[n * L + l] == 0.0f) continue;
+                const float v = last ? x[(n * L + l) * C + c] : x[(n * C + c) * L + l];
+                if (std::isnan(v) || std::isnan(best)) best = std::numeric_limits<float>::quiet_NaN();
+                else best = std::max(best, v);
+              }
+              ASSERT_TRUE(same_value(got[n * C + c], best))
+                  << "C " << C << " L " << L << " masked " << masked << " last " << last << " n " << n << " c " << c;
+            }
+        }
+      }
+}
+
+// Large enough that the pool splits the work: identical at 1 and 2 threads.
+TEST_P(WindowPoolThreads, LargeInputsAreIdenticalAtEveryThreadCount) {
+  pool::Window2d w;
+  w.in_h = w.in_w = 57;
+  w.kernel_h = w.kernel_w = 3;
+  w.stride_h = w.stride_w = 2;
+  w.pad_top = w.pad_left = 1;
+  w.out_h = w.out_w = 29;
+  const std::size_t planes = 64;
+  const auto x = random_floats(planes * 57 * 57, 9);
+  std::vector<float> a(planes * 29 * 29), b(a.size()), c(a.size()), d(a.size());
+  ASSERT_EQ(pool::avg_pool2d_nchw(x.data(), a.data(), planes, w), Status::kOk);
+  ASSERT_EQ(pool::avg_pool2d_nhwc(x.data(), c.data(), 1, planes, w), Status::kOk);
+  thread::set_num_threads(1);
+  ASSERT_EQ(pool::avg_pool2d_nchw(x.data(), b.data(), planes, w), Status::kOk);
+  ASSERT_EQ(pool::avg_pool2d_nhwc(x.data(), d.data(), 1, planes, w), Status::kOk);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(c, d);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, WindowPoolThreads, ::testing::Values(1, 2));
+
+TEST(WindowPool, RejectsBadCalls) {
+  float buf[16] = {};
+  pool::Window2d w;
+  w.in_h = w.in_w = 2;
+  w.out_h = w.out_w = 1;
+  w.kernel_h = w.kernel_w = 2;
+  w.stride_h = w.stride_w = 2;
+  EXPECT_EQ(pool::avg_pool2d_nchw(nullptr, buf, 1, w), Status::kNullPointer);
+  EXPECT_EQ(pool::max_pool2d_nhwc(buf, nullptr, 1, 1, w), Status::kNullPointer);
+  pool::Window2d zero_stride = w;
+  zero_stride.stride_w = 0;
+  EXPECT_EQ(pool::avg_pool2d_nchw(buf, buf + 8, 1, zero_stride), Status::kInvalidArgument);
+  EXPECT_EQ(pool::max_pool2d_nhwc(buf, buf + 8, 1, 1, zero_stride), Status::kInvalidArgument);
+  pool::Window2d empty_input = w;
+  empty_input.in_w = 0;
+  EXPECT_EQ(pool::max_pool2d_nchw(buf, buf + 8, nullptr, 1, empty_input), Status::kInvalidArgument);
+  pool::Window2d huge = w;
+  huge.out_h = huge.out_w = std::size_t{1} << 20;
+  EXPECT_EQ(pool::avg_pool2d_nchw(buf, buf + 8, 1, huge), Status::kSizeOverflow);
+  EXPECT_EQ(pool::adaptive_avg_pool2d_nchw(buf, buf + 8, 1, 0, 2, 1, 1), Status::kInvalidArgument);
+  EXPECT_EQ(pool::global_max_pool1d_nlc(buf, nullptr, nullptr, 1, 1, 1), Status::kNullPointer);
+  // Nothing to compute is fine even without buffers.
+  pool::Window2d none = w;
+  none.out_w = 0;
+  EXPECT_EQ(pool::avg_pool2d_nchw(nullptr, nullptr, 1, none), Status::kOk);
+}
+
+}  // namespace
+}  // namespace nnwasm

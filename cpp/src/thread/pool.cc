@@ -38,8 +38,10 @@ struct Pool {
     *end = items * static_cast<std::size_t>(index + 1) / static_cast<std::size_t>(parts);
   }
 
-  void worker_loop(int index) {  // index >= 1; the caller is thread 0
-    unsigned long seen = 0;
+  // index >= 1; the caller is thread 0. `seen` starts at the generation
+  // current when the worker is made, so a worker added after earlier jobs
+  // does not run the last (finished) job again with its stale context.
+  void worker_loop(int index, unsigned long seen) {
     for (;;) {
       RangeFn job_fn;
       void* job_context;
@@ -80,7 +82,8 @@ struct Pool {
     }
     while (static_cast<int>(workers.size()) < want) {
       const int index = static_cast<int>(workers.size()) + 1;
-      workers.emplace_back([this, index] { worker_loop(index); });
+      const unsigned long current = generation;
+      workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
     active = total;
   }

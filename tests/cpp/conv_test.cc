@@ -196,11 +196,14 @@ TEST_P(ConvThreads, DepthwiseBothLayouts) {
   std::uint32_t seed = 500;
   for (std::size_t c : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{16}, std::size_t{17},
                         std::size_t{35}})
-    for (std::size_t w : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5}, std::size_t{15},
-                          std::size_t{16}, std::size_t{17}, std::size_t{37}})
+    for (std::size_t w : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5}, std::size_t{7},
+                          std::size_t{8}, std::size_t{9}, std::size_t{15}, std::size_t{16}, std::size_t{17},
+                          std::size_t{37}})
       for (std::size_t stride : {std::size_t{1}, std::size_t{2}})
-        for (std::size_t pad : {std::size_t{0}, std::size_t{1}, std::size_t{2}}) {
-          const ConvShape s = make_shape(2, c, 5, w, c, 3, 3, stride, stride == 1 ? 2 : 1, pad, c);
+        for (std::size_t pad : {std::size_t{0}, std::size_t{1}, std::size_t{2}})
+          for (std::size_t dil : {std::size_t{1}, std::size_t{2}}) {
+          // 3x3 stride 1 dilation 1 takes the register-resident 3x3 path.
+          const ConvShape s = make_shape(2, c, 5, w, c, 3, 3, stride, dil, pad, c);
           if (5 + 2 * pad < s.dilation_h * 2 + 1 || w + 2 * pad < s.dilation_w * 2 + 1) continue;
           expect_matches(s, false, WeightLayout::kOihw, true, Activation::kLinear, true, seed++);
           expect_matches(s, false, WeightLayout::kHwio, false, Activation::kRelu, true, seed++);

@@ -77,6 +77,71 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
   }
 }
 
+// 3x3, dilation 1 along the row: the nine weights stay in registers, four
+// independent accumulators of 4 pixels, unaligned loads for the shifted taps.
+void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* wt, float bias,
+                std::size_t out_w, float* y, f32x4 lo, f32x4 hi) {
+  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
+  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
+  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
+  const f32x4 b = splat(bias);
+  std::size_t ox = 0;
+  // Four accumulators: each takes nine dependent adds, so fewer would leave
+  // the adders waiting on latency.
+  for (; ox + 16 <= out_w; ox += 16) {
+    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
+    f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
+    f32x4 a2 = add(b, mul(w0, load(r0 + ox + 8)));
+    f32x4 a3 = add(b, mul(w0, load(r0 + ox + 12)));
+#define NNWASM_DW_TAP(w, r, dx)                         \
+    a0 = add(a0, mul(w, load(r + ox + dx)));            \
+    a1 = add(a1, mul(w, load(r + ox + 4 + dx)));        \
+    a2 = add(a2, mul(w, load(r + ox + 8 + dx)));        \
+    a3 = add(a3, mul(w, load(r + ox + 12 + dx)));
+    NNWASM_DW_TAP(w1, r0, 1)
+    NNWASM_DW_TAP(w2, r0, 2)
+    NNWASM_DW_TAP(w3, r1, 0)
+    NNWASM_DW_TAP(w4, r1, 1)
+    NNWASM_DW_TAP(w5, r1, 2)
+    NNWASM_DW_TAP(w6, r2, 0)
+    NNWASM_DW_TAP(w7, r2, 1)
+    NNWASM_DW_TAP(w8, r2, 2)
+#undef NNWASM_DW_TAP
+    store(y + ox, min(max(a0, lo), hi));
+    store(y + ox + 4, min(max(a1, lo), hi));
+    store(y + ox + 8, min(max(a2, lo), hi));
+    store(y + ox + 12, min(max(a3, lo), hi));
+  }
+  for (; ox < out_w; ox += 4) {  // the padded rows have 4 spare columns
+    f32x4 a = add(b, mul(w0, load(r0 + ox)));
+    a = add(a, mul(w1, load(r0 + ox + 1)));
+    a = add(a, mul(w2, load(r0 + ox + 2)));
+    a = add(a, mul(w3, load(r1 + ox)));
+    a = add(a, mul(w4, load(r1 + ox + 1)));
+    a = add(a, mul(w5, load(r1 + ox + 2)));
+    a = add(a, mul(w6, load(r2 + ox)));
+    a = add(a, mul(w7, load(r2 + ox + 1)));
+    a = add(a, mul(w8, load(r2 + ox + 2)));
+    a = min(max(a, lo), hi);
+    if (ox + 4 <= out_w) {
+      store(y + ox, a);
+    } else {
+      float tmp[4];
+      store(tmp, a);
+      std::memcpy(y + ox, tmp, (out_w - ox) * sizeof(float));
+    }
+  }
+}
+
+void copy_row(float* dst, const float* src, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    store(dst + i, load(src + i));
+    store(dst + i + 4, load(src + i + 4));
+  }
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
 }  // namespace
 
 Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
@@ -104,12 +169,20 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   detail::ScratchSlots<const float*> row_scratch(slots, kh);
   if (!scratch.ok() || !row_scratch.ok()) return Status::kSizeOverflow;
 
-  thread::parallel_for(s.batch * C, (H * W + OH * OW) * sizeof(float) * taps / 2,
-                       [&](std::size_t begin, std::size_t end) {
-    float* padded = scratch.take();
+  struct Slot {
+    float* padded;
+    const float** rows;
+  };
+  const auto setup = [&] {
+    Slot slot{scratch.take(), row_scratch.take()};
+    std::memset(slot.padded, 0, PH * PW * sizeof(float));  // borders stay 0 from plane to plane
+    return slot;
+  };
+  detail::dynamic_for(s.batch * C, 2, (H * W + OH * OW) * sizeof(float) * taps / 2, setup,
+                      [&](Slot slot, std::size_t begin, std::size_t end) {
+    float* padded = slot.padded;
     float* wt = padded + PH * PW;
-    const float** rows = row_scratch.take();
-    std::memset(padded, 0, PH * PW * sizeof(float));
+    const float** rows = slot.rows;
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t c = item % C;
       const float* x = in + item * H * W;
@@ -119,11 +192,14 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
       const float b = bias == nullptr ? 0.0f : bias[c];
       // Only the interior changes from plane to plane; the borders stay 0.
       for (std::size_t iy = 0; iy < H; ++iy)
-        std::memcpy(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W * sizeof(float));
+        copy_row(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W);
       for (std::size_t oy = 0; oy < OH; ++oy) {
         if (s.stride_w == 1) {
           for (std::size_t ky = 0; ky < kh; ++ky) rows[ky] = padded + (oy * s.stride_h + ky * s.dilation_h) * PW;
-          dw_row_stride1(rows, wt, kh, kw, s.dilation_w, b, OW, y + oy * OW, lo, hi);
+          if (kh == 3 && kw == 3 && s.dilation_w == 1)
+            dw_row_3x3(rows[0], rows[1], rows[2], wt, b, OW, y + oy * OW, lo, hi);
+          else
+            dw_row_stride1(rows, wt, kh, kw, s.dilation_w, b, OW, y + oy * OW, lo, hi);
         } else {
           for (std::size_t ox = 0; ox < OW; ++ox) {
             float acc = b;
@@ -153,7 +229,8 @@ Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, c
   const f32x4 lo = splat(lo_f), hi = splat(hi_f);
   const bool pass = detail::needs_output_pass(act);
 
-  thread::parallel_for(s.batch * OH, OW * C * kh * kw * sizeof(float), [&](std::size_t begin, std::size_t end) {
+  detail::dynamic_for(s.batch * OH, 1, OW * C * kh * kw * sizeof(float), [] { return 0; },
+                      [&](int, std::size_t begin, std::size_t end) {
     for (std::size_t row = begin; row < end; ++row) {
       const std::size_t n = row / OH, oy = row % OH;
       const float* image = in + n * H * W * C;

@@ -163,8 +163,8 @@ Status conv_nchw(const float* in, const float* packed, float* out, const ConvSha
 
   const std::size_t items = s.batch * groups * panels;
   const std::size_t item_cost = NR * K * cout_g * sizeof(float);
-  thread::parallel_for(items, item_cost, [&](std::size_t begin, std::size_t end) {
-    float* panel = panels_scratch.take();
+  detail::dynamic_for(items, 4, item_cost, [&] { return panels_scratch.take(); },
+                      [&](float* panel, std::size_t begin, std::size_t end) {
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t q = item % panels, g = (item / panels) % groups, n = item / (panels * groups);
       const std::size_t p0 = q * NR, np = std::min(NR, pixels - p0);

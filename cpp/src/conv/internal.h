@@ -10,6 +10,7 @@
 
 #include "conv/conv.h"
 #include "simd/vec.h"
+#include "thread/pool.h"
 
 namespace nnwasm::conv::detail {
 
@@ -100,5 +101,33 @@ class ScratchSlots {
   std::size_t per_slot_, slots_;
   std::atomic<std::size_t> next_{0};
 };
+
+// Runs fn(slot_scratch, begin, end) over [0, items) in chunks of `chunk`
+// items handed out from a shared counter: a thread that is slowed down (by
+// another process on its core, say) takes fewer chunks instead of holding
+// up the whole op, as a static split would. Each item is still computed by
+// one thread with the same code, so results do not depend on the split.
+// `setup()` runs once per participating thread and returns its scratch.
+template <class Setup, class Fn>
+void dynamic_for(std::size_t items, std::size_t chunk, std::size_t item_bytes, Setup&& setup, Fn&& fn) {
+  if (items == 0) return;
+  if (chunk == 0) chunk = 1;
+  const std::size_t chunks = (items + chunk - 1) / chunk;
+  const std::size_t threads = static_cast<std::size_t>(thread::num_threads());
+  std::atomic<std::size_t> next{0};
+  const std::size_t workers = threads < chunks ? threads : chunks;
+  const std::size_t per_worker_bytes = item_bytes * (items / workers + 1);
+  thread::parallel_for(workers, per_worker_bytes, [&](std::size_t begin, std::size_t end) {
+    auto scratch = setup();
+    for (std::size_t w = begin; w < end; ++w) {
+      for (;;) {
+        const std::size_t c = next.fetch_add(1, std::memory_order_relaxed);
+        if (c >= chunks) break;
+        const std::size_t b = c * chunk;
+        fn(scratch, b, b + chunk < items ? b + chunk : items);
+      }
+    }
+  });
+}
 
 }  // namespace nnwasm::conv::detail

@@ -138,14 +138,15 @@ class ConvThreads : public ::testing::TestWithParam<int> {
 };
 
 // Output pixels (rows of the NHWC tile, columns of the NCHW one) and output
-// channels around both tile sizes; K around the unroll by 2.
+// channels around both tile sizes (MR = 5, NR = 8: 4, 5, 6, 7, 8, 9, 13, 19);
+// K per tap around the unroll by 2 (1, 2, 3, 7) and a full vector group (8).
 TEST_P(ConvThreads, GemmKernelsAtTileBoundaries) {
   const std::size_t tiles[] = {1, 4, 5, 6, 7, 8, 9, 13, 19};
   std::uint32_t seed = 1;
   for (bool nhwc : {true, false})
     for (std::size_t pixels : tiles)
       for (std::size_t cout : tiles)
-        for (std::size_t cin : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{8}}) {
+        for (std::size_t cin : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{8}}) {
           // 1D (H = 1) with `pixels` output steps, kernel 3, pad 1.
           const ConvShape s = make_shape(1, cin, 1, pixels, cout, 1, 3, 1, 1, 1, 1);
           expect_matches(s, nhwc, WeightLayout::kOihw, true, Activation::kLinear, false, seed++);

@@ -112,6 +112,24 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
     store(y + ox + 8, min(max(a2, lo), hi));
     store(y + ox + 12, min(max(a3, lo), hi));
   }
+  for (; ox + 8 <= out_w; ox += 8) {
+    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
+    f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
+#define NNWASM_DW_TAP(w, r, dx)                  \
+    a0 = add(a0, mul(w, load(r + ox + dx)));     \
+    a1 = add(a1, mul(w, load(r + ox + 4 + dx)));
+    NNWASM_DW_TAP(w1, r0, 1)
+    NNWASM_DW_TAP(w2, r0, 2)
+    NNWASM_DW_TAP(w3, r1, 0)
+    NNWASM_DW_TAP(w4, r1, 1)
+    NNWASM_DW_TAP(w5, r1, 2)
+    NNWASM_DW_TAP(w6, r2, 0)
+    NNWASM_DW_TAP(w7, r2, 1)
+    NNWASM_DW_TAP(w8, r2, 2)
+#undef NNWASM_DW_TAP
+    store(y + ox, min(max(a0, lo), hi));
+    store(y + ox + 4, min(max(a1, lo), hi));
+  }
   for (; ox < out_w; ox += 4) {  // the padded rows have 4 spare columns
     f32x4 a = add(b, mul(w0, load(r0 + ox)));
     a = add(a, mul(w1, load(r0 + ox + 1)));

@@ -1,2 +1,250 @@
-// Keras convolution layers (Conv1D, Conv2D): see issue 5.
-export {};
+// Keras convolution layers (Conv1D, Conv2D). The kernel is kept in Keras's
+// layout, (k..., in/groups, filters); the kernels read it through a packed
+// copy cached on the kernel tensor (made on first use after build or
+// set_weights, disposed with the tensor when weights are replaced).
+import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
+import { HWIO, planKerasConv, resolveActivation, runConv } from '../../ops/conv.js';
+import { asTensor, Tensor } from '../../tensor.js';
+import { getInitializer, initialize, serializeInitializer } from '../initializers.js';
+import { Layer } from './layer.js';
+
+const CONV_DEFAULTS = {
+  filters: undefined,
+  kernel_size: undefined,
+  strides: 1,
+  padding: 'valid',
+  data_format: 'channels_last',
+  dilation_rate: 1,
+  groups: 1,
+  activation: null,
+  use_bias: true,
+  kernel_initializer: 'glorot_uniform',
+  bias_initializer: 'zeros',
+  // Accepted for compatibility; inference does not use them.
+  kernel_regularizer: null,
+  bias_regularizer: null,
+  activity_regularizer: null,
+  kernel_constraint: null,
+  bias_constraint: null,
+};
+
+function positiveInt(where, name, v) {
+  if (typeof v !== 'number' || !Number.isInteger(v)) typeFail(where, `${name} must be an integer, got ${fmtValue(v)}`);
+  if (v < 1) fail(where, `${name} must be >= 1, got ${v}`);
+  return v;
+}
+
+class Conv extends Layer {
+  constructor(options, nd) {
+    super(options, CONV_DEFAULTS);
+    const where = this.where;
+    const o = this.options;
+    this.rank = nd;
+    if (o.filters === undefined) fail(where, 'filters is required (the number of output channels)');
+    this.filters = positiveInt(where, 'filters', o.filters);
+    if (o.kernel_size === undefined) fail(where, 'kernel_size is required');
+    this.kernel_size = intTuple(where, 'kernel_size', o.kernel_size, nd, { min: 1 });
+    this.strides = intTuple(where, 'strides', o.strides, nd, { min: 1 });
+    this.dilation_rate = intTuple(where, 'dilation_rate', o.dilation_rate, nd, { min: 1 });
+    const padding = typeof o.padding === 'string' ? o.padding.toLowerCase() : o.padding;
+    const paddings = nd === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'];
+    if (!paddings.includes(padding)) {
+      fail(where, `padding must be one of ${paddings.map((p) => `'${p}'`).join(', ')}, got ${fmtValue(o.padding)}`);
+    }
+    this.padding = padding;
+    if (o.data_format !== 'channels_last' && o.data_format !== 'channels_first') {
+      fail(where, `data_format must be 'channels_last' or 'channels_first', got ${fmtValue(o.data_format)}`);
+    }
+    this.data_format = o.data_format;
+    if (this.padding === 'causal' && this.data_format !== 'channels_last') {
+      // Keras allows it; the left padding is along the steps either way.
+    }
+    this.groups = positiveInt(where, 'groups', o.groups);
+    if (this.filters % this.groups !== 0) {
+      fail(where, `filters (${this.filters}) must be divisible by groups (${this.groups})`);
+    }
+    if (this.strides.some((s) => s !== 1) && this.dilation_rate.some((d) => d !== 1)) {
+      fail(where, `strides > 1 is not supported together with dilation_rate > 1 (as in Keras), got strides ${fmtValue(this.strides)} and dilation_rate ${fmtValue(this.dilation_rate)}`);
+    }
+    this.activationSpec = resolveActivation(where, o.activation);
+    this.activation = o.activation;
+    if (typeof o.use_bias !== 'boolean') typeFail(where, `use_bias must be a boolean, got ${fmtValue(o.use_bias)}`);
+    this.use_bias = o.use_bias;
+    this.kernel_initializer = getInitializer(where, 'kernel_initializer', o.kernel_initializer);
+    this.bias_initializer = getInitializer(where, 'bias_initializer', o.bias_initializer);
+    this.kernel = null;
+    this.bias = null;
+    if (this.declaredInputShape) this.build(this.declaredInputShape);
+  }
+
+  get convConfig() {
+    return {
+      filters: this.filters, kernel_size: this.kernel_size, strides: this.strides, padding: this.padding,
+      data_format: this.data_format, dilation_rate: this.dilation_rate, groups: this.groups,
+    };
+  }
+
+  get kernelShape() {
+    return [...this.kernel_size, this.inputChannels / this.groups, this.filters];
+  }
+
+  compute_output_shape(inputShape) {
+    return planKerasConv(this.where, inputShape, this.convConfig).outShape;
+  }
+
+  build(inputShape) {
+    if (!Array.isArray(inputShape)) typeFail(this.where, `build: input_shape must be an array, got ${fmtValue(inputShape)}`);
+    const p = planKerasConv(this.where, inputShape, this.convConfig);
+    this.inputChannels = p.C;
+    const kernelShape = this.kernelShape;
+    const kernel = Tensor.fromFloat32(initialize(this.kernel_initializer, kernelShape), kernelShape, this.where);
+    let bias = null;
+    if (this.use_bias) {
+      try {
+        bias = Tensor.fromFloat32(initialize(this.bias_initializer, [this.filters]), [this.filters], this.where);
+      } catch (e) {
+        kernel.dispose();
+        throw e;
+      }
+    }
+    this.kernel?.dispose();
+    this.bias?.dispose();
+    this.kernel = kernel;
+    this.bias = bias;
+    this.input_spec_shape = inputShape.slice();
+    this.built = true;
+  }
+
+  get weights() {
+    if (!this.built) return [];
+    return this.use_bias ? [this.kernel, this.bias] : [this.kernel];
+  }
+
+  count_params() {
+    if (!this.built) {
+      fail(this.where, `count_params: the layer '${this.name}' is not built yet, so its weights do not exist; call build(input_shape) or apply it to an input first`);
+    }
+    return super.count_params();
+  }
+
+  // Checks every array first; the layer's weights change only if all fit.
+  set_weights(weights) {
+    const where = this.where;
+    if (!this.built) {
+      fail(where, `set_weights: the layer '${this.name}' is not built yet; call build(input_shape) first`);
+    }
+    const want = this.use_bias ? [this.kernelShape, [this.filters]] : [this.kernelShape];
+    const names = ['kernel', 'bias'];
+    if (!Array.isArray(weights) || weights.length !== want.length) {
+      fail(where, `set_weights expects a list of ${want.length} weights (${names.slice(0, want.length).join(', ')}), got ${Array.isArray(weights) ? `${weights.length}` : fmtValue(weights)}`);
+    }
+    const made = [];
+    try {
+      weights.forEach((w, i) => {
+        const [t, owned] = asTensor(w, where, `set_weights ${names[i]}`);
+        const shape = t.shape;
+        if (shape.length !== want[i].length || shape.some((d, j) => d !== want[i][j])) {
+          if (owned) t.dispose();
+          fail(where, `set_weights: ${names[i]} must have shape ${fmtShape(want[i])}, got shape ${fmtShape(shape)}`);
+        }
+        // The layer keeps its own copy: the caller may dispose theirs.
+        made.push(owned ? t : t.clone());
+      });
+    } catch (e) {
+      for (const t of made) t.dispose();
+      throw e;
+    }
+    this.kernel.dispose();
+    this.bias?.dispose();
+    this.kernel = made[0];
+    this.bias = this.use_bias ? made[1] : null;
+  }
+
+  apply(inputs, kwargs = {}) {
+    const [x, owned] = asTensor(inputs, this.where, 'inputs');
+    try {
+      if (!this.built) this.build(x.shape);
+      return this.call(x, kwargs);
+    } finally {
+      if (owned) x.dispose();
+    }
+  }
+
+  call(inputs) {
+    const [x, owned] = asTensor(inputs, this.where, 'inputs');
+    try {
+      if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
+      const p = planKerasConv(this.where, x.shape, this.convConfig);
+      if (p.C !== this.inputChannels) {
+        fail(this.where, `inputs must have ${this.inputChannels} channels (the layer was built for input shape ${fmtShape(this.input_spec_shape.map((d) => d ?? 'None'))}), got shape ${fmtShape(x.shape)}`);
+      }
+      return runConv(this.where, p, x, this.kernel, HWIO, this.bias, this.activationSpec);
+    } finally {
+      if (owned) x.dispose();
+    }
+  }
+
+  get_config() {
+    return {
+      ...super.get_config(),
+      filters: this.filters,
+      kernel_size: this.kernel_size.slice(),
+      strides: this.strides.slice(),
+      padding: this.padding,
+      data_format: this.data_format,
+      dilation_rate: this.dilation_rate.slice(),
+      groups: this.groups,
+      activation: this.activationSpec.name,
+      use_bias: this.use_bias,
+      kernel_initializer: serializeInitializer(this.kernel_initializer),
+      bias_initializer: serializeInitializer(this.bias_initializer),
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    };
+  }
+
+  static from_config(config) {
+    const c = { ...config };
+    // A function activation serialises as its name, which cannot come back.
+    if (typeof c.activation === 'string' && c.activation !== 'linear') {
+      try {
+        resolveActivation(this.className, c.activation);
+      } catch {
+        fail(this.className, `from_config: activation ${fmtValue(c.activation)} was a JS function; pass it again in the config`);
+      }
+    }
+    return new this(c);
+  }
+
+  // Frees the weights now.
+  dispose() {
+    this.kernel?.dispose();
+    this.bias?.dispose();
+  }
+}
+
+export class Conv1D extends Conv {
+  static get className() {
+    return 'Conv1D';
+  }
+
+  constructor(options) {
+    super(options, 1);
+  }
+}
+
+export class Conv2D extends Conv {
+  static get className() {
+    return 'Conv2D';
+  }
+
+  constructor(options) {
+    super(options, 2);
+  }
+}
+
+export const Convolution1D = Conv1D;
+export const Convolution2D = Conv2D;

@@ -1,0 +1,96 @@
+// The convolution kernels' C++ API. 1D convolutions are 2D ones with
+// in_h = out_h = kernel_h = 1. Every entry point checks its own arguments
+// (null pointers, sizes whose products overflow, shapes that do not fit) and
+// returns a Status; the JS front (js/ops/conv.js) checks shapes and options
+// first and gives users the readable error.
+//
+// Three kernel families:
+//  - channels last (NHWC, Keras): an IGEMM. Rows are output pixels, columns
+//    output channels, K = taps * in_channels/groups read straight from the
+//    input through per-tile indirection pointers (padding taps point at a
+//    zero row), weights packed once by pack_weights(kNhwc).
+//  - channels first (NCHW, PyTorch): a GEMM with rows = output channels
+//    (weights packed once by pack_weights(kNchw)) and columns = output pixels
+//    along the row, K gathered into a small per-thread panel per block of
+//    pixels, so the output is written in place as contiguous vectors.
+//  - depthwise (groups == in == out channels), both layouts: its own kernels
+//    reading the weights as given.
+// Bias and an activation are applied in the output pass.
+#pragma once
+
+#include <cstddef>
+
+#include "runtime/status.h"
+
+namespace nnwasm::conv {
+
+struct ConvShape {
+  std::size_t batch = 1;
+  std::size_t in_channels = 1, in_h = 1, in_w = 1;
+  std::size_t out_channels = 1, out_h = 1, out_w = 1;
+  std::size_t kernel_h = 1, kernel_w = 1;
+  std::size_t stride_h = 1, stride_w = 1;
+  std::size_t dilation_h = 1, dilation_w = 1;
+  std::size_t pad_top = 0, pad_left = 0;  // bottom/right padding is implied by out_h/out_w
+  std::size_t groups = 1;
+};
+
+// Where each weight lives: PyTorch's (out, in/groups, kh, kw) or Keras's
+// (kh, kw, in/groups, out).
+enum class WeightLayout : int { kOihw = 0, kHwio = 1 };
+
+// Which kernel family the packed weights are for.
+enum class PackFor : int { kNhwc = 0, kNchw = 1 };
+
+// Elementwise activations. Linear, relu and relu6 are clamps applied in the
+// micro-kernels' registers; the others run over each finished output tile
+// while it is still in cache.
+enum class Activation : int {
+  kLinear = 0,
+  kRelu = 1,
+  kRelu6 = 2,
+  kSigmoid = 3,
+  kTanh = 4,
+  kElu = 5,
+  kSelu = 6,
+  kGelu = 7,  // exact (erf) form, Keras's default
+  kSilu = 8,  // swish
+  kSoftplus = 9,
+  kSoftsign = 10,
+  kHardSigmoid = 11,  // Keras 3: relu6(x + 3) / 6
+  kCount = 12,
+};
+
+// Micro-kernel tile sizes (exposed for the tests, which run every kernel at
+// tile-1, tile, tile+1 and 2*tile+prime).
+constexpr std::size_t kNhwcMr = 5;  // output pixels per tile
+constexpr std::size_t kNhwcNr = 8;  // output channels per tile
+constexpr std::size_t kNchwMr = 5;  // output channels per tile
+constexpr std::size_t kNchwNr = 8;  // output pixels per tile
+
+// Floats pack_weights writes for this shape.
+Status packed_weights_size(const ConvShape& s, PackFor target, std::size_t* floats);
+
+// Packs weights (and bias, or zeros when bias is null) for conv_nhwc or
+// conv_nchw: per group, per block of output channels, the block's bias then
+// its K rows, zero-padded to the block width.
+Status pack_weights(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s,
+                    PackFor target, float* packed);
+
+Status conv_nhwc(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
+Status conv_nchw(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
+
+// Depthwise (groups == in_channels == out_channels). weights in `layout`
+// (PyTorch (C, 1, kh, kw) or Keras (kh, kw, 1, C)); bias may be null.
+// dwconv_nhwc needs Keras's layout (channels contiguous per tap).
+Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
+                   const ConvShape& s, Activation act);
+Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
+                   const ConvShape& s, Activation act);
+
+// x = act(x) over n floats (clamps included).
+Status activate(float* x, std::size_t n, Activation act);
+// Softmax over each of `rows` contiguous rows of n floats, in place.
+Status softmax_rows(float* x, std::size_t rows, std::size_t n);
+
+}  // namespace nnwasm::conv

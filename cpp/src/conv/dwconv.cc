@@ -1,0 +1,299 @@
+// Depthwise convolution (groups == in_channels == out_channels): every
+// channel convolved with its own kernel; no reduction across channels, so
+// no GEMM.
+//
+// Channels first: one channel plane at a time. The plane is copied into a
+// per-thread buffer with zero borders (so no tap ever needs a bounds check),
+// then each output row is computed 16 pixels at a time in four independent
+// accumulators, one broadcast weight per tap, unaligned loads along the row.
+// Channels last: per output pixel, 16 channels at a time, one weight vector
+// per tap (Keras's (kh, kw, 1, C) layout is already channel-contiguous);
+// taps outside the input are skipped.
+#include <algorithm>
+#include <cstring>
+
+#include "conv/conv.h"
+#include "conv/internal.h"
+#include "simd/vec.h"
+#include "thread/pool.h"
+
+namespace nnwasm::conv {
+namespace {
+
+using namespace simd;
+
+Status check_depthwise(const float* in, const float* weights, WeightLayout layout, float* out,
+                       const ConvShape& s, Activation act) {
+  Status st = detail::check_shape(s);
+  if (st != Status::kOk) return st;
+  if (s.groups != s.in_channels || s.out_channels != s.in_channels) return Status::kInvalidArgument;
+  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
+  if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
+  if (s.batch != 0 && (in == nullptr || weights == nullptr || out == nullptr)) return Status::kNullPointer;
+  return Status::kOk;
+}
+
+// One output row of a channel, stride 1 along the row. rows[ky] points at
+// the padded input row for tap row ky (at the output row's first window).
+void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, std::size_t kw,
+                    std::size_t dw, float bias, std::size_t out_w, float* y, f32x4 lo, f32x4 hi) {
+  const f32x4 b = splat(bias);
+  std::size_t ox = 0;
+  for (; ox + 16 <= out_w; ox += 16) {
+    f32x4 a0 = b, a1 = b, a2 = b, a3 = b;
+    const float* w = wt;
+    for (std::size_t ky = 0; ky < kh; ++ky) {
+      const float* x = rows[ky] + ox;
+      for (std::size_t kx = 0; kx < kw; ++kx, ++w, x += dw) {
+        const f32x4 wv = load_splat(w);
+        a0 = add(a0, mul(wv, load(x)));
+        a1 = add(a1, mul(wv, load(x + 4)));
+        a2 = add(a2, mul(wv, load(x + 8)));
+        a3 = add(a3, mul(wv, load(x + 12)));
+      }
+    }
+    store(y + ox, min(max(a0, lo), hi));
+    store(y + ox + 4, min(max(a1, lo), hi));
+    store(y + ox + 8, min(max(a2, lo), hi));
+    store(y + ox + 12, min(max(a3, lo), hi));
+  }
+  // The padded rows have 4 spare columns, so the last vector may read past
+  // the row's end; only the valid lanes are stored.
+  for (; ox < out_w; ox += 4) {
+    f32x4 a = b;
+    const float* w = wt;
+    for (std::size_t ky = 0; ky < kh; ++ky) {
+      const float* x = rows[ky] + ox;
+      for (std::size_t kx = 0; kx < kw; ++kx, ++w, x += dw) a = add(a, mul(load_splat(w), load(x)));
+    }
+    a = min(max(a, lo), hi);
+    if (ox + 4 <= out_w) {
+      store(y + ox, a);
+    } else {
+      float tmp[4];
+      store(tmp, a);
+      std::memcpy(y + ox, tmp, (out_w - ox) * sizeof(float));
+    }
+  }
+}
+
+// 3x3, dilation 1 along the row: the nine weights stay in registers, four
+// independent accumulators of 4 pixels, unaligned loads for the shifted taps.
+void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* wt, float bias,
+                std::size_t out_w, float* y, f32x4 lo, f32x4 hi) {
+  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
+  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
+  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
+  const f32x4 b = splat(bias);
+  std::size_t ox = 0;
+  // Four accumulators: each takes nine dependent adds, so fewer would leave
+  // the adders waiting on latency.
+  for (; ox + 16 <= out_w; ox += 16) {
+    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
+    f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
+    f32x4 a2 = add(b, mul(w0, load(r0 + ox + 8)));
+    f32x4 a3 = add(b, mul(w0, load(r0 + ox + 12)));
+#define NNWASM_DW_TAP(w, r, dx)                         \
+    a0 = add(a0, mul(w, load(r + ox + dx)));            \
+    a1 = add(a1, mul(w, load(r + ox + 4 + dx)));        \
+    a2 = add(a2, mul(w, load(r + ox + 8 + dx)));        \
+    a3 = add(a3, mul(w, load(r + ox + 12 + dx)));
+    NNWASM_DW_TAP(w1, r0, 1)
+    NNWASM_DW_TAP(w2, r0, 2)
+    NNWASM_DW_TAP(w3, r1, 0)
+    NNWASM_DW_TAP(w4, r1, 1)
+    NNWASM_DW_TAP(w5, r1, 2)
+    NNWASM_DW_TAP(w6, r2, 0)
+    NNWASM_DW_TAP(w7, r2, 1)
+    NNWASM_DW_TAP(w8, r2, 2)
+#undef NNWASM_DW_TAP
+    store(y + ox, min(max(a0, lo), hi));
+    store(y + ox + 4, min(max(a1, lo), hi));
+    store(y + ox + 8, min(max(a2, lo), hi));
+    store(y + ox + 12, min(max(a3, lo), hi));
+  }
+  for (; ox + 8 <= out_w; ox += 8) {
+    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
+    f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
+#define NNWASM_DW_TAP(w, r, dx)                  \
+    a0 = add(a0, mul(w, load(r + ox + dx)));     \
+    a1 = add(a1, mul(w, load(r + ox + 4 + dx)));
+    NNWASM_DW_TAP(w1, r0, 1)
+    NNWASM_DW_TAP(w2, r0, 2)
+    NNWASM_DW_TAP(w3, r1, 0)
+    NNWASM_DW_TAP(w4, r1, 1)
+    NNWASM_DW_TAP(w5, r1, 2)
+    NNWASM_DW_TAP(w6, r2, 0)
+    NNWASM_DW_TAP(w7, r2, 1)
+    NNWASM_DW_TAP(w8, r2, 2)
+#undef NNWASM_DW_TAP
+    store(y + ox, min(max(a0, lo), hi));
+    store(y + ox + 4, min(max(a1, lo), hi));
+  }
+  for (; ox < out_w; ox += 4) {  // the padded rows have 4 spare columns
+    f32x4 a = add(b, mul(w0, load(r0 + ox)));
+    a = add(a, mul(w1, load(r0 + ox + 1)));
+    a = add(a, mul(w2, load(r0 + ox + 2)));
+    a = add(a, mul(w3, load(r1 + ox)));
+    a = add(a, mul(w4, load(r1 + ox + 1)));
+    a = add(a, mul(w5, load(r1 + ox + 2)));
+    a = add(a, mul(w6, load(r2 + ox)));
+    a = add(a, mul(w7, load(r2 + ox + 1)));
+    a = add(a, mul(w8, load(r2 + ox + 2)));
+    a = min(max(a, lo), hi);
+    if (ox + 4 <= out_w) {
+      store(y + ox, a);
+    } else {
+      float tmp[4];
+      store(tmp, a);
+      std::memcpy(y + ox, tmp, (out_w - ox) * sizeof(float));
+    }
+  }
+}
+
+void copy_row(float* dst, const float* src, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    store(dst + i, load(src + i));
+    store(dst + i + 4, load(src + i + 4));
+  }
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
+}  // namespace
+
+Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
+                   const ConvShape& s, Activation act) {
+  Status st = check_depthwise(in, weights, layout, out, s, act);
+  if (st != Status::kOk || s.batch == 0) return st;
+  const std::size_t C = s.in_channels, H = s.in_h, W = s.in_w, OH = s.out_h, OW = s.out_w;
+  const std::size_t kh = s.kernel_h, kw = s.kernel_w, taps = kh * kw;
+  // The padded plane spans every row and column a window can touch.
+  const std::size_t rows_needed = (OH - 1) * s.stride_h + (kh - 1) * s.dilation_h + 1;
+  const std::size_t cols_needed = (OW - 1) * s.stride_w + (kw - 1) * s.dilation_w + 1;
+  const std::size_t PH = std::max(rows_needed, s.pad_top + H);
+  const std::size_t PW = std::max(cols_needed, s.pad_left + W) + 4;
+  std::size_t plane_floats;
+  if (!checked_product(&plane_floats, {PH, PW}) || !checked_product(&plane_floats, {PH, PW + taps + kh}))
+    return Status::kSizeOverflow;
+  float lo_f, hi_f;
+  detail::clamp_bounds(act, &lo_f, &hi_f);
+  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
+  const bool pass = detail::needs_output_pass(act);
+
+  // Per slot: the padded plane and the channel's taps; and kh row pointers.
+  const std::size_t slots = static_cast<std::size_t>(thread::num_threads());
+  detail::ScratchSlots<float> scratch(slots, PH * PW + taps);
+  detail::ScratchSlots<const float*> row_scratch(slots, kh);
+  if (!scratch.ok() || !row_scratch.ok()) return Status::kSizeOverflow;
+
+  struct Slot {
+    float* padded;
+    const float** rows;
+  };
+  const auto setup = [&] {
+    Slot slot{scratch.take(), row_scratch.take()};
+    std::memset(slot.padded, 0, PH * PW * sizeof(float));  // borders stay 0 from plane to plane
+    return slot;
+  };
+  detail::dynamic_for(s.batch * C, 2, (H * W + OH * OW) * sizeof(float) * taps / 2, setup,
+                      [&](Slot slot, std::size_t begin, std::size_t end) {
+    float* padded = slot.padded;
+    float* wt = padded + PH * PW;
+    const float** rows = slot.rows;
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t c = item % C;
+      const float* x = in + item * H * W;
+      float* y = out + item * OH * OW;
+      for (std::size_t t = 0; t < taps; ++t)
+        wt[t] = layout == WeightLayout::kOihw ? weights[c * taps + t] : weights[t * C + c];
+      const float b = bias == nullptr ? 0.0f : bias[c];
+      // Only the interior changes from plane to plane; the borders stay 0.
+      for (std::size_t iy = 0; iy < H; ++iy)
+        copy_row(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W);
+      for (std::size_t oy = 0; oy < OH; ++oy) {
+        if (s.stride_w == 1) {
+          for (std::size_t ky = 0; ky < kh; ++ky) rows[ky] = padded + (oy * s.stride_h + ky * s.dilation_h) * PW;
+          if (kh == 3 && kw == 3 && s.dilation_w == 1)
+            dw_row_3x3(rows[0], rows[1], rows[2], wt, b, OW, y + oy * OW, lo, hi);
+          else
+            dw_row_stride1(rows, wt, kh, kw, s.dilation_w, b, OW, y + oy * OW, lo, hi);
+        } else {
+          for (std::size_t ox = 0; ox < OW; ++ox) {
+            float acc = b;
+            for (std::size_t ky = 0; ky < kh; ++ky) {
+              const float* r = padded + (oy * s.stride_h + ky * s.dilation_h) * PW + ox * s.stride_w;
+              for (std::size_t kx = 0; kx < kw; ++kx) acc += wt[ky * kw + kx] * r[kx * s.dilation_w];
+            }
+            y[oy * OW + ox] = lane(min(max(splat(acc), lo), hi), 0);
+          }
+        }
+      }
+      if (pass) detail::output_pass(y, OH * OW, act);
+    }
+  });
+  return Status::kOk;
+}
+
+Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
+                   const ConvShape& s, Activation act) {
+  Status st = check_depthwise(in, weights, layout, out, s, act);
+  if (st != Status::kOk || s.batch == 0) return st;
+  if (layout != WeightLayout::kHwio) return Status::kInvalidArgument;  // needs channel-contiguous taps
+  const std::size_t C = s.in_channels, H = s.in_h, W = s.in_w, OH = s.out_h, OW = s.out_w;
+  const std::size_t kh = s.kernel_h, kw = s.kernel_w;
+  float lo_f, hi_f;
+  detail::clamp_bounds(act, &lo_f, &hi_f);
+  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
+  const bool pass = detail::needs_output_pass(act);
+
+  detail::dynamic_for(s.batch * OH, 1, OW * C * kh * kw * sizeof(float), [] { return 0; },
+                      [&](int, std::size_t begin, std::size_t end) {
+    for (std::size_t row = begin; row < end; ++row) {
+      const std::size_t n = row / OH, oy = row % OH;
+      const float* image = in + n * H * W * C;
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        float* y = out + (row * OW + ox) * C;
+        std::size_t c = 0;
+        for (; c + 16 <= C; c += 16) {
+          f32x4 a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
+          if (bias != nullptr) a0 = load(bias + c), a1 = load(bias + c + 4), a2 = load(bias + c + 8), a3 = load(bias + c + 12);
+          for (std::size_t ky = 0; ky < kh; ++ky) {
+            const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
+            if (iy >= H) continue;
+            for (std::size_t kx = 0; kx < kw; ++kx) {
+              const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
+              if (ix >= W) continue;
+              const float* x = image + (iy * W + ix) * C + c;
+              const float* w = weights + (ky * kw + kx) * C + c;
+              a0 = add(a0, mul(load(w), load(x)));
+              a1 = add(a1, mul(load(w + 4), load(x + 4)));
+              a2 = add(a2, mul(load(w + 8), load(x + 8)));
+              a3 = add(a3, mul(load(w + 12), load(x + 12)));
+            }
+          }
+          store(y + c, min(max(a0, lo), hi));
+          store(y + c + 4, min(max(a1, lo), hi));
+          store(y + c + 8, min(max(a2, lo), hi));
+          store(y + c + 12, min(max(a3, lo), hi));
+        }
+        for (; c < C; ++c) {
+          float acc = bias == nullptr ? 0.0f : bias[c];
+          for (std::size_t ky = 0; ky < kh; ++ky) {
+            const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
+            if (iy >= H) continue;
+            for (std::size_t kx = 0; kx < kw; ++kx) {
+              const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
+              if (ix < W) acc += weights[(ky * kw + kx) * C + c] * image[(iy * W + ix) * C + c];
+            }
+          }
+          y[c] = lane(min(max(splat(acc), lo), hi), 0);
+        }
+        if (pass) detail::output_pass(y, C, act);
+      }
+    }
+  });
+  return Status::kOk;
+}
+
+}  // namespace nnwasm::conv

@@ -1,0 +1,75 @@
+// Weight packing for the GEMM kernels, done once when weights are set.
+//
+// Layout, per group, per block of B output channels (B = kNhwcNr or kNchwMr):
+//   B bias values, then K rows of B weights, zero-padded past the group's
+//   last output channel,
+// so a micro-kernel walks one contiguous stream. K order follows how each
+// kernel reads its input: channels last reads one input pixel (all its
+// channels) per tap, so k = tap * cin + c; channels first gathers a channel's
+// taps together, so k = c * taps + tap.
+#include <cstring>
+
+#include "conv/conv.h"
+#include "conv/internal.h"
+
+namespace nnwasm::conv {
+namespace {
+
+std::size_t block_width(PackFor target) { return target == PackFor::kNhwc ? kNhwcNr : kNchwMr; }
+
+}  // namespace
+
+Status packed_weights_size(const ConvShape& s, PackFor target, std::size_t* floats) {
+  if (floats == nullptr) return Status::kNullPointer;
+  const Status st = detail::check_shape(s);
+  if (st != Status::kOk) return st;
+  const std::size_t B = block_width(target);
+  const std::size_t cout_g = s.out_channels / s.groups;
+  const std::size_t blocks = (cout_g + B - 1) / B;
+  const std::size_t k = s.kernel_h * s.kernel_w * (s.in_channels / s.groups);
+  if (!checked_product(floats, {s.groups, blocks, B, k + 1})) return Status::kSizeOverflow;
+  return Status::kOk;
+}
+
+Status pack_weights(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s,
+                    PackFor target, float* packed) {
+  std::size_t total;
+  const Status st = packed_weights_size(s, target, &total);
+  if (st != Status::kOk) return st;
+  if (weights == nullptr || packed == nullptr) return Status::kNullPointer;
+  if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
+
+  const std::size_t B = block_width(target);
+  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups;
+  const std::size_t kh = s.kernel_h, kw = s.kernel_w, taps = kh * kw, K = taps * cin_g;
+  // Element strides of (out channel, in channel, ky, kx) in the given layout.
+  std::size_t so, si, sy, sx;
+  if (layout == WeightLayout::kOihw) {
+    so = cin_g * taps, si = taps, sy = kw, sx = 1;
+  } else {
+    so = 1, si = s.out_channels, sx = cin_g * s.out_channels, sy = kw * sx;
+  }
+  const std::size_t blocks = (cout_g + B - 1) / B;
+  float* p = packed;
+  for (std::size_t g = 0; g < s.groups; ++g) {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t o0 = g * cout_g + b * B;
+      const std::size_t width = cout_g - b * B < B ? cout_g - b * B : B;
+      for (std::size_t j = 0; j < B; ++j) p[j] = (j < width && bias != nullptr) ? bias[o0 + j] : 0.0f;
+      p += B;
+      for (std::size_t k = 0; k < K; ++k, p += B) {
+        std::size_t c, tap;
+        if (target == PackFor::kNhwc) {
+          tap = k / cin_g, c = k % cin_g;
+        } else {
+          c = k / taps, tap = k % taps;
+        }
+        const float* w = weights + c * si + (tap / kw) * sy + (tap % kw) * sx;
+        for (std::size_t j = 0; j < B; ++j) p[j] = j < width ? w[(o0 + j) * so] : 0.0f;
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace nnwasm::conv

@@ -134,9 +134,17 @@ async function sameOriginScriptUrl(url) {
   return URL.createObjectURL(new Blob([blob], { type: 'text/javascript' }));
 }
 
+// Vite's dev server pre-bundles dependencies into node_modules/.vite/deps/,
+// where '../dist/' does not exist; it still serves the package's own files.
+function viteDevDist() {
+  const m = /^(.*\/node_modules\/)\.vite\/deps[^/]*\//.exec(import.meta.url);
+  return m ? new URL(`${m[1]}nnwasm/dist/`) : null;
+}
+
 async function loadBrowser(build, threads, options) {
   const files = WEB_BUILDS[build];
-  const base = options.wasmDir !== undefined ? new URL(String(options.wasmDir).replace(/\/?$/, '/'), globalThis.location?.href) : null;
+  const base = options.wasmDir !== undefined ? new URL(String(options.wasmDir).replace(/\/?$/, '/'), globalThis.location?.href)
+    : viteDevDist();
   const at = (name, fallback) => (base ? new URL(name, base) : fallback());
   const wasmUrl = at(`nnwasm-${build}.wasm`, files.wasmUrl);
   let wasmBinary = options.wasmBinary;

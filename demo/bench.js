@@ -86,6 +86,7 @@ const CASES = [
 ];
 
 const nextFrame = () => new Promise((r) => setTimeout(r, 0));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Median milliseconds of one run, after warm-up; at most ~budget ms.
 async function timeIt(run, budgetMs = 250) {
@@ -211,24 +212,27 @@ export function setupBenchmark({ nn, info, state, backend }) {
       progress.value = steps ? step / steps : 1;
       status.textContent = text;
     };
-    let tf = null;
     try {
-      advance('loading TensorFlow.js…');
-      await nextFrame();
-      try {
-        tf = await loadTfjs(info.maxThreads ?? 1);
-      } catch (e) {
-        console.warn(`nnwasm demo: TensorFlow.js could not be loaded (${e.message}); timing nnwasm only`);
-        status.textContent = 'TensorFlow.js could not be loaded; timing nnwasm only';
-      }
-      for (const [i, c] of CASES.entries()) {
-        const row = rows[i];
-        if (!row.available) continue;
-        for (const lib of ['nnwasm', 'tfjs']) {
-          advance(`${step + 1}/${steps}: ${c.title} with ${lib === 'nnwasm' ? 'nnwasm' : 'TensorFlow.js'}…`);
+      // nnwasm first, then TensorFlow.js: its worker threads spin for a while
+      // after each op, which would slow down whatever ran next.
+      for (const lib of ['nnwasm', 'tfjs']) {
+        let tf = null;
+        if (lib === 'tfjs') {
+          advance('loading TensorFlow.js…');
           await nextFrame();
+          try {
+            tf = await loadTfjs(info.maxThreads ?? 1);
+          } catch (e) {
+            console.warn(`nnwasm demo: TensorFlow.js could not be loaded (${e.message}); timing nnwasm only`);
+          }
+        }
+        for (const [i, c] of CASES.entries()) {
+          const row = rows[i];
+          if (!row.available) continue;
+          advance(`${step + 1}/${steps}: ${c.title} with ${lib === 'nnwasm' ? 'nnwasm' : 'TensorFlow.js'}…`);
+          await sleep(30);
           if (lib === 'tfjs' && !tf) {
-            row.status.tfjs = 'TensorFlow.js not loaded';
+            row.status.tfjs = 'TensorFlow.js could not be loaded';
           } else {
             const setup = lib === 'nnwasm' ? c.nnwasm(nn) : c.tfjs(tf);
             try {

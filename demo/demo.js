@@ -162,7 +162,7 @@ function runOp(id, x, div) {
     input: { shape: x.shape, data: x.data },
     output: { shape: y.shape, data: y.data },
   };
-  meta(div, `[${x.shape}] → [${y.shape}] in ${ms.toFixed(2)} ms`);
+  meta(div, `[${x.shape}] → [${y.shape}], first call ${ms.toFixed(1)} ms`);
   return y;
 }
 

@@ -2,11 +2,12 @@
 // files, JS, types, README and LICENSE; installed into a fresh project it
 // works from Node ESM, Node CommonJS, TypeScript, and a Vite-built page in
 // Chromium, with no configuration (the .wasm, glue and worker are found).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../../demo/serve.mjs';
 import { assert, watchedPage } from '../e2e/harness.mjs';
@@ -84,6 +85,36 @@ try {
   throw e;
 }
 `;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Opens url, waits for #out, checks the result; returns the parsed output.
+async function checkAppPage(context, url, wantBuild) {
+  const { page, problems } = await watchedPage(context);
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('out').textContent !== 'loading', null, { timeout: 30000 });
+    const text = await page.textContent('#out');
+    assert(!text.startsWith('error'), text);
+    const r = JSON.parse(text);
+    assert(r.build === wantBuild, `build ${r.build}`);
+    assert(wantBuild === 'simd-threads' ? r.threads >= 2 : r.threads === 1, `${r.threads} threads`);
+    assert(JSON.stringify(r.y) === '[[[1.5,3.5]]]' && JSON.stringify(r.z) === '[[2,3]]', text);
+    assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
+    return r;
+  } finally {
+    await page.close();
+  }
+}
 
 export async function run(suite, { context }) {
   console.log('npm package:');
@@ -171,23 +202,40 @@ export async function run(suite, { context }) {
       const want = isolation ? 'simd-threads' : 'simd';
       await suite.test(`Vite-built page in Chromium, ${isolation ? 'isolated' : 'not isolated'}: loads ${want} and computes`, async () => {
         const server = await startServer({ root: join(site, 'dist'), port: 0, isolation, index: '/' });
-        const { page, problems } = await watchedPage(context);
         try {
-          await page.goto(`${server.url}/`);
-          await page.waitForFunction(() => document.getElementById('out').textContent !== 'loading', null, { timeout: 30000 });
-          const text = await page.textContent('#out');
-          assert(!text.startsWith('error'), text);
-          const r = JSON.parse(text);
-          assert(r.build === want, `build ${r.build}`);
-          assert(isolation ? r.threads >= 2 : r.threads === 1, `${r.threads} threads`);
-          assert(JSON.stringify(r.y) === '[[[1.5,3.5]]]' && JSON.stringify(r.z) === '[[2,3]]', text);
-          assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
+          await checkAppPage(context, `${server.url}/`, want);
         } finally {
-          await page.close();
           await server.close();
         }
       });
     }
+
+    // Vite's dev server pre-bundles dependencies (import.meta.url moves);
+    // the loader finds the package's files anyway.
+    await suite.test('Vite dev server (pre-bundled dependency): the page loads simd and computes', async () => {
+      const port = await freePort();
+      const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--port', String(port),
+        '--strictPort', '--host', '127.0.0.1', '--logLevel', 'info'], { cwd: site, stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      try {
+        await new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${log}`)), 30000);
+          const onData = (d) => {
+            log += d;
+            if (/Local:/.test(log)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          vite.stdout.on('data', onData);
+          vite.stderr.on('data', onData);
+          vite.once('exit', (code) => reject(new Error(`vite dev exited (${code}):\n${log}`)));
+        });
+        await checkAppPage(context, `http://127.0.0.1:${port}/`, 'simd');
+      } finally {
+        vite.kill();
+      }
+    });
   } finally {
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'package-sizes.json'), JSON.stringify(sizes, null, 2));

@@ -141,10 +141,18 @@ function viteDevDist() {
   return m ? new URL(`${m[1]}nnwasm/dist/`) : null;
 }
 
+// Vite's dev server rewrites the (classic) worker script it serves into
+// something only a module can run; `?raw` gives the file's text untouched.
+async function viteDevWorkerUrl(url) {
+  const { default: text } = await import(/* @vite-ignore */ `${url}?raw`);
+  return URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+}
+
 async function loadBrowser(build, threads, options) {
   const files = WEB_BUILDS[build];
+  const viteDev = options.wasmDir === undefined ? viteDevDist() : null;
   const base = options.wasmDir !== undefined ? new URL(String(options.wasmDir).replace(/\/?$/, '/'), globalThis.location?.href)
-    : viteDevDist();
+    : viteDev;
   const at = (name, fallback) => (base ? new URL(name, base) : fallback());
   const wasmUrl = at(`nnwasm-${build}.wasm`, files.wasmUrl);
   let wasmBinary = options.wasmBinary;
@@ -166,7 +174,8 @@ async function loadBrowser(build, threads, options) {
   const moduleArgs = { wasmBinary, nnWorkers: threads - 1 };
   if (files.workerUrl) {
     const mainUrl = glueUrl ?? files.glueUrl();
-    const workerUrl = await sameOriginScriptUrl(String(at(`nnwasm-${build}.worker.js`, files.workerUrl)));
+    const workerUrl = viteDev ? await viteDevWorkerUrl(new URL(`nnwasm-${build}.worker.js`, viteDev))
+      : await sameOriginScriptUrl(String(at(`nnwasm-${build}.worker.js`, files.workerUrl)));
     moduleArgs.mainScriptUrlOrBlob = String(mainUrl);
     moduleArgs.locateFile = (file) => (file.endsWith('.worker.js') ? workerUrl : String(new URL(file, mainUrl)));
   }

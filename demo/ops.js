@@ -59,11 +59,12 @@ export function smallCnn(nn, shape, name = 'small_cnn') {
   const { keras, torch } = nn;
   const next = rng(2024);
   const [, h, w, c] = shape;
+  // Named as Keras names a fresh model's layers, however many were made before.
   const model = new keras.Sequential([
-    new keras.layers.Conv2D({ filters: 8, kernel_size: 3, padding: 'same', activation: 'relu', input_shape: [h, w, c] }),
-    new keras.layers.MaxPooling2D({ pool_size: 2 }),
-    new keras.layers.Conv2D({ filters: 8, kernel_size: 3, padding: 'same', activation: 'relu' }),
-    new keras.layers.AveragePooling2D({ pool_size: 2 }),
+    new keras.layers.Conv2D({ filters: 8, kernel_size: 3, padding: 'same', activation: 'relu', input_shape: [h, w, c], name: 'conv2d' }),
+    new keras.layers.MaxPooling2D({ pool_size: 2, name: 'max_pooling2d' }),
+    new keras.layers.Conv2D({ filters: 8, kernel_size: 3, padding: 'same', activation: 'relu', name: 'conv2d_1' }),
+    new keras.layers.AveragePooling2D({ pool_size: 2, name: 'average_pooling2d' }),
   ], { name });
   // Weights: oriented edge detectors first, then fixed mixes of them.
   const k1 = kernel2d(torch, 3, 3, c, 8, (y, x, ch, o) => {

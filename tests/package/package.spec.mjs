@@ -70,6 +70,12 @@ const TSCONFIG = JSON.stringify({
   files: ['index.ts'],
 }, null, 2);
 
+// The README's plain-page form: an import map to the installed package.
+const PLAIN_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>nnwasm, plain page</title>
+<script type="importmap">{ "imports": { "nnwasm": "/node_modules/nnwasm/js/index.js" } }</script></head>
+<body><pre id="out">loading</pre><script type="module" src="./site/main.js"></script></body></html>
+`;
+
 const VITE_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>nnwasm in Vite</title></head>
 <body><pre id="out">loading</pre><script type="module" src="./main.js"></script></body></html>
 `;
@@ -115,6 +121,10 @@ async function checkAppPage(context, url, wantBuild) {
     await page.close();
   }
 }
+
+const VITE_HEADERS_CONFIG = `const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+export default { server: { headers }, preview: { headers } };
+`;
 
 export async function run(suite, { context }) {
   console.log('npm package:');
@@ -198,6 +208,16 @@ export async function run(suite, { context }) {
         `the .wasm files were not emitted: ${assets.join(', ')}`);
     });
 
+    await suite.test('plain page (import map to node_modules/nnwasm, no bundler), isolated: loads simd-threads and computes', async () => {
+      writeFileSync(join(app, 'plain.html'), PLAIN_HTML);
+      const server = await startServer({ root: app, port: 0, isolation: true, index: '/' });
+      try {
+        await checkAppPage(context, `${server.url}/plain.html`, 'simd-threads');
+      } finally {
+        await server.close();
+      }
+    });
+
     for (const isolation of [true, false]) {
       const want = isolation ? 'simd-threads' : 'simd';
       await suite.test(`Vite-built page in Chromium, ${isolation ? 'isolated' : 'not isolated'}: loads ${want} and computes`, async () => {
@@ -210,32 +230,39 @@ export async function run(suite, { context }) {
       });
     }
 
-    // Vite's dev server pre-bundles dependencies (import.meta.url moves);
-    // the loader finds the package's files anyway.
-    await suite.test('Vite dev server (pre-bundled dependency): the page loads simd and computes', async () => {
-      const port = await freePort();
-      const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--port', String(port),
-        '--strictPort', '--host', '127.0.0.1', '--logLevel', 'info'], { cwd: site, stdio: ['ignore', 'pipe', 'pipe'] });
-      let log = '';
-      try {
-        await new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${log}`)), 30000);
-          const onData = (d) => {
-            log += d;
-            if (/Local:/.test(log)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-          vite.stdout.on('data', onData);
-          vite.stderr.on('data', onData);
-          vite.once('exit', (code) => reject(new Error(`vite dev exited (${code}):\n${log}`)));
-        });
-        await checkAppPage(context, `http://127.0.0.1:${port}/`, 'simd');
-      } finally {
-        vite.kill();
-      }
-    });
+    // Vite's dev server pre-bundles dependencies (import.meta.url moves) and
+    // rewrites the scripts it serves; the loader finds the package's files
+    // anyway. With no config (no COOP/COEP): simd; with the two headers in
+    // vite.config.js, as the README shows: simd-threads.
+    for (const isolation of [false, true]) {
+      const want = isolation ? 'simd-threads' : 'simd';
+      const how = isolation ? 'with the COOP/COEP headers in vite.config.js' : 'no config';
+      await suite.test(`Vite dev server (${how}): the page loads ${want} and computes`, async () => {
+        if (isolation) writeFileSync(join(site, 'vite.config.js'), VITE_HEADERS_CONFIG);
+        const port = await freePort();
+        const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--port', String(port),
+          '--strictPort', '--host', '127.0.0.1', '--logLevel', 'info'], { cwd: site, stdio: ['ignore', 'pipe', 'pipe'] });
+        let log = '';
+        try {
+          await new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${log}`)), 30000);
+            const onData = (d) => {
+              log += d;
+              if (/Local:/.test(log)) {
+                clearTimeout(timer);
+                resolve();
+              }
+            };
+            vite.stdout.on('data', onData);
+            vite.stderr.on('data', onData);
+            vite.once('exit', (code) => reject(new Error(`vite dev exited (${code}):\n${log}`)));
+          });
+          await checkAppPage(context, `http://127.0.0.1:${port}/`, want);
+        } finally {
+          vite.kill();
+        }
+      });
+    }
   } finally {
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'package-sizes.json'), JSON.stringify(sizes, null, 2));

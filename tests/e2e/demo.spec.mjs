@@ -62,6 +62,30 @@ function transferSizes(paths) {
   return { files: rows, bytes: sum('bytes') + readFileSync(join(root, 'demo', 'index.html')).length, gzip: sum('gzip') + gzipSync(readFileSync(join(root, 'demo', 'index.html'))).length };
 }
 
+// A mono 16-bit PCM WAV of a 440 Hz tone with a 3 Hz tremolo.
+function wavFile(rate, seconds) {
+  const n = Math.round(rate * seconds);
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const v = Math.sin(2 * Math.PI * 440 * t) * (0.5 + 0.4 * Math.sin(2 * Math.PI * 3 * t));
+    buf.writeInt16LE(Math.round(v * 32000), 44 + i * 2);
+  }
+  return buf;
+}
+
 export async function run(suite, { context, updateDocs }) {
   await init({ threads: 2 });
   const nodeNN = { torch, keras };
@@ -135,6 +159,26 @@ export async function run(suite, { context, updateDocs }) {
           assert(after !== before, 'the chart did not change');
           assert(problems.length === 0, `problems during the benchmark:\n${problems.join('\n')}`);
           console.log(`      ${timed.map((r) => `${r.id}: nnwasm ${r.nnwasm.toFixed(3)} ms, tfjs ${r.tfjs.toFixed(3)} ms`).join('\n      ')}`);
+        });
+
+        await suite.test(`${mode}: the user's own picture and WAV file go through the same ops (page equals Node)`, async () => {
+          await page.setInputFiles('#image-file', join(root, 'docs', 'demo.png'));
+          await page.waitForFunction(() => window.nnwasmDemo.image?.shape?.[2] !== 128, null, { timeout: 30000 });
+          await page.setInputFiles('#wav-file', { name: 'tone.wav', mimeType: 'audio/wav', buffer: wavFile(8000, 0.5) });
+          await page.waitForFunction(() => window.nnwasmDemo.signal?.label === 'tone.wav', null, { timeout: 30000 });
+          const shape = await page.evaluate(() => window.nnwasmDemo.image.shape);
+          const signal = await page.evaluate(() => window.nnwasmDemo.signal);
+          assert(Math.max(shape[1], shape[2]) === 256, `the picture should be scaled to 256 a side, got [${shape}]`);
+          assert(signal.length === 4000, `0.5 s at 8 kHz should be 4000 samples, got ${signal.length}`);
+          for (const id of OP_IDS.filter((op) => available(nodeNN, op))) {
+            const r = await pageResult(page, id);
+            const want = nodeRun(id, r.input);
+            const bad = firstMismatch(r.output.data, want.data);
+            assert(bad < 0 && JSON.stringify(r.output.shape) === JSON.stringify(want.shape), `${id} differs at ${bad}`);
+          }
+          assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
+          await page.click('#image-reset');
+          await page.click('#signal-reset');
         });
 
         await suite.test(`${mode}: a screenshot of the page is saved`, async () => {

@@ -128,7 +128,14 @@ function parseArgs(argv) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const opts = parseArgs(process.argv.slice(2));
-  const { url } = await startServer(opts);
+  let url;
+  try {
+    ({ url } = await startServer(opts));
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE' ? `serve: port ${opts.port} is in use; try --port 0 (any free port) or another number`
+      : `serve: ${e.message}`);
+    process.exit(1);
+  }
   console.log(`nnwasm demo: ${url}/demo/`);
   console.log(opts.isolation
     ? 'cross-origin isolated (COOP/COEP): the page can use the simd-threads build'

@@ -84,7 +84,7 @@ async function loadNode(build, threads, options) {
   const { fileURLToPath } = require('node:url');
   const dir = options.wasmDir !== undefined
     ? (String(options.wasmDir).startsWith('file:') ? fileURLToPath(options.wasmDir) : path.resolve(String(options.wasmDir)))
-    : fileURLToPath(new URL('../dist/', import.meta.url));
+    : fileURLToPath(new URL(/* @vite-ignore */ '../dist/', import.meta.url));
   const gluePath = path.join(dir, `nnwasm-${build}.cjs`);
   const wasmPath = path.join(dir, `nnwasm-${build}.wasm`);
   let wasmBinary = options.wasmBinary;
@@ -106,7 +106,8 @@ async function loadNode(build, threads, options) {
   return module;
 }
 
-// Literal specifiers, so bundlers see and copy each build's files.
+// Literal specifiers, so bundlers see and copy each build's files. Only the
+// threaded build needs its glue's URL (its workers import the glue).
 const WEB_BUILDS = {
   'simd-threads': {
     glue: () => import('../dist/nnwasm-simd-threads.mjs'),
@@ -116,19 +117,42 @@ const WEB_BUILDS = {
   },
   simd: {
     glue: () => import('../dist/nnwasm-simd.mjs'),
-    glueUrl: () => new URL('../dist/nnwasm-simd.mjs', import.meta.url),
     wasmUrl: () => new URL('../dist/nnwasm-simd.wasm', import.meta.url),
   },
   baseline: {
     glue: () => import('../dist/nnwasm-baseline.mjs'),
-    glueUrl: () => new URL('../dist/nnwasm-baseline.mjs', import.meta.url),
     wasmUrl: () => new URL('../dist/nnwasm-baseline.wasm', import.meta.url),
   },
 };
 
+// Bundlers inline small assets as data: URLs (Vite does so with the 2 KB
+// worker script), but a data: worker has an opaque origin and cannot share
+// the heap; a blob: URL made here keeps the page's origin.
+async function sameOriginScriptUrl(url) {
+  if (!url.startsWith('data:')) return url;
+  const blob = await (await fetch(url)).blob();
+  return URL.createObjectURL(new Blob([blob], { type: 'text/javascript' }));
+}
+
+// Vite's dev server pre-bundles dependencies into node_modules/.vite/deps/,
+// where '../dist/' does not exist; it still serves the package's own files.
+function viteDevDist() {
+  const m = /^(.*\/node_modules\/)\.vite\/deps[^/]*\//.exec(import.meta.url);
+  return m ? new URL(`${m[1]}nnwasm/dist/`) : null;
+}
+
+// Vite's dev server rewrites the (classic) worker script it serves into
+// something only a module can run; `?raw` gives the file's text untouched.
+async function viteDevWorkerUrl(url) {
+  const { default: text } = await import(/* @vite-ignore */ `${url}?raw`);
+  return URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+}
+
 async function loadBrowser(build, threads, options) {
   const files = WEB_BUILDS[build];
-  const base = options.wasmDir !== undefined ? new URL(String(options.wasmDir).replace(/\/?$/, '/'), globalThis.location?.href) : null;
+  const viteDev = options.wasmDir === undefined ? viteDevDist() : null;
+  const base = options.wasmDir !== undefined ? new URL(String(options.wasmDir).replace(/\/?$/, '/'), globalThis.location?.href)
+    : viteDev;
   const at = (name, fallback) => (base ? new URL(name, base) : fallback());
   const wasmUrl = at(`nnwasm-${build}.wasm`, files.wasmUrl);
   let wasmBinary = options.wasmBinary;
@@ -145,13 +169,15 @@ async function loadBrowser(build, threads, options) {
     wasmBinary = new Uint8Array(await response.arrayBuffer());
   }
   checkWasmBytes(wasmBinary, String(wasmUrl));
-  const glueUrl = at(`nnwasm-${build}.mjs`, files.glueUrl);
+  const glueUrl = base ? new URL(`nnwasm-${build}.mjs`, base) : null;
   const factory = (base ? await import(/* @vite-ignore */ String(glueUrl)) : await files.glue()).default;
   const moduleArgs = { wasmBinary, nnWorkers: threads - 1 };
   if (files.workerUrl) {
-    const workerUrl = String(at(`nnwasm-${build}.worker.js`, files.workerUrl));
-    moduleArgs.mainScriptUrlOrBlob = String(glueUrl);
-    moduleArgs.locateFile = (file) => (file.endsWith('.worker.js') ? workerUrl : String(at(file, () => new URL(file, glueUrl))));
+    const mainUrl = glueUrl ?? files.glueUrl();
+    const workerUrl = viteDev ? await viteDevWorkerUrl(new URL(`nnwasm-${build}.worker.js`, viteDev))
+      : await sameOriginScriptUrl(String(at(`nnwasm-${build}.worker.js`, files.workerUrl)));
+    moduleArgs.mainScriptUrlOrBlob = String(mainUrl);
+    moduleArgs.locateFile = (file) => (file.endsWith('.worker.js') ? workerUrl : String(new URL(file, mainUrl)));
   }
   return factory(moduleArgs);
 }

@@ -43,7 +43,13 @@ for (const b of BUILDS) {
   }
   copyFileSync(wasmNode, join(dist, `nnwasm-${b}.wasm`));
   copyFileSync(join(out, 'node', `nnwasm-${b}.cjs`), join(dist, `nnwasm-${b}.cjs`));
-  copyFileSync(join(out, 'web', `nnwasm-${b}.mjs`), join(dist, `nnwasm-${b}.mjs`));
+  // Bundlers (Vite, webpack) turn `new Worker(new URL(..., import.meta.url))`
+  // into a bundled worker entry, and Vite refuses to bundle Emscripten's
+  // worker (it code-splits). js/loader.js always passes locateFile, so that
+  // branch never runs: route it through locateFile too.
+  const webGlue = readFileSync(join(out, 'web', `nnwasm-${b}.mjs`), 'utf8')
+    .replace(/new Worker\(new URL\(("[^"]+\.worker\.js"),import\.meta\.url\)\)/g, 'new Worker(locateFile($1))');
+  writeFileSync(join(dist, `nnwasm-${b}.mjs`), webGlue);
   if (b.endsWith('threads')) {
     // Node's worker must be CommonJS in this "type": "module" package.
     copyFileSync(join(out, 'node', `nnwasm-${b}.worker.js`), join(dist, `nnwasm-${b}.node-worker.cjs`));

@@ -1,0 +1,297 @@
+// keras.Sequential: layers run back to back on heap-resident tensors. Each
+// layer's output feeds the next without a copy through JS, and every
+// intermediate is disposed as soon as the next layer has consumed it.
+import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
+import { withTensor } from '../ops/run.js';
+import { Tensor } from '../tensor.js';
+import { Layer } from './layers/layer.js';
+import { layerClass, serializeLayer } from './registry.js';
+
+const LAYER_METHODS = ['build', 'compute_output_shape', 'call', 'count_params', 'get_config'];
+
+function isLayer(x) {
+  return x !== null && typeof x === 'object' && LAYER_METHODS.every((m) => typeof x[m] === 'function');
+}
+
+function typeName(layer) {
+  return layer.constructor.className ?? layer.constructor.name;
+}
+
+// Python's tuple repr with None, as Keras prints shapes: (None, 26, 26, 32).
+function shapeText(shape) {
+  const dims = shape.map((d) => (d === null || d === undefined ? 'None' : String(d)));
+  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+}
+
+function fmtDims(shape) {
+  return fmtShape(shape.map((d) => (d === null || d === undefined ? 'null' : d)));
+}
+
+// Keras's readable_memory_size: 1.25 KB, 0.00 B.
+function readableBytes(bytes) {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)} ${units[i]}`;
+}
+
+const count = (n) => n.toLocaleString('en-US');
+
+function checkShapeArg(where, shape) {
+  if (!Array.isArray(shape) || shape.some((d) => d !== null && !(Number.isInteger(d) && d >= 0))) {
+    fail(where, `input_shape must be an array of non-negative integers or null, got ${fmtValue(shape)}`);
+  }
+  return shape.slice();
+}
+
+export class Sequential extends Layer {
+  #layers = [];
+  #inputShape = null;     // with batch, as the model was built (batch usually null)
+  #outputShapes = [];     // per layer, once built
+
+  // new Sequential([layers], { name }) as Keras, or new Sequential({ layers, name })
+  // as TensorFlow.js's tf.sequential.
+  constructor(layers = null, options = undefined) {
+    if (layers !== null && typeof layers === 'object' && !Array.isArray(layers) && options === undefined) {
+      ({ layers = null, ...options } = layers);
+    }
+    super(options, {});
+    if (layers !== null && layers !== undefined) {
+      if (!Array.isArray(layers)) typeFail('Sequential', `layers must be an array of layers, got ${fmtValue(layers)}`);
+      for (const layer of layers) this.add(layer);
+    }
+  }
+
+  static get className() {
+    return 'Sequential';
+  }
+
+  get layers() {
+    return this.#layers.slice();
+  }
+
+  get input_shape() {
+    return this.#inputShape?.slice() ?? null;
+  }
+
+  get output_shape() {
+    return this.built ? (this.#outputShapes.at(-1) ?? this.#inputShape).slice() : null;
+  }
+
+  // Adds a layer on top. The model builds as soon as its input shape is
+  // known (the first layer's input_shape option, build(), or predict()), and
+  // a layer that cannot take the shape before it is refused.
+  add(layer) {
+    if (!isLayer(layer)) {
+      typeFail('Sequential.add', `layer must be a keras layer (with ${LAYER_METHODS.join(', ')}), got ${fmtValue(layer)}`);
+    }
+    if (this.#layers.some((l) => l.name === layer.name)) {
+      fail('Sequential.add', `all layers in a Sequential model must have unique names; '${layer.name}' is already ` +
+        'the name of a layer in this model (pass another name option)');
+    }
+    if (this.#layers.length === 0 && this.#inputShape === null && layer.declaredInputShape) {
+      this.#inputShape = layer.declaredInputShape.slice();
+    }
+    if (this.#inputShape !== null) {
+      const before = this.#outputShapes.at(-1) ?? this.#inputShape;
+      const out = this.#buildLayer(layer, before, 'Sequential.add');
+      this.#outputShapes.push(out);
+      this.built = true;
+    }
+    this.#layers.push(layer);
+  }
+
+  // Removes the top layer and returns it.
+  pop() {
+    if (this.#layers.length === 0) fail('Sequential.pop', 'there are no layers to remove');
+    if (this.built) this.#outputShapes.pop();
+    return this.#layers.pop();
+  }
+
+  get_layer(nameOrIndex) {
+    const layer = Number.isInteger(nameOrIndex) ? this.#layers.at(nameOrIndex)
+      : this.#layers.find((l) => l.name === nameOrIndex);
+    if (!layer) fail('Sequential.get_layer', `no layer ${fmtValue(nameOrIndex)} (layers: ${this.#layers.map((l) => l.name).join(', ') || 'none'})`);
+    return layer;
+  }
+
+  #buildLayer(layer, shape, where) {
+    try {
+      if (!layer.built) layer.build(shape.slice());
+      const out = layer.compute_output_shape(shape.slice());
+      if (!Array.isArray(out)) fail(typeName(layer), `compute_output_shape returned ${fmtValue(out)}, not a shape`);
+      return out.slice();
+    } catch (e) {
+      const err = new (e instanceof TypeError ? TypeError : Error)(
+        `${where}: layer '${layer.name}' (${typeName(layer)}) cannot take input of shape ${fmtDims(shape)}: ${e.message}`);
+      err.cause = e;
+      throw err;
+    }
+  }
+
+  // Builds every layer for inputs of this shape (batch first; null = any size).
+  build(inputShape) {
+    const shape = checkShapeArg('Sequential.build', inputShape);
+    const outs = [];
+    let s = shape;
+    for (const layer of this.#layers) {
+      s = this.#buildLayer(layer, s, 'Sequential.build');
+      outs.push(s);
+    }
+    this.#inputShape = shape;
+    this.#outputShapes = outs;
+    this.built = true;
+  }
+
+  compute_output_shape(inputShape) {
+    let s = checkShapeArg('Sequential.compute_output_shape', inputShape);
+    for (const layer of this.#layers) s = layer.compute_output_shape(s.slice());
+    return s.slice();
+  }
+
+  // Same rank, and equal sizes wherever the built shape fixed one.
+  #checkInput(where, shape) {
+    const want = this.#inputShape;
+    if (want.length !== shape.length || want.some((d, i) => d !== null && d !== shape[i])) {
+      fail(where, `x must have shape ${fmtDims(want)} (null: any size) to fit this model, got shape ${fmtShape(shape)}`);
+    }
+  }
+
+  // Runs every layer on x (a Tensor or nested array) and returns the last
+  // output, a new Tensor; x itself is left as it was.
+  predict(x) {
+    const where = 'Sequential.predict';
+    if (this.#layers.length === 0) fail(where, 'the model has no layers; add() some first');
+    return withTensor(where, x, 'x', (input) => {
+      if (!this.built) this.build([null, ...input.shape.slice(1)]);
+      this.#checkInput(where, input.shape);
+      let current = input;
+      try {
+        for (const layer of this.#layers) {
+          const next = typeof layer.apply === 'function' ? layer.apply(current) : layer.call(current);
+          if (!(next instanceof Tensor)) {
+            fail(where, `layer '${layer.name}' (${typeName(layer)}) returned ${fmtValue(next)}, not one Tensor`);
+          }
+          if (current !== input && next !== current) current.dispose();
+          current = next;
+        }
+      } catch (e) {
+        if (current !== input) current.dispose();
+        throw e;
+      }
+      return current === input ? input.clone() : current;
+    });
+  }
+
+  call(inputs) {
+    return this.predict(inputs);
+  }
+
+  apply(inputs) {
+    return this.predict(inputs);
+  }
+
+  get weights() {
+    return this.#layers.flatMap((l) => l.weights ?? []);
+  }
+
+  get_weights() {
+    return this.#layers.flatMap((l) => (typeof l.get_weights === 'function' ? l.get_weights() : []));
+  }
+
+  // One list for the whole model, in layer order, as get_weights returns it.
+  set_weights(weights) {
+    const sizes = this.#layers.map((l) => (l.weights ?? []).length);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (!Array.isArray(weights) || weights.length !== total) {
+      fail('Sequential.set_weights', `expects a list of ${total} weights, got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);
+    }
+    let at = 0;
+    this.#layers.forEach((layer, i) => {
+      if (sizes[i] > 0) layer.set_weights(weights.slice(at, at + sizes[i]));
+      at += sizes[i];
+    });
+  }
+
+  count_params() {
+    if (!this.built) {
+      fail('Sequential.count_params', 'the model has not been built yet: give the first layer an input_shape, ' +
+        'or call build(input_shape) or predict(x) first');
+    }
+    return this.#layers.reduce((n, l) => n + l.count_params(), 0);
+  }
+
+  get_config() {
+    const config = { name: this.name, trainable: this.trainable, dtype: 'float32', layers: this.#layers.map(serializeLayer) };
+    if (this.built) config.build_input_shape = this.#inputShape.slice();
+    return config;
+  }
+
+  // custom_objects: { ClassName: cls } for layer classes not registered.
+  static from_config(config, customObjects = null) {
+    const where = 'Sequential.from_config';
+    if (config === null || typeof config !== 'object' || !Array.isArray(config.layers)) {
+      typeFail(where, `config must be an object with a layers array (from get_config()), got ${fmtValue(config)}`);
+    }
+    const model = new this(null, { name: config.name ?? null, trainable: config.trainable ?? true });
+    let buildShape = config.build_input_shape ?? null;
+    for (const entry of config.layers) {
+      if (entry === null || typeof entry !== 'object' || typeof entry.class_name !== 'string') {
+        typeFail(where, `each layer must be { class_name, config }, got ${fmtValue(entry)}`);
+      }
+      // Keras 2 configs start with an InputLayer holding the input shape.
+      if (entry.class_name === 'InputLayer') {
+        buildShape ??= entry.config?.batch_input_shape ?? entry.config?.batch_shape ?? null;
+        continue;
+      }
+      const cls = layerClass(where, entry.class_name, customObjects);
+      model.add(cls.from_config(entry.config ?? {}, customObjects));
+    }
+    if (buildShape !== null && !model.built) model.build(buildShape);
+    return model;
+  }
+
+  // Keras's table: layer name and type, output shape, parameter count, totals.
+  summary() {
+    const rows = this.#layers.map((layer, i) => {
+      const built = this.built && i < this.#outputShapes.length;
+      return [
+        `${layer.name} (${typeName(layer)})`,
+        built ? shapeText(this.#outputShapes[i]) : '?',
+        built ? count(layer.count_params()) : '0 (unbuilt)',
+      ];
+    });
+    let trainable = 0;
+    let frozen = 0;
+    this.#layers.forEach((layer, i) => {
+      if (!this.built || i >= this.#outputShapes.length) return;
+      const n = layer.count_params();
+      if (this.trainable && layer.trainable !== false) trainable += n;
+      else frozen += n;
+    });
+    const header = ['Layer (type)', 'Output Shape', 'Param #'];
+    const widths = [30, 26, 12].map((min, c) => Math.max(min, ...[header, ...rows].map((r) => r[c].length + 2)));
+    const line = (l, fill, mid, r) => l + widths.map((w) => fill.repeat(w)).join(mid) + r;
+    const cells = (r, edge) => edge + r.map((text, c) =>
+      (c === 2 ? ` ${text.padStart(widths[c] - 2)} ` : ` ${text.padEnd(widths[c] - 2)} `)).join(edge) + edge;
+    const out = [`Model: "${this.name}"`, line('┏', '━', '┳', '┓'), cells(header, '┃'), line('┡', '━', '╇', '┩')];
+    rows.forEach((r, i) => {
+      out.push(cells(r, '│'));
+      if (i < rows.length - 1) out.push(line('├', '─', '┼', '┤'));
+    });
+    out.push(line('└', '─', '┴', '┘'));
+    const total = trainable + frozen;
+    out.push(` Total params: ${count(total)} (${readableBytes(total * 4)})`);
+    out.push(` Trainable params: ${count(trainable)} (${readableBytes(trainable * 4)})`);
+    out.push(` Non-trainable params: ${count(frozen)} (${readableBytes(frozen * 4)})`);
+    return out.join('\n');
+  }
+
+  toString() {
+    return `Sequential(name=${this.name}, layers=[${this.#layers.map((l) => l.name).join(', ')}])`;
+  }
+}

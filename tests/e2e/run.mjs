@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Browser and packaging suites (step 4 of `npm test`):
+//   tests/e2e/demo.spec.mjs        the demo page in Chromium, isolated and not
+//   tests/package/package.spec.mjs npm pack, installed and used from Node ESM,
+//                                  CommonJS, TypeScript and a Vite-built page
+// Prints "e2e: N passed, N failed" and exits non-zero on any failure.
+//   node tests/e2e/run.mjs [demo|package] [--update-docs]
+// --update-docs also writes the screenshot to docs/demo.png (for the README).
+import { existsSync } from 'node:fs';
+import { CHROMIUM, launchBrowser, Suite } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const updateDocs = args.includes('--update-docs');
+const only = args.filter((a) => !a.startsWith('--'));
+const want = (name) => only.length === 0 || only.includes(name);
+
+const suite = new Suite();
+const t0 = performance.now();
+let browser = null;
+try {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run \`bash scripts/bootstrap.sh\` (it installs Debian's chromium) or set CHROMIUM_PATH`);
+  browser = await launchBrowser();
+  if (want('demo')) await (await import('./demo.spec.mjs')).run(suite, { context: browser.context, updateDocs });
+  if (want('package')) await (await import('../package/package.spec.mjs')).run(suite, { context: browser.context });
+} catch (e) {
+  suite.failed++;
+  console.log(`  ✗ the e2e run itself failed: ${e?.stack ?? e}`);
+} finally {
+  await browser?.close();
+}
+
+const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+const waiting = suite.waiting.length ? `; ${suite.waiting.length} waiting for ops not in this build` : '';
+console.log(`e2e: ${suite.passed} passed, ${suite.failed} failed (${seconds} s${waiting})`);
+// Idle nnwasm workers in this process are unref'd; exit explicitly anyway.
+process.exit(suite.failed === 0 ? 0 : 1);

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../../demo/serve.mjs';
-import { available, OP_IDS, OPS } from '../../demo/ops.js';
+import { OP_IDS, OPS } from '../../demo/ops.js';
 import { init, keras, torch } from '../../js/index.js';
 import { assert, firstMismatch, watchedPage } from './harness.mjs';
 
@@ -117,16 +117,6 @@ export async function run(suite, { context, updateDocs }) {
       // One comparison per op of the demo's table (demo/ops.js).
       for (const id of OP_IDS) {
         const name = `${mode}: ${OPS[id].title} (${id}) computed in the page equals Node's result`;
-        if (!available(nodeNN, id)) {
-          suite.wait(name, `needs ${OPS[id].needs.join(', ')}`);
-          await suite.test(`${mode}: ${id} panel says it is not available in this build`, async () => {
-            const r = await pageResult(page, id);
-            assert(r && r.available === false, `the page and Node disagree on whether ${id} exists`);
-            const text = await page.textContent(`.panel[data-op="${id}"] .missing`);
-            assert(/not available in this build/.test(text), `panel text: ${text}`);
-          });
-          continue;
-        }
         await suite.test(name, async () => {
           const r = await pageResult(page, id);
           assert(r?.available, `the page did not compute ${id}`);
@@ -170,7 +160,7 @@ export async function run(suite, { context, updateDocs }) {
           const signal = await page.evaluate(() => window.nnwasmDemo.signal);
           assert(Math.max(shape[1], shape[2]) === 256, `the picture should be scaled to 256 a side, got [${shape}]`);
           assert(signal.length === 4000, `0.5 s at 8 kHz should be 4000 samples, got ${signal.length}`);
-          for (const id of OP_IDS.filter((op) => available(nodeNN, op))) {
+          for (const id of OP_IDS) {
             const r = await pageResult(page, id);
             const want = nodeRun(id, r.input);
             const bad = firstMismatch(r.output.data, want.data);

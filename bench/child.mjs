@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { WORKLOADS, makeInputs, verifyOutput } from './workloads.mjs';
+import { selectWorkloads, makeInputs, verifyOutput } from './workloads.mjs';
 import { measure } from './measure.mjs';
 import { Skip } from './libs/common.mjs';
 
@@ -36,7 +36,14 @@ const save = () => fs.writeFileSync(args.out, JSON.stringify(result, null, 1));
 const adapter = await import(ADAPTERS[args.lib]);
 result.name = adapter.name;
 try {
-  result.setup = await adapter.setup({ threads, scratchDir });
+  // A library whose start-up promise never settles would otherwise end the
+  // process silently (exit 13); a timer keeps it alive and names the problem.
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('setup did not finish within 120 s')), 120_000);
+  });
+  result.setup = await Promise.race([adapter.setup({ threads, scratchDir }), timeout]);
+  clearTimeout(timer);
   log(`ready: version ${result.setup.version}, threads used ${result.setup.threadsUsed}`);
 } catch (err) {
   result.setupError = String(err?.message ?? err);
@@ -45,9 +52,7 @@ try {
   process.exit(0);
 }
 
-const selected = args.only
-  ? WORKLOADS.filter((w) => args.only.split(',').some((part) => w.id.includes(part)))
-  : WORKLOADS;
+const selected = selectWorkloads(args.only);
 
 for (const w of selected) {
   const inputs = makeInputs(w);

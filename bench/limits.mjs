@@ -60,11 +60,14 @@ function runJson(file, args, { node = false } = {}) {
 }
 
 /**
- * @param {{ threadCounts: number[], log: (s: string) => void }} options
+ * @param {{ threadCounts: number[], sizesMiB: number[], log: (s: string) => void }} options
+ *   sizesMiB: extra buffer sizes (the pooling inputs) for the native probe
  * @returns limits object for the report; failures are recorded, not thrown.
  */
-export function measureLimits({ threadCounts, log }) {
-  const limits = { bandwidthNative: {}, bandwidthWasm: {}, peak: null, commands: {}, errors: [] };
+export function measureLimits({ threadCounts, sizesMiB = [], log }) {
+  const limits = {
+    bandwidthNative: {}, bandwidthWasm: {}, bandwidthBySize: {}, peak: null, commands: {}, errors: [],
+  };
   const bufferMiB = 1024; // far above any cache; TLB/paging effects amortized
   const passes = 20;      // best-of: the 2-thread figure varies run to run here
 
@@ -82,6 +85,14 @@ export function measureLimits({ threadCounts, log }) {
     for (const t of threadCounts) {
       limits.bandwidthNative[t] = runJson(out, [bufferMiB, t, passes]);
       log(`  read bandwidth, native, ${t} thread(s): ${limits.bandwidthNative[t].gbps.toFixed(1)} GB/s`);
+    }
+    // Same probe on buffers the size of each pooling input: repeated reads of
+    // a few tens of MiB partly hit the last-level cache, so DRAM bandwidth is
+    // not the ceiling there.
+    for (const size of sizesMiB) {
+      limits.bandwidthBySize[size] = {};
+      for (const t of threadCounts) limits.bandwidthBySize[size][t] = runJson(out, [size, t, passes]);
+      log(`  read bandwidth, native, ${size} MiB buffer: ${threadCounts.map((t) => `${limits.bandwidthBySize[size][t].gbps.toFixed(1)} GB/s @${t}`).join(', ')}`);
     }
   });
   attempt('wasm bandwidth', () => {

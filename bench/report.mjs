@@ -13,6 +13,9 @@ function sig(x, digits = 3) {
   return x.toFixed(Math.min(decimals, 6));
 }
 const mib = (bytes) => `${sig(bytes / 2 ** 20)} MiB`;
+
+/** Input size in MiB, rounded, as the key of the same-size bandwidth probe. */
+export const inputMiB = (w) => Number((4 * product(w.inputShape) / 2 ** 20).toFixed(2));
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function threadsCell(config) {
@@ -52,7 +55,7 @@ function rowsFor(workload, configs) {
 function tableFor(workload, configs, limits) {
   const kind = workload.group;
   const header = {
-    pool: ['library', 'threads', 'call', 'median ms', 'min–max ms', 'GB/s', '% of read BW', 'CPU/wall', 'check'],
+    pool: ['library', 'threads', 'call', 'median ms', 'min–max ms', 'GB/s', '% of DRAM BW', '% of same-size BW', 'CPU/wall', 'check'],
     latency: ['library', 'threads', 'call', 'median µs/call', 'min–max µs', 'CPU/wall', 'check'],
     conv: ['library', 'threads', 'call', 'median ms', 'min–max ms', 'GFLOP/s', '% of SIMD peak', 'CPU/wall', 'check'],
   }[kind];
@@ -73,8 +76,10 @@ function tableFor(workload, configs, limits) {
       lines.push(`| ${lib} | ${threads} | ${callCell(r)} | ${sig(t.medianMs * 1000)} | ${sig(t.minMs * 1000)}–${sig(t.maxMs * 1000)} | ${cpu} | ${checkCell(r)} |`);
     } else if (kind === 'pool') {
       const gbps = bytesMoved(workload) / (t.medianMs / 1000) / 1e9;
-      const bw = limits?.bandwidthNative?.[r.config.threads]?.gbps;
-      lines.push(`| ${lib} | ${threads} | ${callCell(r)} | ${sig(t.medianMs)} | ${sig(t.minMs)}–${sig(t.maxMs)} | ${sig(gbps)} | ${bw ? sig((100 * gbps) / bw, 2) + ' %' : '—'} | ${cpu} | ${checkCell(r)} |`);
+      const pct = (bw) => (bw ? `${sig((100 * gbps) / bw, 2)} %` : '—');
+      const dram = limits?.bandwidthNative?.[r.config.threads]?.gbps;
+      const sameSize = limits?.bandwidthBySize?.[inputMiB(workload)]?.[r.config.threads]?.gbps;
+      lines.push(`| ${lib} | ${threads} | ${callCell(r)} | ${sig(t.medianMs)} | ${sig(t.minMs)}–${sig(t.maxMs)} | ${sig(gbps)} | ${pct(dram)} | ${pct(sameSize)} | ${cpu} | ${checkCell(r)} |`);
     } else {
       const gflops = convFlops(workload) / (t.medianMs / 1000) / 1e9;
       const peak = limits?.peak?.gflops ? limits.peak.gflops * (r.config.setup?.threadsUsed ?? r.config.threads) : null;
@@ -148,6 +153,16 @@ export function writeReport(results, file) {
   out.push(`- Node ${machine.node}`);
   out.push(`- load average (1 min) before / after: ${sig(machine.loadAverageBefore[0], 2)} / ${sig(machine.loadAverageAfter?.[0], 2)}` +
     (machine.loadAverageBefore[0] > 0.5 ? ' — **the machine was busy before the run started; numbers may be noisy**' : ''));
+  // A 1-thread process that got much less than a core was sharing the CPU.
+  const starved = configs.filter((c) => c.threads === 1).map((c) => {
+    const ratios = c.rows.filter((r) => r.timing).map((r) => r.timing.cpuPerWall).sort((a, b) => a - b);
+    return { c, cpu: ratios.length ? ratios[ratios.length >> 1] : 1 };
+  }).filter(({ cpu }) => cpu < 0.85);
+  if (starved.length) {
+    out.push(`- **Warning: other processes were using the CPU** — 1-thread runs got only ${starved
+      .map(({ c, cpu }) => `${sig(cpu, 2)} (${LIB_NAMES[c.lib]})`).join(', ')} of a core (median CPU/wall). ` +
+      'Treat every number below as noisy; rerun on an idle machine (`npm run bench -- --wait-quiet 600`).');
+  }
   for (const lib of LIB_ORDER) {
     const cs = configs.filter((c) => c.lib === lib);
     if (!cs.length) continue;
@@ -166,12 +181,17 @@ export function writeReport(results, file) {
     out.push(`| measure | ${threadCounts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} |`);
     out.push(`|---|${threadCounts.map(() => '---').join('|')}|`);
     const bwRow = (name, table) => `| ${name} | ${threadCounts.map((t) => (table?.[t] ? `${sig(table[t].gbps)} GB/s` : '—')).join(' | ')} |`;
-    out.push(bwRow('memory read bandwidth, C sum loop, gcc -O2 (1 GiB buffer, best of 20)', limits.bandwidthNative));
-    out.push(bwRow('same loop, emcc -O3 -msimd128, run in Node', limits.bandwidthWasm));
+    out.push(bwRow('DRAM read bandwidth: C sum loop, gcc -O2, 1 GiB buffer, best of 20 passes', limits.bandwidthNative));
+    out.push(bwRow('same loop compiled with emcc -O3 -msimd128, run in Node', limits.bandwidthWasm));
+    for (const [size, table] of Object.entries(limits.bandwidthBySize ?? {}).sort((a, b) => a[0] - b[0])) {
+      out.push(bwRow(`read bandwidth, native, ${size} MiB buffer (a pooling input's size; partly cache-resident)`, table));
+    }
     const peak = limits.peak?.gflops;
     out.push(`| WASM SIMD f32 mul+add peak, ${limits.peak?.accumulators ?? 12} independent f32x4 chains (× threads for the % column) | ${threadCounts.map((t) => (peak ? `${sig(peak * t)} GFLOP/s${t > 1 ? ' (scaled)' : ''}` : '—')).join(' | ')} |`);
     out.push('');
-    out.push('"% of read BW" divides a pooling row\'s GB/s by the native bandwidth at the same thread count; ' +
+    out.push('"% of DRAM BW" divides a pooling row\'s GB/s by the 1 GiB native bandwidth at the same thread count, ' +
+      '"% of same-size BW" by the native bandwidth on a buffer the size of that row\'s input (the fairer ceiling when ' +
+      'the input partly stays in the last-level cache between calls); ' +
       '"% of SIMD peak" divides a conv row\'s GFLOP/s by the one-core peak times the threads the library used.');
     if (limits.errors.length) out.push('', `Probe errors: ${limits.errors.map(cell).join('; ')}`);
     out.push('');

@@ -3,19 +3,22 @@
 // bench/RESULTS.md (raw numbers in bench/.build/results.json).
 //
 // Options (all optional):
-//   --only a,b        workloads whose id contains any of these (see workloads.mjs)
+//   --only a,b        workloads by id, or every id containing a given text (workloads.mjs)
 //   --libs nnwasm,tfjs,ort
 //   --threads 1,2
 //   --budget-ms 600   timed sampling per cell, after warm-up
 //   --no-limits       skip the bandwidth / peak probes
 //   --out FILE        report path (default bench/RESULTS.md)
+//   --wait-quiet S    first wait up to S seconds for the 1-minute load average
+//                     to drop below 0.5 (other work on the machine skews timings)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureLimits, BUILD_DIR } from './limits.mjs';
-import { writeReport } from './report.mjs';
+import { writeReport, inputMiB } from './report.mjs';
+import { selectWorkloads } from './workloads.mjs';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 
@@ -27,6 +30,7 @@ const { values: args } = parseArgs({
     'budget-ms': { type: 'string', default: '600' },
     'no-limits': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(BENCH_DIR, 'RESULTS.md') },
+    'wait-quiet': { type: 'string', default: '0' },
   },
 });
 const libs = args.libs.split(',');
@@ -35,6 +39,12 @@ const log = (msg) => process.stderr.write(msg + '\n');
 const started = Date.now();
 
 fs.mkdirSync(BUILD_DIR, { recursive: true });
+
+const quietDeadline = Date.now() + Number(args['wait-quiet']) * 1000;
+if (Date.now() < quietDeadline && os.loadavg()[0] >= 0.5) {
+  log(`waiting up to ${args['wait-quiet']} s for the machine to be idle (load ${os.loadavg()[0].toFixed(2)})...`);
+  while (Date.now() < quietDeadline && os.loadavg()[0] >= 0.5) await new Promise((r) => setTimeout(r, 5000));
+}
 
 const machine = {
   date: new Date().toISOString(),
@@ -51,7 +61,9 @@ log(`nnwasm bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node},
 let limits = null;
 if (!args['no-limits']) {
   log('machine limits:');
-  limits = measureLimits({ threadCounts, log });
+  const selected = selectWorkloads(args.only);
+  const sizesMiB = [...new Set(selected.filter((w) => w.group === 'pool').map(inputMiB))].sort((a, b) => a - b);
+  limits = measureLimits({ threadCounts, sizesMiB, log });
 }
 
 const configs = [];

@@ -118,6 +118,17 @@ export const WORKLOADS = [
   },
 ];
 
+/**
+ * Workloads picked by a comma list: an exact id picks that one, any other
+ * text picks every id containing it. No list: all.
+ */
+export function selectWorkloads(only) {
+  if (!only) return WORKLOADS;
+  const parts = only.split(',').filter(Boolean);
+  return WORKLOADS.filter((w) => parts.some((p) => w.id === p ||
+    (!WORKLOADS.some((x) => x.id === p) && w.id.includes(p))));
+}
+
 // ---- seeded random numbers ----------------------------------------------------
 
 /** 32-bit xorshift-multiply generator; returns floats in [0, 1). */

@@ -14,7 +14,9 @@ const MAIN_SCRIPT_MARK = 'var WasmBackendModuleThreadedSimd';
 
 /**
  * Call before tf.setBackend('wasm'); call the returned function after
- * tf.ready() to undo the os.cpus() change.
+ * tf.ready() to put back os.cpus() and Blob. (createObjectURL stays patched:
+ * it only answers differently for Blobs recorded during start-up, e.g. if
+ * tfjs ever needs a worker beyond its 8 preallocated ones.)
  * @param {number} threads what setThreadsCount will ask for
  */
 export function enableTfjsWasmThreadsInNode(tf, scratchDir, threads) {
@@ -63,7 +65,10 @@ export function enableTfjsWasmThreadsInNode(tf, scratchDir, threads) {
   if (cpus.length < 2 * threads) {
     os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]);
   }
-  return () => { os.cpus = realCpus; };
+  return () => {
+    os.cpus = realCpus;
+    globalThis.Blob = NodeBlob;
+  };
 }
 
 // The factory source that tfjs posts to the worker was bundled by rollup, which

@@ -1,6 +1,5 @@
 // A tiny test harness for the browser and packaging suites: named tests run
-// in order, each failure printed with its message, a count of tests waiting
-// for ops this build lacks, and Chromium (Debian's, driven by playwright-core)
+// in order, each failure printed with its message, and Chromium (Debian's, driven by playwright-core)
 // started once for everything.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,6 @@ export class Suite {
   constructor() {
     this.passed = 0;
     this.failed = 0;
-    this.waiting = [];  // tests for ops not in this build yet
     this.failures = [];
   }
 
@@ -30,12 +28,6 @@ export class Suite {
       this.failures.push(name);
       console.log(`  ✗ ${name}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
     }
-  }
-
-  // A test that runs once the op it needs exists (pooling/conv merge).
-  wait(name, why) {
-    this.waiting.push(name);
-    console.log(`  - ${name} (waits: ${why})`);
   }
 }
 

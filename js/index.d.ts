@@ -195,7 +195,25 @@ export class GlobalPoolingLayer extends Layer { constructor(options?: GlobalPool
 export class PoolingLayer extends Layer { constructor(options?: PoolingOptions) }
 export class ConvLayer extends Layer { constructor(options: ConvOptions) }
 
+export class Sequential extends Layer {
+  constructor(layers?: Layer[] | { layers?: Layer[]; name?: string }, options?: LayerOptions);
+  readonly layers: Layer[];
+  readonly input_shape: LayerShape | null;
+  readonly output_shape: LayerShape | null;
+  add(layer: Layer): void;
+  pop(): Layer;
+  get_layer(nameOrIndex: string | number): Layer;
+  /** Runs the layers back to back on heap tensors; intermediates are freed. */
+  predict(x: TensorLike): Tensor;
+  /** Keras's summary table, as a string. */
+  summary(): string;
+  static from_config(config: Record<string, any>, custom_objects?: Record<string, any>): any;
+}
+
 export interface Keras {
+  Sequential: typeof Sequential;
+  /** Makes a custom layer class known to Sequential.from_config. */
+  registerLayer(cls: any, name?: string): any;
   layers: {
     Layer: typeof Layer;
     GlobalAveragePooling1D: typeof GlobalPoolingLayer;

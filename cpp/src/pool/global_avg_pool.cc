@@ -41,7 +41,8 @@ void tail_columns_mean(const float* x_end4, const float* mask, std::size_t strid
                        float count, std::size_t keep, float* out_end) {
   float tmp[4];
   columns_mean<1>(x_end4, mask, stride, length, count, tmp);
-  for (std::size_t k = 0; k < keep; ++k) out_end[k - keep] = tmp[4 - keep + k];
+  float* out = out_end - keep;  // (out_end[k - keep] would wrap the unsigned index)
+  for (std::size_t k = 0; k < keep; ++k) out[k] = tmp[4 - keep + k];
 }
 
 // C < 4: the batch's L*C floats are one contiguous run whose lane pattern
@@ -76,6 +77,10 @@ Status global_avg_pool1d_nlc(const float* in, const float* mask, float* out, std
     return Status::kSizeOverflow;
   if (out_count == 0) return Status::kOk;
   if ((in == nullptr && in_count != 0) || out == nullptr) return Status::kNullPointer;
+  if (in_count == 0) {  // length 0: the mean of no steps is NaN (and `in` may be null)
+    for (std::size_t i = 0; i < out_count; ++i) out[i] = std::numeric_limits<float>::quiet_NaN();
+    return Status::kOk;
+  }
 
   const std::size_t blocks = (channels + kBlockChannels - 1) / kBlockChannels;
   const std::size_t block_bytes = length * std::min(channels, kBlockChannels) * sizeof(float);

@@ -38,8 +38,10 @@ struct Pool {
     *end = items * static_cast<std::size_t>(index + 1) / static_cast<std::size_t>(parts);
   }
 
-  void worker_loop(int index) {  // index >= 1; the caller is thread 0
-    unsigned long seen = 0;
+  // index >= 1; the caller is thread 0. `seen` starts at the generation of
+  // the last job published before this worker existed, so a worker started
+  // by set_num_threads never runs that finished job again.
+  void worker_loop(int index, unsigned long seen) {
     for (;;) {
       RangeFn job_fn;
       void* job_context;
@@ -80,7 +82,12 @@ struct Pool {
     }
     while (static_cast<int>(workers.size()) < want) {
       const int index = static_cast<int>(workers.size()) + 1;
-      workers.emplace_back([this, index] { worker_loop(index); });
+      unsigned long current;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        current = generation;
+      }
+      workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
     active = total;
   }

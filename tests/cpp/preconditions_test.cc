@@ -66,6 +66,7 @@ TEST(StatusMessage, EveryStatusHasText) {
   EXPECT_STRNE(status_message(Status::kNullPointer), "unknown status");
   EXPECT_STRNE(status_message(Status::kSizeOverflow), "unknown status");
   EXPECT_STRNE(status_message(Status::kInvalidArgument), "unknown status");
+  EXPECT_STRNE(status_message(Status::kOutsideHeap), "unknown status");
   EXPECT_STREQ(status_message(static_cast<Status>(99)), "unknown status");
 }
 

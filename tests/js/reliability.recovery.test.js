@@ -78,10 +78,29 @@ describe('errors never leave the module or its thread pool stuck', () => {
       .toThrow('adaptive_avg_pool1d: kernel refused the call (a buffer pointer is null)');
     expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(x.ptr, out, 2 ** 16, 2 ** 16, 2)))
       .toThrow('adaptive_avg_pool1d: kernel refused the call (sizes overflow the addressable memory)');
-    expect(() => runKernel('GlobalAveragePooling1D', [4, 2], (out) => wasm().globalAvgPool1dNlc(x.ptr, 0, out, 2 ** 20, 2 ** 20, 8)))
+    expect(() => runKernel('GlobalAveragePooling1D', [4, 2], (out) => wasm().globalAvgPool1dNlc(x.ptr, 0, out, 1, 2 ** 31, 8)))
       .toThrow('GlobalAveragePooling1D: kernel refused the call (sizes overflow the addressable memory)');
     expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(x.ptr, out, 4, 0, 2)))
       .toThrow('adaptive_avg_pool1d: kernel refused the call (invalid argument)');
+    x.dispose();
+    expect(mem().tensors).toBe(before);
+    expect(normalOpWorks()).toBe(true);
+  });
+
+  test('buffer addresses outside the tensor heap are refused before any kernel runs', () => {
+    const before = mem().tensors;
+    const x = torch.randn(4, 8);
+    const end = backend().memory.heapBytes;
+    const refused = 'adaptive_avg_pool1d: kernel refused the call (a buffer address lies outside the WebAssembly heap)';
+    for (const bad of [8, 1024, end - 16, end, end + 4096, -4, 2 ** 32 - 16]) {
+      expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(bad, out, 4, 8, 2))).toThrow(refused);
+      expect(() => runKernel('adaptive_avg_pool1d', [4, 2], () => wasm().adaptiveAvgPool1dNcl(x.ptr, bad, 4, 8, 2))).toThrow(refused);
+      expect(() => runKernel('GlobalAveragePooling1D', [4, 8], (out) => wasm().globalAvgPool1dNlc(x.ptr, bad, out, 4, 1, 8)))
+        .toThrow('GlobalAveragePooling1D: kernel refused the call (a buffer address lies outside the WebAssembly heap)');
+      expect(wasm().tensorCopy(bad, x.ptr, 32)).toBe(false);
+      wasm().tensorFree(bad);  // ignored: not an address tensorAlloc returns
+    }
+    expect(x.tolist().length).toBe(4);
     x.dispose();
     expect(mem().tensors).toBe(before);
     expect(normalOpWorks()).toBe(true);

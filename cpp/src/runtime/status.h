@@ -13,6 +13,7 @@ enum class Status : int {
   kNullPointer = 1,    // a required buffer was null
   kSizeOverflow = 2,   // a product of sizes does not fit in memory
   kInvalidArgument = 3,
+  kOutsideHeap = 4,    // a buffer address from JS is not inside the tensor heap (bindings/heap_check.h)
 };
 
 const char* status_message(Status s);

@@ -4,13 +4,16 @@
 // write), and checks results against the scalar references.
 //
 // A target is one LLVMFuzzerTestOneInput that:
-//   1. decodes its sizes with Input::size (bounded: every run stays fast),
-//   2. sometimes passes hostile arguments instead (Input::hostile*): null
-//      buffers, a size that overflows, and checks the kernel refuses them
-//      without touching memory (ASan would report any access),
-//   3. fills the input with Input::fill, runs the kernel (run_kernel: at 2
-//      threads, and in one input of eight also at 1 thread, bit-identical),
-//      compares with the reference (expect_close), aborts on a difference.
+//   1. one input in eight makes a hostile call instead: a null buffer or a
+//      size whose products overflow (huge_size), which the kernel must
+//      refuse without touching memory (expect_refused_unless; ASan and the
+//      canaries catch any access),
+//   2. otherwise decodes its sizes with Input::size (bounded by
+//      kMaxElements: every run stays fast) and whether to compare thread
+//      counts (Input::one_in(8)), fills the input (Input::fill),
+//   3. runs the kernel (run_kernel: at 2 threads, and when asked also at 1
+//      thread, bit-identical), compares with the reference (expect_close)
+//      and aborts on a difference; libFuzzer keeps the input.
 // Build and run: `npm run fuzz` (scripts/fuzz.mjs).
 #pragma once
 
@@ -44,6 +47,9 @@ class Input {
   }
 
   bool flag() { return byte() & 1; }
+
+  // True one time in n; false once the bytes have run out.
+  bool one_in(int n) { return byte() % n == n - 1; }
 
   // An integer in [lo, hi]; three times in four from one byte (small
   // values find the tail bugs and run fast), else from four.
@@ -156,22 +162,22 @@ inline void expect_close(const Buffer& got, const std::vector<float>& want, cons
 
 inline void expect_status(Status got, Status want, const char* what) {
   if (got != want) {
-    std::fprintf(stderr, "fuzz: %s: status %d, want %d\n", what, static_cast<int>(got), static_cast<int>(want));
+    std::fprintf(stderr, "fuzz: %s: status %d, want %d\n", what, static_cast<int>(got),
+                 static_cast<int>(want));
     std::abort();
   }
 }
 
 // Runs `kernel(out)` at 2 threads (work too small to split runs inline on
-// the caller). One input in eight (`both`) also runs it at 1 thread into a
-// second buffer and requires the two to agree bit for bit: each item is
-// computed by one thread with the same code. Not every time, because
-// starting and stopping a worker costs milliseconds on a busy machine.
-// Returns the 2-thread result. kernel(out) returns a Status.
+// the caller). With `compare_threads` (one input in eight: starting and
+// stopping a worker costs milliseconds on a busy machine) it also runs it
+// at 1 thread into a second buffer and requires the two to agree bit for
+// bit: each item is computed by one thread with the same code. Returns the
+// 2-thread result. kernel(out) returns a Status.
 template <class Kernel>
-Buffer run_kernel(Input& in, std::size_t out_count, Kernel&& kernel, const char* what) {
-  const bool both = in.byte() % 8 == 0;
+Buffer run_kernel(bool compare_threads, std::size_t out_count, Kernel&& kernel, const char* what) {
   Buffer two(out_count);
-  if (both) {
+  if (compare_threads) {
     Buffer one(out_count);
     thread::set_num_threads(1);
     expect_status(kernel(one.data()), Status::kOk, what);

@@ -1,7 +1,8 @@
-// Fuzz target: pool::global_avg_pool1d_nlc, input (batch, length, channels), with and
-// without a (batch, length) mask, over arbitrary sizes (0 included), against
-// the scalar reference, at 2 threads and at 1 (bit-identical); and hostile calls (null buffers,
-// sizes whose products overflow) that must be refused without touching memory.
+// Fuzz target: pool::global_avg_pool1d_nlc, input (batch, length, channels),
+// with and without a (batch, length) mask, over arbitrary sizes (0
+// included), against the scalar reference, at 2 threads and at 1
+// (bit-identical); and hostile calls (null buffers, sizes whose products
+// overflow) that must be refused without touching memory.
 #include <algorithm>
 
 #include "fuzz.h"
@@ -31,7 +32,8 @@ void hostile(Input& in) {
   // Huge sizes come with empty buffers: a read or write the kernel should
   // not make is caught by ASan or by the canaries in their spare bytes.
   const Status s = pool::global_avg_pool1d_nlc(xp, mp, yp, batch, length, channels);
-  const bool harmless = no_elements({batch, channels}) || (which == 0 && no_elements({batch, length, channels}));
+  const bool harmless =
+      no_elements({batch, channels}) || (which == 0 && no_elements({batch, length, channels}));
   expect_refused_unless(s, harmless, "global_avg_pool1d_nlc accepted a hostile call");
   x.check_spare("hostile call wrote into the input");
   y.check_spare("hostile call wrote past its output");
@@ -41,7 +43,7 @@ void hostile(Input& in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Input in(data, size);
-  if (in.byte() % 8 == 7) {
+  if (in.one_in(8)) {
     hostile(in);
     return 0;
   }
@@ -50,6 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t channels = std::min(in.size(0, 1024), kMaxElements / std::max<std::size_t>(batch, 1));
   const std::size_t length =
       std::min(in.size(0, 2048), kMaxElements / std::max<std::size_t>(batch * channels, 1));
+  const bool compare_threads = in.one_in(8);
   in.seed_values(in.u32());
 
   Buffer mask(masked ? batch * length : 0);
@@ -58,8 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   in.fill(x.v, x.count);
   const float* mp = masked ? mask.data() : nullptr;
   const Buffer y = run_kernel(
-      in, batch * channels,
-      [&](float* out) { return pool::global_avg_pool1d_nlc(x.data(), mp, out, batch, length, channels); }, kWhat);
+      compare_threads, batch * channels,
+      [&](float* out) { return pool::global_avg_pool1d_nlc(x.data(), mp, out, batch, length, channels); },
+      kWhat);
   expect_close(y, ref::global_avg_pool1d(x.data(), mp, batch, length, channels, true), kWhat);
   x.check_spare("kernel wrote into its input's spare bytes");
   mask.check_spare("kernel wrote into its mask's spare bytes");

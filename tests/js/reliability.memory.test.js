@@ -10,16 +10,19 @@ const CALLS = 100000;
 beforeAll(() => init({ threads: 2 }));
 
 const mem = () => backend().memory;
-const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-// Collect until the live tensor count stops falling: finalizers run after a
-// collection, on a later turn of the event loop.
-async function collect() {
-  let last = Infinity;
-  for (let i = 0; i < 20 && mem().tensors < last; i++) {
-    last = mem().tensors;
+// Finalizers run after a collection, on a later turn of the event loop (on
+// a busy machine, several turns later). Collects until the live tensor
+// count reaches `target`, or (no target) stays put for three rounds.
+async function collect(target = -1) {
+  let last = mem().tensors;
+  for (let i = 0, stable = 0; i < 200 && stable < 3; i++) {
     globalThis.gc();
-    await turn();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const now = mem().tensors;
+    if (target >= 0 && now <= target) return;
+    stable = now === last ? stable + 1 : 0;
+    last = now;
   }
 }
 
@@ -76,7 +79,7 @@ test(`${CALLS} op calls without dispose(): the garbage collector frees every out
   // Outputs are dropped; every 10,000 calls the collector gets a chance.
   const round = async () => {
     for (let i = 0; i < 10000; i++) ops[i % ops.length]();
-    await collect();
+    await collect(base);
   };
   await round();  // warm up: the heap settles at what 10,000 garbage outputs need
   const before = { ...mem(), rss: process.memoryUsage().rss };

@@ -45,6 +45,13 @@ describe('allocations that cannot fit', () => {
     expect(normalOpWorks()).toBe(true);
   });
 
+  test('values that do not fill a huge shape are refused before anything is allocated', () => {
+    const before = mem();
+    expect(() => torch.tensor([1, 2, 3], [2 ** 28])).toThrow('tensor: got 3 values for shape [268435456], which holds 268435456');
+    expect(() => torch.tensor(new Float32Array(3), [2 ** 29, 2])).toThrow(/^tensor: got 3 values/);
+    expect(mem()).toEqual(before);  // the heap did not grow by 1-4 GiB first
+  });
+
   test('allocations that fail inside malloc (heap near 4 GiB) throw, and the module works after', () => {
     // In a child process: this grows the heap's address space to ~1.5 GiB
     // (nothing is written, so little real memory is used).

@@ -39,28 +39,31 @@ test(`${OPS} mixed ops alternating 1 and 2 threads are bit-identical to 1 thread
     const [n, l] = x.shape;
     return torch.tensor(Float32Array.from({ length: n * l }, () => (next() < 0.8 ? 1 : 0)), [n, l]);
   });
-  const layers = {
-    last: new keras.layers.GlobalAveragePooling1D(),
-    first: new keras.layers.GlobalAveragePooling1D({ data_format: 'channels_first' }),
-  };
+  const gapLast = new keras.layers.GlobalAveragePooling1D();
+  const gapFirst = new keras.layers.GlobalAveragePooling1D({ data_format: 'channels_first' });
+  // The op table: make(next, k) returns a call on input set k. A new op is
+  // one entry (choose sizes that reach the 2-thread split).
+  const KINDS = [
+    {
+      name: 'F.adaptive_avg_pool1d',
+      make: (nx, k) => {
+        const o = randInt(nx, 1, 40);
+        return () => F.adaptive_avg_pool1d(ncl[k], o);
+      },
+    },
+    { name: 'GlobalAveragePooling1D channels_first', make: (nx, k) => () => gapFirst.apply(ncl[k]) },
+    { name: 'GlobalAveragePooling1D channels_last', make: (nx, k) => () => gapLast.apply(nlc[k]) },
+    { name: 'GlobalAveragePooling1D masked', make: (nx, k) => () => gapLast.apply(nlc[k], { mask: masks[k] }) },
+  ];
   const ops = [];
   for (let i = 0; i < OPS; i++) {
     const k = randInt(next, 0, 2);
-    const kind = randInt(next, 0, 3);
-    if (kind === 0) {
-      const o = randInt(next, 1, 40);
-      ops.push(() => F.adaptive_avg_pool1d(ncl[k], o));
-    } else if (kind === 1) {
-      ops.push(() => layers.first.apply(ncl[k]));
-    } else if (kind === 2) {
-      ops.push(() => layers.last.apply(nlc[k]));
-    } else {
-      ops.push(() => layers.last.apply(nlc[k], { mask: masks[k] }));
-    }
+    const kind = KINDS[randInt(next, 0, KINDS.length - 1)];
+    ops.push({ name: kind.name, call: kind.make(next, k) });
   }
   const run = (threadsFor) => ops.map((op, i) => {
     torch.set_num_threads(threadsFor(i));
-    const y = op();
+    const y = op.call();
     const h = bitsHash(y);
     y.dispose();
     return h;
@@ -70,7 +73,7 @@ test(`${OPS} mixed ops alternating 1 and 2 threads are bit-identical to 1 thread
   const alternating = run((i) => 1 + (i % 2));
   const differing = [];
   for (let i = 0; i < OPS; i++) if (one[i] !== alternating[i]) differing.push(i);
-  expect(differing.slice(0, 10)).toEqual([]);
+  expect(differing.slice(0, 10).map((i) => `op ${i}: ${ops[i].name}`)).toEqual([]);
   torch.set_num_threads(2);
   expect(torch.get_num_threads()).toBe(2);
   for (const t of [...ncl, ...nlc, ...masks]) t.dispose();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "heap_check.h"
 #include "runtime/status.h"
 #include "thread/pool.h"
 
@@ -21,10 +22,21 @@ std::uintptr_t tensor_alloc(double bytes) {
   return reinterpret_cast<std::uintptr_t>(std::aligned_alloc(16, size));
 }
 
-void tensor_free(std::uintptr_t ptr) { std::free(reinterpret_cast<void*>(ptr)); }
+// Only addresses tensor_alloc could have returned (16-byte aligned, in the
+// heap); anything else is ignored rather than corrupting the allocator.
+void tensor_free(std::uintptr_t ptr) {
+  if (ptr % 16 != 0 || !heap_check::fits(ptr, {})) return;
+  std::free(reinterpret_cast<void*>(ptr));
+}
 
-void tensor_copy(std::uintptr_t dst, std::uintptr_t src, std::size_t bytes) {
+// Returns false (copies nothing) when either range is not inside the heap.
+bool tensor_copy(std::uintptr_t dst, std::uintptr_t src, std::size_t bytes) {
+  if (bytes != 0 && (dst == 0 || src == 0)) return false;
+  if (bytes % sizeof(float) != 0 || !heap_check::fits(dst, {bytes / sizeof(float)}) ||
+      !heap_check::fits(src, {bytes / sizeof(float)}))
+    return false;
   std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<const void*>(src), bytes);
+  return true;
 }
 
 std::string status_text(int status) { return nnwasm::status_message(static_cast<nnwasm::Status>(status)); }

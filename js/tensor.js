@@ -80,11 +80,11 @@ export class Tensor {
   }
 
   static fromFloat32(values, shape, where = 'tensor') {
-    const t = Tensor.empty(shape, where);
-    if (values.length !== t.#numel) {
-      t.dispose();
+    // Checked before allocating: a wrong shape must not grow the heap first.
+    if (values.length !== product(checkShape(where, shape))) {
       fail(where, `got ${values.length} values for shape ${fmtShape(shape)}, which holds ${product(shape)}`);
     }
+    const t = Tensor.empty(shape, where);
     heapF32().set(values, t.ptr >>> 2);
     return t;
   }

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 #   cmake g++ make - native kernel tests
 #   googletest libgtest-dev - GoogleTest sources (for the em++ build) and headers/libs
 #   chromium    - headless browser tests
-PACKAGES=(emscripten cmake g++ make googletest libgtest-dev chromium)
+#   clang libclang-rt-14-dev - libFuzzer targets (npm run fuzz)
+PACKAGES=(emscripten cmake g++ make googletest libgtest-dev chromium clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

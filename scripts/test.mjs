@@ -3,6 +3,7 @@
 //   1. kernel tests (GoogleTest) natively under ASan+UBSan,
 //   2. the same kernel tests compiled with em++ (SIMD128 + threads) under Node,
 //   3. the JS suites (Jest, tests/js),
+//   3b. each libFuzzer target (tests/fuzz) for a few seconds,
 //   4. the browser suites (tests/e2e), when present.
 // Ends with one line "N passed, N failed" summing all of them.
 import { spawnSync } from 'node:child_process';
@@ -102,6 +103,19 @@ if (want('jest')) {
     record('jest (tests/js)', report.numPassedTests, report.numFailedTests + suiteErrors,
       suiteErrors ? `${suiteErrors} suites failed to run` : '');
   }
+}
+
+// 3b. Fuzzing, bounded: each libFuzzer target (tests/fuzz) for a few seconds
+// under ASan+UBSan; one passed per clean target. `npm run fuzz` is the long run.
+if (want('fuzz')) {
+  const seconds = process.env.NNWASM_TEST_FUZZ_SECONDS || '3';
+  const r = spawnSync('node', [join(root, 'scripts', 'fuzz.mjs'), '--seconds', seconds, '--quiet'],
+    { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
+  const out = r.stdout.toString();
+  process.stdout.write(out);
+  const m = out.match(/^fuzz: (\d+) passed, (\d+) failed/m);
+  if (m) record(`fuzz (tests/fuzz, ${seconds} s per target)`, Number(m[1]), Number(m[2]));
+  else record('fuzz', 0, 1, `no summary; exit status ${r.status}`);
 }
 
 // 4. Browser tests, each tests/e2e/*.spec.js prints a JSON summary line.

@@ -139,6 +139,10 @@ Status global_pool_nlc(const float* in, const float* mask, float* out, std::size
     return Status::kSizeOverflow;
   if (out_count == 0) return Status::kOk;
   if ((in == nullptr && in_count != 0) || out == nullptr) return Status::kNullPointer;
+  if (in_count == 0) {  // no steps (in may be null): the mean of nothing is NaN as Keras, the max -inf
+    std::fill(out, out + out_count, Op::kMean ? std::numeric_limits<float>::quiet_NaN() : Op::identity());
+    return Status::kOk;
+  }
 
   // Channel chunks only to give every thread work; a channel's arithmetic
   // is the same in any chunking, so results do not depend on it.

@@ -8,6 +8,7 @@ const char* status_message(Status s) {
     case Status::kNullPointer: return "a buffer pointer is null";
     case Status::kSizeOverflow: return "sizes overflow the addressable memory";
     case Status::kInvalidArgument: return "invalid argument";
+    case Status::kOutsideHeap: return "a buffer address lies outside the WebAssembly heap";
   }
   return "unknown status";
 }

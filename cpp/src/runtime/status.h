@@ -13,13 +13,22 @@ enum class Status : int {
   kNullPointer = 1,    // a required buffer was null
   kSizeOverflow = 2,   // a product of sizes does not fit in memory
   kInvalidArgument = 3,
+  kOutsideHeap = 4,    // a buffer address from JS is not inside the tensor heap (bindings/heap_check.h)
 };
 
 const char* status_message(Status s);
 
 // a * b * c ... as element counts, or false if the product passes the
 // addressable float count (so a size computed from JS cannot wrap around).
+// A zero factor makes the product 0 wherever it stands, as a tensor with a
+// 0 dimension is empty whatever its other dimensions.
 inline bool checked_product(std::size_t* out, std::initializer_list<std::size_t> factors) {
+  for (std::size_t f : factors) {
+    if (f == 0) {
+      *out = 0;
+      return true;
+    }
+  }
   std::uint64_t p = 1;
   constexpr std::uint64_t kMaxFloats = (std::uint64_t{1} << 32) / sizeof(float);
   for (std::size_t f : factors) {

@@ -38,9 +38,9 @@ struct Pool {
     *end = items * static_cast<std::size_t>(index + 1) / static_cast<std::size_t>(parts);
   }
 
-  // index >= 1; the caller is thread 0. `seen` starts at the generation in
-  // effect when the worker is created: a worker started after earlier jobs
-  // must not run the last (finished) job again, whose context is gone.
+  // index >= 1; the caller is thread 0. `seen` starts at the generation of
+  // the last job published before this worker existed, so a worker started
+  // by set_num_threads never runs that finished job again.
   void worker_loop(int index, unsigned long seen) {
     for (;;) {
       RangeFn job_fn;
@@ -82,7 +82,11 @@ struct Pool {
     }
     while (static_cast<int>(workers.size()) < want) {
       const int index = static_cast<int>(workers.size()) + 1;
-      const unsigned long current = generation;
+      unsigned long current;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        current = generation;
+      }
       workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
     active = total;

@@ -60,6 +60,7 @@ export class Layer {
 
   // Runs the layer. Keras's __call__: builds on first use.
   apply(inputs, kwargs = {}) {
+    if (inputs instanceof Tensor && inputs.isDisposed) fail(this.where, 'inputs was disposed; it cannot be used any more');
     if (!this.built && inputs instanceof Tensor) this.build(inputs.shape);
     return this.call(inputs, kwargs);
   }

@@ -56,6 +56,7 @@ export async function prepare(w, inputs) {
   const owned = [];
   const keep = (t) => { owned.push(t); return t; };
   const one = (a) => (spatialDims === 1 ? a[0] : a); // PyTorch takes an int for 1D
+  const show = (v) => JSON.stringify(v);
   const x = keep(torch.tensor(inputs.input, inputs.inputShape));
   let call, label;
 
@@ -66,19 +67,19 @@ export async function prepare(w, inputs) {
         case 'adaptive_avg_pool': {
           const fn = F(`adaptive_avg_pool${spatialDims}d`);
           call = () => fn(x, one(op.outputSize));
-          label = `F.adaptive_avg_pool${spatialDims}d(x, ${JSON.stringify(one(op.outputSize))})`;
+          label = `F.adaptive_avg_pool${spatialDims}d(x, ${show(one(op.outputSize))})`;
           break;
         }
         case 'avg_pool': {
           const fn = F(`avg_pool${spatialDims}d`);
           call = () => fn(x, one(op.kernel), one(op.stride), one(op.padding), false, op.countIncludePad);
-          label = `F.avg_pool${spatialDims}d(x, ${one(op.kernel)}, ${one(op.stride)}, ${one(op.padding)})`;
+          label = `F.avg_pool${spatialDims}d(x, ${show(one(op.kernel))}, ${show(one(op.stride))}, ${show(one(op.padding))}, false, ${op.countIncludePad})`;
           break;
         }
         case 'max_pool': {
           const fn = F(`max_pool${spatialDims}d`);
           call = () => fn(x, one(op.kernel), one(op.stride), one(op.padding));
-          label = `F.max_pool${spatialDims}d(x, ${one(op.kernel)}, ${one(op.stride)}, ${one(op.padding)})`;
+          label = `F.max_pool${spatialDims}d(x, ${show(one(op.kernel))}, ${show(one(op.stride))}, ${show(one(op.padding))})`;
           break;
         }
         case 'conv': {
@@ -86,8 +87,8 @@ export async function prepare(w, inputs) {
           const weight = keep(torch.tensor(inputs.weight, inputs.weightShape));
           const bias = op.bias ? keep(torch.tensor(inputs.bias, [op.filters])) : null;
           call = () => fn(x, weight, bias, one(op.stride), one(op.padding), one(op.dilation), op.groups);
-          label = `F.conv${spatialDims}d(x, w, b, stride ${one(op.stride)}, padding ${one(op.padding)}, ` +
-            `dilation ${one(op.dilation)}, groups ${op.groups})`;
+          label = `F.conv${spatialDims}d(x, w, ${bias ? 'b' : 'null'}, ${show(one(op.stride))}, ${show(one(op.padding))}, ` +
+            `${show(one(op.dilation))}, ${op.groups})`;
           break;
         }
         default:

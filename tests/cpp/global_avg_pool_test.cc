@@ -1,6 +1,6 @@
 // Global and adaptive average pooling kernels against a scalar double
 // reference, at sizes around every vector (4), accumulator-group (16) and
-// channel-block (32) boundary, with and without masks, at 1 and 2 threads.
+// rows-per-pass (8) boundary, with and without masks, at 1 and 2 threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -73,7 +73,8 @@ TEST_P(ThreadCounts, AdaptiveAvgPool1dMatchesReference) {
 
 TEST_P(ThreadCounts, GlobalAvgPool1dBothLayoutsMatchReference) {
   for (std::size_t C : kSizes)
-    for (std::size_t L : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{17}, std::size_t{64}})
+    for (std::size_t L : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{7}, std::size_t{8}, std::size_t{9},
+                          std::size_t{17}, std::size_t{19}, std::size_t{64}})
       for (bool masked : {false, true}) {
         const std::size_t N = 2;
         const auto in = random_floats(N * L * C, static_cast<std::uint32_t>(C * 977 + L));

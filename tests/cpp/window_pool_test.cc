@@ -219,7 +219,7 @@ TEST_P(WindowPoolThreads, AdaptivePoolingMatchesReference) {
 
 TEST_P(WindowPoolThreads, GlobalMaxPoolBothLayoutsWithMasks) {
   for (std::size_t C : {1, 2, 3, 4, 5, 15, 16, 17, 31, 32, 33, 67})
-    for (std::size_t L : {1, 3, 4, 17, 64})
+    for (std::size_t L : {1, 3, 4, 7, 8, 9, 17, 19, 64})
       for (bool masked : {false, true}) {
         const std::size_t N = 2;
         auto x = random_floats(N * L * C, static_cast<std::uint32_t>(C * 31 + L));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pool/pool.h"
+#include "pool/reduce_rows.h"
 #include "pool/windows.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
@@ -22,72 +23,6 @@ namespace nnwasm::pool {
 namespace {
 
 using namespace simd;
-
-struct SumOp {
-  static f32x4 apply(f32x4 a, f32x4 b) { return add(a, b); }
-  static float apply(float a, float b) { return a + b; }
-  static float identity() { return 0.0f; }
-};
-
-struct MaxOp {
-  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
-  // NaN wins, as f32x4.max.
-  static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
-  static float identity() { return -std::numeric_limits<float>::infinity(); }
-};
-
-// dst[i] (op)= rows[0][i] op ... op rows[G-1][i], rows `row_stride` apart.
-template <class Op, int G, bool kAccumulate>
-void row_group(const float* a, std::size_t row_stride, std::size_t n, float* dst) {
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    f32x4 v = load(a + i);
-    if (G > 1) v = Op::apply(v, load(a + row_stride + i));
-    if (G > 2) v = Op::apply(v, load(a + 2 * row_stride + i));
-    if (G > 3) v = Op::apply(v, load(a + 3 * row_stride + i));
-    if (kAccumulate) v = Op::apply(load(dst + i), v);
-    store(dst + i, v);
-  }
-  if (!kAccumulate && i < n && n >= 4) {  // overlap the last whole vector: same values again
-    i = n - 4;
-    f32x4 v = load(a + i);
-    if (G > 1) v = Op::apply(v, load(a + row_stride + i));
-    if (G > 2) v = Op::apply(v, load(a + 2 * row_stride + i));
-    if (G > 3) v = Op::apply(v, load(a + 3 * row_stride + i));
-    store(dst + i, v);
-    return;
-  }
-  for (; i < n; ++i) {
-    float v = a[i];
-    for (int g = 1; g < G; ++g) v = Op::apply(v, a[g * row_stride + i]);
-    dst[i] = kAccumulate ? Op::apply(dst[i], v) : v;
-  }
-}
-
-template <class Op, bool kAccumulate>
-void row_group_any(const float* a, std::size_t row_stride, std::size_t g, std::size_t n, float* dst) {
-  switch (g) {
-    case 1: row_group<Op, 1, kAccumulate>(a, row_stride, n, dst); break;
-    case 2: row_group<Op, 2, kAccumulate>(a, row_stride, n, dst); break;
-    case 3: row_group<Op, 3, kAccumulate>(a, row_stride, n, dst); break;
-    default: row_group<Op, 4, kAccumulate>(a, row_stride, n, dst); break;
-  }
-}
-
-// dst[0..n) = Op over `count` rows starting at row0, `row_stride` floats apart.
-template <class Op>
-void reduce_rows(const float* row0, std::size_t row_stride, std::size_t count, std::size_t n, float* dst) {
-  if (count == 0) {
-    std::fill(dst, dst + n, Op::identity());
-    return;
-  }
-  std::size_t g = std::min<std::size_t>(count, 4);
-  row_group_any<Op, false>(row0, row_stride, g, n, dst);
-  for (std::size_t r = g; r < count; r += g) {
-    g = std::min<std::size_t>(count - r, 4);
-    row_group_any<Op, true>(row0 + r * row_stride, row_stride, g, n, dst);
-  }
-}
 
 // The taps of four consecutive outputs: p[0], p[s], p[2s], p[3s].
 template <int kStride>
@@ -137,6 +72,31 @@ void reduce_columns_s2(const float* buf, std::size_t out_w, const float* inv_div
   }
 }
 
+// Non-overlapping 2-wide windows without column padding (2x2/2 pooling,
+// adaptive halving): rows and columns fused, no buffer. Each group of four
+// outputs sums the window rows' two vectors, then adds even and odd lanes.
+// Reads up to 2 * round_up4(out_w) floats from each row start, past the
+// row's end into the next row; the caller keeps that inside the input.
+template <class Op, bool kAverage>
+void pool_row_fused_s2k2(const float* row0, std::size_t row_stride, std::size_t count, std::size_t out_w,
+                         const float* inv_div, float* dst) {
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    const float* p = row0 + 2 * o;
+    f32x4 a = load(p), b = load(p + 4);
+    for (std::size_t k = 1; k < count; ++k) {
+      a = Op::apply(a, load(p + k * row_stride));
+      b = Op::apply(b, load(p + k * row_stride + 4));
+    }
+    f32x4 acc = Op::apply(even_lanes(a, b), odd_lanes(a, b));
+    if (kAverage) acc = mul(acc, load(inv_div + o));
+    if (o + 4 <= out_w) {
+      store(dst + o, acc);
+    } else {
+      store_first(dst + o, acc, out_w - o);
+    }
+  }
+}
+
 // Irregular (adaptive) windows over the unpadded row.
 template <class Op, bool kAverage>
 void reduce_columns_listed(const float* row, const AxisWindows& cols, const float* inv_div, float* dst) {
@@ -173,6 +133,9 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
   if (cols.strided)
     extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
   const ColumnPass pass = column_pass(cols);
+  // Fused rows+columns for 2-wide stride-2 windows inside the row.
+  const bool fused = pass == ColumnPass::kStride2Kernel2 && cols.pad_begin == 0 && 2 * out_w <= in_w;
+  const float* in_end = in + planes * in_h * in_w;
 
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
   thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
@@ -191,14 +154,22 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
       const float* x = in + plane * in_h * in_w;
       float* y = out + item * out_w;
       const std::size_t count = static_cast<std::size_t>(rows.count[oh]);
+      if (kAverage && rows.size[oh] != inv_row_size) {
+        inv_row_size = rows.size[oh];
+        for (std::size_t o = 0; o < out_w; ++o) inv_div[o] = 1.0f / (inv_row_size * cols.size[o]);
+      }
+      if (fused && count > 0) {
+        const float* row0 = x + static_cast<std::size_t>(rows.first[oh]) * in_w;
+        const std::size_t last_row = (count - 1) * rows.step * in_w;
+        if (row0 + last_row + 2 * round_up4(out_w) <= in_end) {
+          pool_row_fused_s2k2<Op, kAverage>(row0, rows.step * in_w, count, out_w, inv_div.data(), y);
+          continue;
+        }
+      }
       if (count == 0) {
         std::fill(row, row + in_w, Op::identity());
       } else {
         reduce_rows<Op>(x + static_cast<std::size_t>(rows.first[oh]) * in_w, rows.step * in_w, count, in_w, row);
-      }
-      if (kAverage && rows.size[oh] != inv_row_size) {
-        inv_row_size = rows.size[oh];
-        for (std::size_t o = 0; o < out_w; ++o) inv_div[o] = 1.0f / (inv_row_size * cols.size[o]);
       }
       const float* b = buf.data();
       switch (pass) {

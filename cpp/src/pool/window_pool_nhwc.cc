@@ -1,5 +1,11 @@
-// Window pooling, channels last (N, H, W, C): the indirection approach of
-// XNNPACK's avgpool/maxpool. For each output pixel the window's real input
+// Window pooling, channels last (N, H, W, C).
+//
+// Overlapping windows (stride < kernel, e.g. 3x3 stride 1): separable. The
+// window's input rows are reduced into a padded row buffer of pixels
+// (contiguous, vectorised), then each output pixel reduces its kernel_w
+// buffer pixels, so a 3x3 window costs 3 + 3 operations per value, not 9.
+//
+// Otherwise the indirection approach of XNNPACK's avgpool/maxpool. For each output pixel the window's real input
 // pixels are gathered as a table of pointers (padding taps are left out:
 // averages divide by the per-pixel count the geometry gives, max never sees
 // them), then the channels are reduced across the taps in blocks of 16
@@ -12,6 +18,7 @@
 #include <vector>
 
 #include "pool/pool.h"
+#include "pool/reduce_rows.h"
 #include "pool/windows.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
@@ -21,16 +28,6 @@ namespace {
 
 using namespace simd;
 
-struct SumOp {
-  static f32x4 apply(f32x4 a, f32x4 b) { return add(a, b); }
-  static float apply(float a, float b) { return a + b; }
-};
-
-struct MaxOp {
-  static f32x4 apply(f32x4 a, f32x4 b) { return max_nan(a, b); }
-  static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
-};
-
 // y[c] = Op over taps t of taps[t][c] (divided by `divisor` for averages).
 template <class Op, bool kAverage>
 void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channels, float divisor, float* y) {
@@ -39,8 +36,9 @@ void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channel
     std::fill(y, y + channels, empty);
     return;
   }
-  // Multiply by the reciprocal: one division per pixel, not per vector.
-  const float inv = 1.0f / divisor;
+  // Multiply by the reciprocal: one division per pixel, not per vector (a
+  // zero divisor only comes with an empty window, whose sum 0 stays 0).
+  const float inv = divisor == 0.0f ? 0.0f : 1.0f / divisor;
   const f32x4 d = splat(inv);
   std::size_t c = 0;
   for (; c + 16 <= channels; c += 16) {
@@ -82,6 +80,42 @@ void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channel
   }
 }
 
+// Separable path: see the top of the file. Padding pixels of the row buffer
+// hold the identity (0 for sums, -Infinity for max).
+template <class Op, bool kAverage>
+void pool_nhwc_separable(const float* in, float* out, std::size_t batch, std::size_t channels,
+                         const Window2d& window, const AxisWindows& rows, const AxisWindows& cols) {
+  const std::size_t in_h = window.in_h, in_w = window.in_w, out_h = window.out_h, out_w = window.out_w;
+  const std::size_t row_stride = in_w * channels;
+  const std::size_t pad_left = cols.pad_begin;
+  const std::size_t extent =
+      std::max(pad_left + in_w, (out_w - 1) * cols.stride + (cols.kernel - 1) * cols.step + 1);
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);
+  thread::parallel_for(batch * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> buf(extent * channels, Op::identity());
+    std::vector<const float*> taps(cols.kernel);
+    float* row = buf.data() + pad_left * channels;
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t n = item / out_h, oh = item % out_h;
+      const float* image = in + n * in_h * row_stride;
+      float* y = out + item * out_w * channels;
+      const std::size_t count = static_cast<std::size_t>(rows.count[oh]);
+      if (count == 0) {
+        std::fill(row, row + row_stride, Op::identity());
+      } else {
+        reduce_rows<Op>(image + static_cast<std::size_t>(rows.first[oh]) * row_stride, rows.step * row_stride,
+                        count, row_stride, row);
+      }
+      for (std::size_t ow = 0; ow < out_w; ++ow) {
+        const float* p = buf.data() + ow * cols.stride * channels;
+        for (std::size_t k = 0; k < cols.kernel; ++k) taps[k] = p + k * cols.step * channels;
+        pool_pixel<Op, kAverage>(taps.data(), cols.kernel, channels, rows.size[oh] * cols.size[ow],
+                                 y + ow * channels);
+      }
+    }
+  });
+}
+
 template <class Op, bool kAverage>
 Status pool_nhwc(const float* in, float* out, std::size_t batch, std::size_t channels, const Window2d& window) {
   std::size_t in_count, out_count;
@@ -95,6 +129,10 @@ Status pool_nhwc(const float* in, float* out, std::size_t batch, std::size_t cha
   const Status s = window_axes(window, &rows, &cols);
   if (s != Status::kOk) return s;
 
+  if (window.stride_h < window.kernel_h || window.stride_w < window.kernel_w) {
+    pool_nhwc_separable<Op, kAverage>(in, out, batch, channels, window, rows, cols);
+    return Status::kOk;
+  }
   const std::size_t in_h = window.in_h, in_w = window.in_w, out_h = window.out_h, out_w = window.out_w;
   const std::size_t pixel_stride = channels, row_stride = in_w * channels;
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);

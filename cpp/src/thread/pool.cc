@@ -2,7 +2,9 @@
 
 #if defined(NNWASM_THREADS) && NNWASM_THREADS
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -12,10 +14,11 @@ namespace nnwasm::thread {
 namespace {
 
 constexpr int kMaxThreads = 64;
+constexpr std::size_t kChunksPerThread = 4;
 
 // One job at a time: the main thread publishes it under the mutex, bumps the
 // generation, and every worker whose index is below the job's thread count
-// runs its share, then counts itself done.
+// takes chunks of it from a shared counter, then counts itself done.
 struct Pool {
   std::mutex mutex;
   std::condition_variable wake;
@@ -27,15 +30,26 @@ struct Pool {
   RangeFn fn = nullptr;
   void* context = nullptr;
   std::size_t items = 0;
+  std::size_t chunks = 0;
+  std::atomic<std::size_t> next_chunk{0};
   int job_threads = 1;
   int pending = 0;  // workers still running the current job
 
   int active = 1;  // threads a parallel_for uses, caller included
 
-  static void range_of(std::size_t items, int parts, int index, std::size_t* begin,
-                       std::size_t* end) {
-    *begin = items * static_cast<std::size_t>(index) / static_cast<std::size_t>(parts);
-    *end = items * static_cast<std::size_t>(index + 1) / static_cast<std::size_t>(parts);
+  // Runs chunks taken from the shared counter until none are left. A thread
+  // slowed by another process on its core takes fewer chunks instead of
+  // holding up the op, as a static split would; each item is still computed
+  // by one thread with the same code, so results do not depend on who ran it.
+  void drain(RangeFn f, void* ctx, std::size_t n, std::size_t count) {
+    for (;;) {
+      const std::size_t c = next_chunk.fetch_add(1, std::memory_order_relaxed);
+      if (c >= count) return;
+      // 64-bit products: n * c can pass 2^32 on wasm32.
+      const auto begin = static_cast<std::size_t>(std::uint64_t{n} * c / count);
+      const auto end = static_cast<std::size_t>(std::uint64_t{n} * (c + 1) / count);
+      if (begin < end) f(ctx, begin, end);
+    }
   }
 
   // index >= 1; the caller is thread 0. `seen` starts at the generation of
@@ -45,8 +59,7 @@ struct Pool {
     for (;;) {
       RangeFn job_fn;
       void* job_context;
-      std::size_t job_items;
-      int parts;
+      std::size_t job_items, job_chunks;
       {
         std::unique_lock<std::mutex> lock(mutex);
         wake.wait(lock, [&] { return stopping || generation != seen; });
@@ -56,11 +69,9 @@ struct Pool {
         job_fn = fn;
         job_context = context;
         job_items = items;
-        parts = job_threads;
+        job_chunks = chunks;
       }
-      std::size_t begin, end;
-      range_of(job_items, parts, index, &begin, &end);
-      if (begin < end) job_fn(job_context, begin, end);
+      drain(job_fn, job_context, job_items, job_chunks);
       {
         std::lock_guard<std::mutex> lock(mutex);
         if (--pending == 0) finished.notify_one();
@@ -98,14 +109,16 @@ struct Pool {
       fn = f;
       context = ctx;
       items = n;
+      // A few chunks per thread: enough to rebalance, few enough that
+      // per-chunk setup in the kernels stays negligible.
+      chunks = std::min<std::size_t>(n, static_cast<std::size_t>(parts) * kChunksPerThread);
+      next_chunk.store(0, std::memory_order_relaxed);
       job_threads = parts;
       pending = parts - 1;
       ++generation;
     }
     wake.notify_all();
-    std::size_t begin, end;
-    range_of(n, parts, 0, &begin, &end);
-    if (begin < end) f(ctx, begin, end);
+    drain(f, ctx, n, chunks);
     std::unique_lock<std::mutex> lock(mutex);
     finished.wait(lock, [&] { return pending == 0; });
   }

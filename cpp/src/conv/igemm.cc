@@ -132,7 +132,6 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   }
 
   const std::size_t tile_cost = MR * taps * cin_g * cout * sizeof(float);
-  // Chunks of 8 tiles: 40 output rows, a few microseconds of work each.
   // The tiles of a chunk walk the packed weights a slice at a time, so a
   // slice read from memory serves every tile of the chunk from cache even
   // when all the weights would not fit in it.

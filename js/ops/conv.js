@@ -189,11 +189,12 @@ function packedWeights(where, p, weight, layout, bias, target) {
   const tag = biasTag(bias);
   if (holder.packed !== null && holder.tag === tag) return holder.packed;
   holder.dispose();
+  // The shape block lives in the heap, so it survives the allocation below.
   const shape = writeShape({ ...p, N: 1 });
   const floats = wasm().convPackedSize(shape, target);
   if (floats < 0) fail(where, `cannot pack weights of shape ${fmtShape(weight.shape)}`);
   const packed = Tensor.empty([floats], where);
-  const status = wasm().convPackWeights(weight.ptr, layout, bias === null ? 0 : bias.ptr, writeShape({ ...p, N: 1 }), target, packed.ptr);
+  const status = wasm().convPackWeights(weight.ptr, layout, bias === null ? 0 : bias.ptr, shape, target, packed.ptr);
   if (status !== 0) {
     packed.dispose();
     fail(where, `kernel refused to pack the weights (${wasm().statusText(status)})`);

@@ -179,6 +179,10 @@ TEST_P(ConvThreads, OneByOneAndLargerShapes) {
                    Activation::kLinear, false, seed++);
     expect_matches(make_shape(3, 8, 1, 50, 12, 1, 9, 1, 2, 8, 1), nhwc, WeightLayout::kHwio, true,
                    Activation::kLinear, false, seed++);
+    // K = 2304: a packed block passes the 128 KiB weight slice, so the NHWC
+    // kernel walks the weights one block per slice.
+    expect_matches(make_shape(1, 256, 3, 5, 20, 3, 3, 1, 1, 1, 1), nhwc, WeightLayout::kOihw, true,
+                   Activation::kSigmoid, false, seed++);
   }
 }
 

@@ -283,3 +283,21 @@ test('packed weights are made once per weight tensor and freed with it', () => {
   w.dispose();
   expect(() => F().conv1d(x, w)).toThrow(/conv1d: weight was disposed/);
 });
+
+test('results are bit-identical at 1 and 2 threads', () => {
+  const x = torch.randn(4, 256, 32);
+  const w = torch.randn(48, 32, 3);
+  const layer = new keras.layers.Conv1D({ filters: 48, kernel_size: 5, padding: 'causal', dilation_rate: 2, activation: 'swish' });
+  layer.build(x.shape);
+  const xc = torch.randn(2, 32, 40, 40);
+  const dw = torch.randn(32, 1, 3, 3);
+  const w2 = torch.randn(16, 32, 3, 3);
+  const run = () => [layer.apply(x).data, F().conv1d(x.permute(0, 2, 1), w, null, 1, 1).data, F().conv2d(xc, dw, null, 1, 1, 1, 32).data,
+    F().conv2d(xc, w2, null, 1, 1).data];
+  torch.set_num_threads(2);
+  const two = run();
+  torch.set_num_threads(1);
+  const one = run();
+  torch.set_num_threads(2);
+  expect(one).toEqual(two);
+});

@@ -80,12 +80,12 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
 // 3x3, dilation 1 along the row: the nine weights stay in registers, four
 // independent accumulators of 4 pixels, unaligned loads for the shifted taps.
 void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* wt, float bias,
-                std::size_t out_w, float* y, f32x4 lo, f32x4 hi) {
+                std::size_t out_w, float* y, f32x4 lo, f32x4 hi, std::size_t ox_start = 0) {
   const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
   const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
   const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
   const f32x4 b = splat(bias);
-  std::size_t ox = 0;
+  std::size_t ox = ox_start;
   // Four accumulators: each takes nine dependent adds, so fewer would leave
   // the adders waiting on latency.
   for (; ox + 16 <= out_w; ox += 16) {
@@ -151,6 +151,46 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
   }
 }
 
+// Two output rows of a 3x3, stride 1, dilation 1 depthwise at once: input
+// rows r1 and r2 serve both, so their loads feed two accumulators each:
+// four independent chains of 4 pixels, the 9 weights in registers.
+void dw_rows2_3x3(const float* r0, const float* r1, const float* r2, const float* r3, const float* wt,
+                  float bias, std::size_t out_w, float* y0, float* y1, f32x4 lo, f32x4 hi) {
+  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
+  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
+  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
+  const f32x4 b = splat(bias);
+  std::size_t ox = 0;
+  for (; ox + 8 <= out_w; ox += 8) {
+    f32x4 a0 = b, a1 = b, c0 = b, c1 = b;  // a: row y0, c: row y1
+    f32x4 x, z;
+    // Tap (ky, dx): row y0 reads r_ky, row y1 reads r_{ky+1}.
+    for (int dx = 0; dx < 3; ++dx) {
+      const f32x4 ta = dx == 0 ? w0 : (dx == 1 ? w1 : w2);
+      const f32x4 tb = dx == 0 ? w3 : (dx == 1 ? w4 : w5);
+      const f32x4 tc = dx == 0 ? w6 : (dx == 1 ? w7 : w8);
+      x = load(r0 + ox + dx), z = load(r0 + ox + 4 + dx);
+      a0 = add(a0, mul(ta, x)), a1 = add(a1, mul(ta, z));
+      x = load(r1 + ox + dx), z = load(r1 + ox + 4 + dx);
+      a0 = add(a0, mul(tb, x)), a1 = add(a1, mul(tb, z));
+      c0 = add(c0, mul(ta, x)), c1 = add(c1, mul(ta, z));
+      x = load(r2 + ox + dx), z = load(r2 + ox + 4 + dx);
+      a0 = add(a0, mul(tc, x)), a1 = add(a1, mul(tc, z));
+      c0 = add(c0, mul(tb, x)), c1 = add(c1, mul(tb, z));
+      x = load(r3 + ox + dx), z = load(r3 + ox + 4 + dx);
+      c0 = add(c0, mul(tc, x)), c1 = add(c1, mul(tc, z));
+    }
+    store(y0 + ox, min(max(a0, lo), hi));
+    store(y0 + ox + 4, min(max(a1, lo), hi));
+    store(y1 + ox, min(max(c0, lo), hi));
+    store(y1 + ox + 4, min(max(c1, lo), hi));
+  }
+  if (ox < out_w) {
+    dw_row_3x3(r0, r1, r2, wt, bias, out_w, y0, lo, hi, ox);
+    dw_row_3x3(r1, r2, r3, wt, bias, out_w, y1, lo, hi, ox);
+  }
+}
+
 void copy_row(float* dst, const float* src, std::size_t n) {
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -211,7 +251,14 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
       // Only the interior changes from plane to plane; the borders stay 0.
       for (std::size_t iy = 0; iy < H; ++iy)
         copy_row(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W);
-      for (std::size_t oy = 0; oy < OH; ++oy) {
+      std::size_t oy = 0;
+      if (kh == 3 && kw == 3 && s.stride_h == 1 && s.stride_w == 1 && s.dilation_h == 1 && s.dilation_w == 1) {
+        for (; oy + 2 <= OH; oy += 2) {
+          const float* r = padded + oy * PW;
+          dw_rows2_3x3(r, r + PW, r + 2 * PW, r + 3 * PW, wt, b, OW, y + oy * OW, y + (oy + 1) * OW, lo, hi);
+        }
+      }
+      for (; oy < OH; ++oy) {
         if (s.stride_w == 1) {
           for (std::size_t ky = 0; ky < kh; ++ky) rows[ky] = padded + (oy * s.stride_h + ky * s.dilation_h) * PW;
           if (kh == 3 && kw == 3 && s.dilation_w == 1)

@@ -28,6 +28,8 @@ using namespace simd;
 constexpr std::size_t MR = kNhwcMr;
 constexpr std::size_t NR = kNhwcNr;
 constexpr std::size_t NV = NR / 4;
+// Packed weights walked per pass over a chunk of tiles: well inside L2.
+constexpr std::size_t kWeightSliceBytes = 128 * 1024;
 
 // c[i][0:nc] = clamp(w_bias + sum over taps t, k < kc of a[t*MR + i][k] * w[t][k][:]).
 // Rows i >= mr are computed from aliased pointers (the driver repeats the
@@ -130,35 +132,47 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   }
 
   const std::size_t tile_cost = MR * taps * cin_g * cout * sizeof(float);
+  // The tiles of a chunk walk the packed weights a slice at a time, so a
+  // slice read from memory serves every tile of the chunk from cache even
+  // when all the weights would not fit in it.
+  const std::size_t slice_blocks = std::max<std::size_t>(1, kWeightSliceBytes / (block_floats * sizeof(float)));
+  const auto build_indirection = [&](const float** ind, std::size_t m0, std::size_t mr, std::size_t g) {
+    for (std::size_t i = 0; i < MR; ++i) {
+      const std::size_t m = m0 + std::min(i, mr - 1);
+      const std::size_t n = m / pixels, p = m % pixels;
+      const std::size_t oy = p / s.out_w, ox = p % s.out_w;
+      const float* image = in + n * s.in_h * s.in_w * cin + g * cin_g;
+      for (std::size_t ky = 0; ky < kh; ++ky) {
+        // Unsigned wrap-around makes "before the start" compare as too big.
+        const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
+        for (std::size_t kx = 0; kx < kw; ++kx) {
+          const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
+          const bool inside = iy < s.in_h && ix < s.in_w;
+          ind[(ky * kw + kx) * MR + i] = inside ? image + (iy * s.in_w + ix) * cin : zero;
+        }
+      }
+    }
+  };
   // Chunks of 8 tiles: 40 output rows, a few microseconds of work each.
   detail::dynamic_for(tiles, 8, tile_cost, [&] { return indirection.take(); },
                       [&](const float** ind, std::size_t begin, std::size_t end) {
-    for (std::size_t tile = begin; tile < end; ++tile) {
-      const std::size_t m0 = tile * MR;
-      const std::size_t mr = std::min(MR, M - m0);
-      for (std::size_t g = 0; g < groups; ++g) {
-        for (std::size_t i = 0; i < MR; ++i) {
-          const std::size_t m = m0 + std::min(i, mr - 1);
-          const std::size_t n = m / pixels, p = m % pixels;
-          const std::size_t oy = p / s.out_w, ox = p % s.out_w;
-          const float* image = in + n * s.in_h * s.in_w * cin + g * cin_g;
-          for (std::size_t ky = 0; ky < kh; ++ky) {
-            // Unsigned wrap-around makes "before the start" compare as too big.
-            const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
-            for (std::size_t kx = 0; kx < kw; ++kx) {
-              const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
-              const bool inside = iy < s.in_h && ix < s.in_w;
-              ind[(ky * kw + kx) * MR + i] = inside ? image + (iy * s.in_w + ix) * cin : zero;
-            }
+    for (std::size_t g = 0; g < groups; ++g) {
+      for (std::size_t b0 = 0; b0 < blocks; b0 += slice_blocks) {
+        const std::size_t b1 = std::min(blocks, b0 + slice_blocks);
+        for (std::size_t tile = begin; tile < end; ++tile) {
+          const std::size_t m0 = tile * MR, mr = std::min(MR, M - m0);
+          build_indirection(ind, m0, mr, g);
+          const float* w = packed + (g * blocks + b0) * block_floats;
+          for (std::size_t b = b0; b < b1; ++b, w += block_floats) {
+            const std::size_t nc = std::min(NR, cout_g - b * NR);
+            igemm_tile(mr, nc, cin_g, taps, ind, w, out + m0 * cout + g * cout_g + b * NR, cout, lo, hi);
           }
         }
-        const float* w = packed + g * blocks * block_floats;
-        for (std::size_t b = 0; b < blocks; ++b, w += block_floats) {
-          const std::size_t nc = std::min(NR, cout_g - b * NR);
-          igemm_tile(mr, nc, cin_g, taps, ind, w, out + m0 * cout + g * cout_g + b * NR, cout, lo, hi);
-        }
       }
-      if (pass) detail::output_pass(out + m0 * cout, mr * cout, act);
+    }
+    if (pass) {
+      const std::size_t m0 = begin * MR, m1 = std::min(M, end * MR);
+      detail::output_pass(out + m0 * cout, (m1 - m0) * cout, act);
     }
   });
   std::free(zero);

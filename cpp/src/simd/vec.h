@@ -97,11 +97,8 @@ inline void store_first(float* p, f32x4 v, std::size_t n) {
   }
 }
 // For the convolution micro-kernels: one float broadcast from memory (a
-// single vbroadcastss on x86 hosts), and partial stores for tile tails.
+// single vbroadcastss on x86 hosts).
 inline f32x4 load_splat(const float* p) { return wasm_v128_load32_splat(p); }
-inline void store_low2(float* p, f32x4 v) { wasm_v128_store64_lane(p, v, 0); }
-inline void store_low1(float* p, f32x4 v) { wasm_v128_store32_lane(p, v, 0); }
-inline f32x4 high_to_low(f32x4 v) { return wasm_i32x4_shuffle(v, v, 2, 3, 2, 3); }
 
 #else  // Portable four-lane vector for native builds.
 
@@ -187,9 +184,6 @@ inline f32x4 select(f32x4 mask, f32x4 a, f32x4 b) {
   return r;
 }
 inline f32x4 load_splat(const float* p) { return splat(*p); }
-inline void store_low2(float* p, f32x4 a) { std::memcpy(p, a.v, 2 * sizeof(float)); }
-inline void store_low1(float* p, f32x4 a) { *p = a.v[0]; }
-inline f32x4 high_to_low(f32x4 a) { return f32x4{{a.v[2], a.v[3], a.v[2], a.v[3]}}; }
 
 #endif
 

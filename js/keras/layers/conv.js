@@ -56,9 +56,6 @@ class Conv extends Layer {
       fail(where, `data_format must be 'channels_last' or 'channels_first', got ${fmtValue(o.data_format)}`);
     }
     this.data_format = o.data_format;
-    if (this.padding === 'causal' && this.data_format !== 'channels_last') {
-      // Keras allows it; the left padding is along the steps either way.
-    }
     this.groups = positiveInt(where, 'groups', o.groups);
     if (this.filters % this.groups !== 0) {
       fail(where, `filters (${this.filters}) must be divisible by groups (${this.groups})`);

@@ -268,6 +268,38 @@ TEST_P(WindowPoolThreads, LargeInputsAreIdenticalAtEveryThreadCount) {
   EXPECT_EQ(c, d);
 }
 
+// 2x2/2 windows over whole small planes (the tall-image path, which stores
+// whole vectors across row ends except at the end of a thread's range):
+// right values, identical at 1 and 2 threads with the work split.
+TEST_P(WindowPoolThreads, WholePlaneHalvingIsExactAndThreadIndependent) {
+  const std::size_t planes = 640, H = 14, W = 14;
+  const auto x = random_floats(planes * H * W, 21);
+  std::vector<float> avg(planes * 49), mx(planes * 49), avg1(avg.size()), mx1(mx.size());
+  pool::Window2d w;
+  w.in_h = H;
+  w.in_w = W;
+  w.out_h = w.out_w = 7;
+  w.kernel_h = w.kernel_w = 2;
+  w.stride_h = w.stride_w = 2;
+  ASSERT_EQ(pool::adaptive_avg_pool2d_nchw(x.data(), avg.data(), planes, H, W, 7, 7), Status::kOk);
+  ASSERT_EQ(pool::max_pool2d_nchw(x.data(), mx.data(), nullptr, planes, w), Status::kOk);
+  for (std::size_t p = 0; p < planes; ++p)
+    for (std::size_t oh = 0; oh < 7; ++oh)
+      for (std::size_t ow = 0; ow < 7; ++ow) {
+        const float* q = x.data() + p * H * W + 2 * oh * W + 2 * ow;
+        const float want_avg = ((q[0] + q[W]) + (q[1] + q[W + 1])) * 0.25f;
+        const float want_max = std::max(std::max(q[0], q[W]), std::max(q[1], q[W + 1]));
+        const std::size_t o = p * 49 + oh * 7 + ow;
+        ASSERT_TRUE(close(avg[o], want_avg)) << "plane " << p << " o " << o;
+        ASSERT_EQ(mx[o], want_max) << "plane " << p << " o " << o;
+      }
+  thread::set_num_threads(1);
+  ASSERT_EQ(pool::adaptive_avg_pool2d_nchw(x.data(), avg1.data(), planes, H, W, 7, 7), Status::kOk);
+  ASSERT_EQ(pool::max_pool2d_nchw(x.data(), mx1.data(), nullptr, planes, w), Status::kOk);
+  EXPECT_EQ(avg, avg1);
+  EXPECT_EQ(mx, mx1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, WindowPoolThreads, ::testing::Values(1, 2));
 
 TEST(WindowPool, RejectsBadCalls) {

@@ -97,6 +97,38 @@ void pool_row_fused_s2k2(const float* row0, std::size_t row_stride, std::size_t 
   }
 }
 
+// 2x2/2 windows over whole planes (in_h == 2 * out_h, no padding): output
+// row `item` pools input rows 2 * item and 2 * item + 1 of the planes seen as
+// one tall image, so the loop needs no per-row window lookups. Small planes
+// (adaptive 14x14 -> 7x7) are dominated by that per-row overhead. Stores a
+// whole last vector (the next row overwrites the extra lanes) except on the
+// last row of the range, which other threads' rows follow. Reads as
+// pool_row_fused_s2k2; the caller keeps [begin, end) inside the input.
+// noinline, and called on blocks of rows: V8 runs a function's optimised code
+// only from its next call on, so the op must not be one long call.
+template <class Op, bool kAverage>
+__attribute__((noinline)) void pool_rows_s2k2_planes(const float* in, std::size_t in_w, std::size_t out_w, std::size_t begin,
+                           std::size_t end, bool last_in_range, const float* inv_div,
+                                                     float* out) {
+  for (std::size_t item = begin; item < end; ++item) {
+    const float* a = in + item * 2 * in_w;
+    const float* b = a + in_w;
+    float* y = out + item * out_w;
+    const bool last = item + 1 == end && last_in_range;
+    for (std::size_t o = 0; o < out_w; o += 4) {
+      const f32x4 lo = Op::apply(load(a + 2 * o), load(b + 2 * o));
+      const f32x4 hi = Op::apply(load(a + 2 * o + 4), load(b + 2 * o + 4));
+      f32x4 acc = Op::apply(even_lanes(lo, hi), odd_lanes(lo, hi));
+      if (kAverage) acc = mul(acc, load(inv_div + o));
+      if (o + 4 <= out_w || !last) {
+        store(y + o, acc);
+      } else {
+        store_first(y + o, acc, out_w - o);
+      }
+    }
+  }
+}
+
 // Irregular (adaptive) windows over the unpadded row.
 template <class Op, bool kAverage>
 void reduce_columns_listed(const float* row, const AxisWindows& cols, const float* inv_div, float* dst) {
@@ -136,6 +168,18 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
   // Fused rows+columns for 2-wide stride-2 windows inside the row.
   const bool fused = pass == ColumnPass::kStride2Kernel2 && cols.pad_begin == 0 && 2 * out_w <= in_w;
   const float* in_end = in + planes * in_h * in_w;
+  // Every window exactly two whole rows: planes form one tall image.
+  const bool whole_planes = fused && rows.strided && rows.stride == 2 && rows.kernel == 2 && rows.step == 1 &&
+                            rows.pad_begin == 0 && in_h == 2 * out_h;
+  // Rows [0, safe_items) read at most 2 * round_up4(out_w) floats from each
+  // of their two rows' starts without passing the input's end.
+  std::size_t safe_items = 0;
+  constexpr std::size_t kRowsPerCall = 64;
+  if (whole_planes) {
+    const std::size_t items = planes * out_h, reach = in_w + 2 * round_up4(out_w);
+    safe_items = items;
+    while (safe_items > 0 && (safe_items - 1) * 2 * in_w + reach > planes * in_h * in_w) --safe_items;
+  }
 
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
   thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
@@ -145,6 +189,18 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
     std::vector<float> inv_div(kAverage ? round_up4(out_w) : 0, 1.0f);
     float inv_row_size = -1.0f;
     float* row = buf.data() + pad_left;
+    if (whole_planes) {
+      // Rows whose reads stay inside the input; the rest (the very last,
+      // reading past the end) take the general path below.
+      if (kAverage)
+        for (std::size_t o = 0; o < out_w; ++o) inv_div[o] = 1.0f / (rows.size[0] * cols.size[o]);
+      const std::size_t fast_end = std::min(end, safe_items);
+      for (std::size_t b = begin; b < fast_end; b += kRowsPerCall) {
+        const std::size_t e = std::min(fast_end, b + kRowsPerCall);
+        pool_rows_s2k2_planes<Op, kAverage>(in, in_w, out_w, b, e, e == fast_end, inv_div.data(), out);
+      }
+      begin = std::max(begin, fast_end);
+    }
     std::size_t plane = begin / out_h, oh = begin % out_h;
     for (std::size_t item = begin; item < end; ++item, ++oh) {
       if (oh == out_h) {

@@ -18,7 +18,9 @@ constexpr std::size_t kChunksPerThread = 4;
 
 // One job at a time: the main thread publishes it under the mutex, bumps the
 // generation, and every worker whose index is below the job's thread count
-// takes chunks of it from a shared counter, then counts itself done.
+// takes chunks of it from a shared counter. The caller waits for the chunks
+// to be done, not for the workers to wake: a small op whose chunks the
+// caller took all by itself returns at once.
 struct Pool {
   std::mutex mutex;
   std::condition_variable wake;
@@ -31,24 +33,40 @@ struct Pool {
   void* context = nullptr;
   std::size_t items = 0;
   std::size_t chunks = 0;
-  std::atomic<std::size_t> next_chunk{0};
   int job_threads = 1;
-  int pending = 0;  // workers still running the current job
+  // (job tag << 32) | next chunk. The tag makes a late worker, still holding
+  // a finished job, find nothing to take instead of a chunk of the next job.
+  std::atomic<std::uint64_t> claim{0};
+  std::atomic<std::size_t> completed{0};
 
   int active = 1;  // threads a parallel_for uses, caller included
+
+  bool take(std::uint32_t tag, std::size_t count, std::size_t* chunk) {
+    std::uint64_t v = claim.load(std::memory_order_acquire);
+    for (;;) {
+      if ((v >> 32) != tag || (v & 0xffffffffu) >= count) return false;
+      if (claim.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) {
+        *chunk = static_cast<std::size_t>(v & 0xffffffffu);
+        return true;
+      }
+    }
+  }
 
   // Runs chunks taken from the shared counter until none are left. A thread
   // slowed by another process on its core takes fewer chunks instead of
   // holding up the op, as a static split would; each item is still computed
   // by one thread with the same code, so results do not depend on who ran it.
-  void drain(RangeFn f, void* ctx, std::size_t n, std::size_t count) {
-    for (;;) {
-      const std::size_t c = next_chunk.fetch_add(1, std::memory_order_relaxed);
-      if (c >= count) return;
+  void drain(RangeFn f, void* ctx, std::size_t n, std::size_t count, std::uint32_t tag) {
+    std::size_t c;
+    while (take(tag, count, &c)) {
       // 64-bit products: n * c can pass 2^32 on wasm32.
       const auto begin = static_cast<std::size_t>(std::uint64_t{n} * c / count);
       const auto end = static_cast<std::size_t>(std::uint64_t{n} * (c + 1) / count);
       if (begin < end) f(ctx, begin, end);
+      if (completed.fetch_add(1, std::memory_order_acq_rel) + 1 == count) {
+        std::lock_guard<std::mutex> lock(mutex);
+        finished.notify_all();
+      }
     }
   }
 
@@ -71,11 +89,7 @@ struct Pool {
         job_items = items;
         job_chunks = chunks;
       }
-      drain(job_fn, job_context, job_items, job_chunks);
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (--pending == 0) finished.notify_one();
-      }
+      drain(job_fn, job_context, job_items, job_chunks, static_cast<std::uint32_t>(seen));
     }
   }
 
@@ -104,6 +118,8 @@ struct Pool {
   }
 
   void run(std::size_t n, int parts, RangeFn f, void* ctx) {
+    std::uint32_t tag;
+    std::size_t count;
     {
       std::lock_guard<std::mutex> lock(mutex);
       fn = f;
@@ -111,16 +127,17 @@ struct Pool {
       items = n;
       // A few chunks per thread: enough to rebalance, few enough that
       // per-chunk setup in the kernels stays negligible.
-      chunks = std::min<std::size_t>(n, static_cast<std::size_t>(parts) * kChunksPerThread);
-      next_chunk.store(0, std::memory_order_relaxed);
+      chunks = count = std::min<std::size_t>(n, static_cast<std::size_t>(parts) * kChunksPerThread);
       job_threads = parts;
-      pending = parts - 1;
       ++generation;
+      tag = static_cast<std::uint32_t>(generation);
+      completed.store(0, std::memory_order_relaxed);
+      claim.store(std::uint64_t{tag} << 32, std::memory_order_release);
     }
     wake.notify_all();
-    drain(f, ctx, n, chunks);
+    drain(f, ctx, n, count, tag);
     std::unique_lock<std::mutex> lock(mutex);
-    finished.wait(lock, [&] { return pending == 0; });
+    finished.wait(lock, [&] { return completed.load(std::memory_order_acquire) == count; });
   }
 
   ~Pool() { resize(1); }

@@ -22,12 +22,17 @@ int adaptive_avg_pool1d_ncl(std::uintptr_t in, std::uintptr_t out, std::size_t r
 
 int adaptive_avg_pool2d_nchw(std::uintptr_t in, std::uintptr_t out, std::size_t planes, std::size_t in_h,
                              std::size_t in_w, std::size_t out_h, std::size_t out_w) {
+  if (!heap_check::fits(in, {planes, in_h, in_w}) || !heap_check::fits(out, {planes, out_h, out_w}))
+    return heap_check::kOutsideHeap;
   return static_cast<int>(
       nnwasm::pool::adaptive_avg_pool2d_nchw(f32(in), f32_out(out), planes, in_h, in_w, out_h, out_w));
 }
 
 int adaptive_max_pool2d_nchw(std::uintptr_t in, std::uintptr_t out, std::uintptr_t indices, std::size_t planes,
                              std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w) {
+  if (!heap_check::fits(in, {planes, in_h, in_w}) || !heap_check::fits(out, {planes, out_h, out_w}) ||
+      !heap_check::fits(indices, {planes, out_h, out_w}))
+    return heap_check::kOutsideHeap;
   return static_cast<int>(nnwasm::pool::adaptive_max_pool2d_nchw(f32(in), f32_out(out), f32_out(indices), planes,
                                                                  in_h, in_w, out_h, out_w));
 }
@@ -52,12 +57,18 @@ int global_avg_pool1d_nlc(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t
 
 int global_max_pool1d_ncl(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t out, std::size_t batch,
                           std::size_t channels, std::size_t length) {
+  if (!heap_check::fits(in, {batch, channels, length}) || !heap_check::fits(mask, {batch, length}) ||
+      !heap_check::fits(out, {batch, channels}))
+    return heap_check::kOutsideHeap;
   return static_cast<int>(
       nnwasm::pool::global_max_pool1d_ncl(f32(in), f32(mask), f32_out(out), batch, channels, length));
 }
 
 int global_max_pool1d_nlc(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t out, std::size_t batch,
                           std::size_t length, std::size_t channels) {
+  if (!heap_check::fits(in, {batch, length, channels}) || !heap_check::fits(mask, {batch, length}) ||
+      !heap_check::fits(out, {batch, channels}))
+    return heap_check::kOutsideHeap;
   return static_cast<int>(
       nnwasm::pool::global_max_pool1d_nlc(f32(in), f32(mask), f32_out(out), batch, length, channels));
 }
@@ -94,6 +105,10 @@ int window_pool2d(int kind, std::uintptr_t in, std::uintptr_t out, std::uintptr_
                   std::size_t kernel_h, std::size_t kernel_w, std::size_t stride_h, std::size_t stride_w,
                   std::size_t dilation_h, std::size_t dilation_w, std::size_t pad_top, std::size_t pad_left,
                   bool count_include_pad, std::size_t pad_bottom, std::size_t pad_right, float divisor_override) {
+  const std::size_t per_pixel = kind >= 2 ? channels : 1;  // NHWC holds `channels` values per pixel
+  if (!heap_check::fits(in, {outer, in_h, in_w, per_pixel}) || !heap_check::fits(out, {outer, out_h, out_w, per_pixel}) ||
+      !heap_check::fits(indices, {outer, out_h, out_w}))
+    return heap_check::kOutsideHeap;
   const Window2d w = window(in_h, in_w, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w,
                             pad_top, pad_left, count_include_pad, pad_bottom, pad_right, divisor_override);
   nnwasm::Status s;

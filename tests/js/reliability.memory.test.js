@@ -26,9 +26,11 @@ async function collect(target = -1) {
   }
 }
 
-// One of four ops per call, on small inputs (the count matters here, not
-// the size): torch function, torch module, keras layer in both layouts,
-// with a mask (a temporary mask tensor inside) and nested-array input.
+// One of 18 ops per call, on small inputs (the count matters here, not the
+// size): every op family (adaptive, global and window pooling, max indices,
+// convolutions with their packed-weight caches and activations), torch
+// functions and modules, keras layers in both layouts, with a mask (a
+// temporary mask tensor inside) and nested-array inputs (input, weights).
 function makeOps() {
   const x = torch.randn(2, 8, 33);
   const xl = torch.randn(2, 33, 8);
@@ -37,14 +39,50 @@ function makeOps() {
   const gapFirst = new keras.layers.GlobalAveragePooling1D({ data_format: 'channels_first', keepdims: true });
   const mask = [Array(33).fill(1), Array(33).fill(0).map((_, i) => i % 2)];
   const nested = [[[1, 2, 3, 4], [5, 6, 7, 8]]];
+  const x4 = torch.randn(2, 4, 9, 11);
+  const x4l = torch.randn(2, 9, 11, 4);
+  const w = torch.randn(6, 4, 3, 3);
+  const b = torch.randn(6);
+  const maxPool = new keras.layers.MaxPooling2D({ pool_size: 2, padding: 'same' });
+  const avgPool1d = new keras.layers.AveragePooling1D({ pool_size: 3, strides: 2, data_format: 'channels_first' });
+  const gmp = new keras.layers.GlobalMaxPooling1D();
+  const gap2d = new keras.layers.GlobalAveragePooling2D({ data_format: 'channels_first' });
+  const conv = new keras.layers.Conv2D({ filters: 5, kernel_size: 3, padding: 'same', activation: 'gelu' });
+  const conv1d = new keras.layers.Conv1D({ filters: 8, kernel_size: 2, groups: 8, data_format: 'channels_first' });
   const ops = [
+    () => F.max_pool2d(x4, 3, 2, 1),
+    () => F.avg_pool2d(x4, 2, 1, 1, true, false),
+    () => {
+      const [y, i] = F.max_pool1d(x, 3, 2, 1, 1, false, true);
+      i.dispose();
+      return y;
+    },
+    () => F.adaptive_max_pool2d(x4, [4, null]),
+    () => F.adaptive_avg_pool2d(x4, 3),
+    () => maxPool.apply(x4l),
+    () => avgPool1d.apply(x),
+    () => gmp.apply(xl, { mask }),
+    () => gap2d.apply(x4),
+    () => F.conv2d(x4, w, b, 1, 'same'),
+    () => F.conv1d(x, [[[1, 2], [3, 4]], [[5, 6], [7, 8]], [[1, 0], [0, 1]], [[2, 2], [1, 1]]], null, 1, 0, 1, 4),
+    () => conv.apply(x4l),
+    () => conv1d.apply(x),
     () => F.adaptive_avg_pool1d(x, 7),
     () => pool.forward(x),
     () => gapLast.apply(xl, { mask }),
     () => gapFirst.apply(x),
     () => F.adaptive_avg_pool1d(nested, 3),
   ];
-  return { ops, inputs: [x, xl] };
+  // Layers own their weights: disposing them (after the test) frees those.
+  const disposeAll = () => {
+    for (const t of [x, xl, x4, x4l, w, b]) t.dispose();
+    conv.dispose();
+    conv1d.dispose();
+  };
+  // Layers build their weights, and convolutions cache packed weights, at
+  // their first call: those stay (with their layer or weight tensor).
+  for (const op of ops) op().dispose();
+  return { ops, inputs: { dispose: disposeAll } };
 }
 
 test('backend().memory reports the heap size and live tensors', () => {
@@ -69,7 +107,7 @@ test(`${CALLS} op calls with dispose(): heap, tensor count and RSS flat`, () => 
   expect(after.tensors).toBe(before.tensors);
   expect(after.heapBytes).toBe(before.heapBytes);
   expect(after.rss - before.rss).toBeLessThan(64 * 2 ** 20);
-  for (const t of inputs) t.dispose();
+  inputs.dispose();
 });
 
 test(`${CALLS} op calls without dispose(): the garbage collector frees every output`, async () => {
@@ -89,7 +127,7 @@ test(`${CALLS} op calls without dispose(): the garbage collector frees every out
   expect(after.tensors).toBe(base);
   expect(after.heapBytes).toBe(before.heapBytes);
   expect(after.rss - before.rss).toBeLessThan(64 * 2 ** 20);
-  for (const t of inputs) t.dispose();
+  inputs.dispose();
 });
 
 test('a tensor dropped without dispose() is freed by the collector; a reshaped view keeps it alive', async () => {

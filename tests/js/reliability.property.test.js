@@ -12,8 +12,10 @@
 // make returns { shape, run(x) -> Tensor, want(values) -> Float32Array,
 // outShape } for a random valid case; see the existing entries.
 import { backend, init, keras, torch } from '../../js/index.js';
-import { firstMismatch, randInt, rng } from './reference/random.js';
+import { firstMismatch, randInt, randomValues, rng } from './reference/random.js';
 import * as pool1d from './reference/pool1d.js';
+import * as pooling from './reference/pooling.js';
+import { activationReference, convReference, permute } from './reference/conv.js';
 
 const F = torch.nn.functional;
 const BASE_SEED = Number(process.env.NNWASM_SEED ?? 0x5eed2026);
@@ -101,6 +103,262 @@ const OPS = [
       };
     },
   })),
+  // Window pooling, PyTorch: 2D and 1D (a 1D case is a 2D one with H = 1).
+  ...[1, 2].flatMap((nd) => ['avg', 'max'].map((kind) => ({
+    name: `torch F.${kind}_pool${nd}d`,
+    weight: 2,
+    make(next) {
+      const batched = next() < 0.8;
+      const n = batched ? dim(next, 2) : 1;
+      const c = dim(next, 6);
+      const k = [nd === 1 ? 1 : randInt(next, 1, 4), randInt(next, 1, 4)];
+      const st = [nd === 1 ? 1 : randInt(next, 1, 3), randInt(next, 1, 3)];
+      const p = [nd === 1 ? 0 : randInt(next, 0, k[0] >> 1), randInt(next, 0, k[1] >> 1)];
+      const d = kind === 'max' ? [nd === 1 ? 1 : randInt(next, 1, 2), randInt(next, 1, 2)] : [1, 1];
+      const span = (i) => d[i] * (k[i] - 1) + 1;
+      const H = nd === 1 ? 1 : Math.max(dim(next, 12), span(0));
+      const W = Math.max(dim(next, nd === 1 ? 60 : 12), span(1));
+      const ceil = next() < 0.3;
+      const cip = next() < 0.7;
+      const divisor = nd === 2 && next() < 0.15 ? randInt(next, 1, 9) : null;
+      const indices = kind === 'max' && next() < 0.4;
+      const arg = (v) => (nd === 1 ? v[1] : next() < 0.5 ? v : v[0] === v[1] ? v[0] : v);
+      const [ka, sa, pa, da] = [arg(k), arg(st), arg(p), arg(d)];
+      const OH = pooling.torchOutSize(H, k[0], st[0], p[0], d[0], ceil);
+      const OW = pooling.torchOutSize(W, k[1], st[1], p[1], d[1], ceil);
+      const lead = batched ? [n, c] : [c];
+      const f = F[`${kind}_pool${nd}d`];
+      let run;
+      if (kind === 'avg') {
+        run = (x) => (nd === 1 ? f(x, ka, sa, pa, ceil, cip) : f(x, ka, sa, pa, ceil, cip, divisor));
+      } else if (indices) {
+        run = (x) => {
+          const [y, i] = f(x, ka, sa, pa, da, ceil, true);
+          y.dispose();
+          return i;
+        };
+      } else {
+        run = (x) => f(x, ka, { stride: sa, padding: pa, dilation: da, ceil_mode: ceil });
+      }
+      return {
+        shape: nd === 1 ? [...lead, W] : [...lead, H, W],
+        outShape: nd === 1 ? [...lead, OW] : [...lead, OH, OW],
+        run,
+        want: (v) => {
+          if (kind === 'avg') return pooling.torchAvgPool2d(v, n * c, H, W, { k, s: st, p, ceil, countIncludePad: cip, divisor }).out;
+          const r = pooling.torchMaxPool2d(v, n * c, H, W, { k, s: st, p, d, ceil });
+          return indices ? r.idx : r.out;
+        },
+      };
+    },
+  }))),
+  // Adaptive pooling, PyTorch: avg 2D, max 1D and 2D (values or indices).
+  ...[['avg', 2], ['max', 1], ['max', 2]].map(([kind, nd]) => ({
+    name: `torch F.adaptive_${kind}_pool${nd}d`,
+    weight: 2,
+    make(next) {
+      const batched = next() < 0.8;
+      const n = batched ? dim(next, 2) : 1;
+      const c = dim(next, 6);
+      const H = nd === 1 ? 1 : dim(next, 14);
+      const W = dim(next, nd === 1 ? 60 : 14);
+      const OH = nd === 1 ? 1 : next() < 0.15 ? H : dim(next, H + 3);
+      const OW = next() < 0.15 ? W : dim(next, W + 3);
+      const size = nd === 1 ? OW : [OH === H && next() < 0.5 ? null : OH, OW];
+      const indices = kind === 'max' && next() < 0.4;
+      const lead = batched ? [n, c] : [c];
+      const f = F[`adaptive_${kind}_pool${nd}d`];
+      return {
+        shape: nd === 1 ? [...lead, W] : [...lead, H, W],
+        outShape: nd === 1 ? [...lead, OW] : [...lead, OH, OW],
+        run: (x) => {
+          if (!indices) return f(x, size);
+          const [y, i] = f(x, size, true);
+          y.dispose();
+          return i;
+        },
+        want: (v) => {
+          if (kind === 'avg') return pooling.adaptiveAvgPool2d(v, n * c, H, W, OH, OW);
+          const r = pooling.adaptiveMaxPool2d(v, n * c, H, W, OH, OW);
+          return indices ? r.idx : r.out;
+        },
+      };
+    },
+  })),
+  // Window pooling, Keras: both layouts, 'valid' and 'same', 1D and 2D.
+  ...['Average', 'Max'].flatMap((kind) => [1, 2].flatMap((nd) => ['channels_last', 'channels_first'].map((format) => ({
+    name: `keras ${kind}Pooling${nd}D ${format}`,
+    weight: 1,
+    make(next) {
+      const n = dim(next, 2);
+      const c = dim(next, 6);
+      const pool = [nd === 1 ? 1 : randInt(next, 1, 4), randInt(next, 1, 4)];
+      const strides = next() < 0.3 ? null : [nd === 1 ? 1 : randInt(next, 1, 3), randInt(next, 1, 3)];
+      const H = nd === 1 ? 1 : Math.max(dim(next, 12), pool[0]);
+      const W = Math.max(dim(next, nd === 1 ? 60 : 12), pool[1]);
+      const padding = next() < 0.5 ? 'same' : 'valid';
+      const last = format === 'channels_last';
+      const opt = (v) => (nd === 1 ? v[1] : v);
+      const options = next() < 0.5
+        ? { pool_size: opt(pool), strides: strides && opt(strides), padding, data_format: format }
+        : { poolSize: opt(pool), strides: strides && opt(strides), padding, dataFormat: format };
+      const layer = new keras.layers[`${kind}Pooling${nd}D`](options);
+      const shape4 = last ? [n, H, W, c] : [n, c, H, W];
+      const ref = (v) => pooling.kerasPool2d(v, shape4, { pool, strides: strides ?? pool, padding, channelsLast: last, max: kind === 'Max' });
+      const outShape4 = ref(new Float32Array(n * c * H * W)).outShape;
+      const drop = (sh) => sh.filter((_, i) => i !== (last ? 1 : 2));
+      return {
+        shape: nd === 1 ? drop(shape4) : shape4,
+        outShape: nd === 1 ? drop(outShape4) : outShape4,
+        run: (x) => layer.apply(x),
+        want: (v) => ref(v).out,
+      };
+    },
+  })))),
+  // Global pooling, Keras: max 1D (with masks), average and max 2D.
+  ...[['Max', 1], ['Average', 2], ['Max', 2]].flatMap(([kind, nd]) => ['channels_last', 'channels_first'].map((format) => ({
+    name: `keras Global${kind}Pooling${nd}D ${format}`,
+    weight: 1,
+    make(next) {
+      const n = dim(next, 4);
+      const H = nd === 1 ? 1 : dim(next, 10);
+      const W = dim(next, nd === 1 ? 48 : 10);
+      const c = dim(next, nd === 1 ? 24 : 12);
+      const keepdims = next() < 0.3;
+      const last = format === 'channels_last';
+      const masked = nd === 1 && next() < 0.4;
+      const mask = masked ? Array.from({ length: n }, () => Array.from({ length: W }, () => next() < 0.7)) : null;
+      const layer = new keras.layers[`Global${kind}Pooling${nd}D`]({ data_format: format, keepdims });
+      const ones = nd === 1 ? [1] : [1, 1];
+      let outShape = [n, c];
+      if (keepdims) outShape = last ? [n, ...ones, c] : [n, c, ...ones];
+      const spatial = nd === 1 ? [W] : [H, W];
+      return {
+        shape: last ? [n, ...spatial, c] : [n, c, ...spatial],
+        outShape,
+        run: (x) => (masked ? layer.apply(x, { mask }) : layer.apply(x)),
+        want: (v) => pooling.globalPool1d(v, last ? [n, H * W, c] : [n, c, H * W],
+          { channelsLast: last, max: kind === 'Max', mask: mask ? mask.flat() : null }),
+      };
+    },
+  }))),
+  // Convolution, PyTorch: conv1d and conv2d, groups (depthwise too),
+  // stride, dilation, integer / 'same' / 'valid' padding, bias or none.
+  ...[1, 2].map((nd) => ({
+    name: `torch F.conv${nd}d`,
+    weight: 3,
+    make(next) {
+      const batched = next() < 0.8;
+      const n = batched ? dim(next, 2) : 1;
+      const depthwise = next() < 0.25;
+      const groups = depthwise ? randInt(next, 1, 12) : randInt(next, 1, 3);
+      const cinG = depthwise ? 1 : randInt(next, 1, 4);
+      const cout = depthwise ? groups : groups * randInt(next, 1, 6);
+      const cin = groups * cinG;
+      const k = [nd === 1 ? 1 : randInt(next, 1, 4), randInt(next, 1, 5)];
+      const mode = next();
+      const padMode = mode < 0.15 ? 'same' : mode < 0.3 ? 'valid' : 'int';
+      const st = padMode === 'same' ? [1, 1] : [nd === 1 ? 1 : randInt(next, 1, 2), randInt(next, 1, 3)];
+      const d = [nd === 1 ? 1 : randInt(next, 1, 2), randInt(next, 1, 2)];
+      const span = [0, 1].map((i) => d[i] * (k[i] - 1) + 1);
+      const p = padMode === 'int' ? [nd === 1 ? 0 : randInt(next, 0, 2), randInt(next, 0, 2)] : [0, 0];
+      if (padMode === 'same') for (const i of [0, 1]) p[i] = Math.floor((span[i] - 1) / 2);
+      const H = nd === 1 ? 1 : Math.max(dim(next, 10), span[0]);
+      const W = Math.max(dim(next, nd === 1 ? 40 : 10), span[1]);
+      const out = padMode === 'same' ? [H, W] : [0, 1].map((i) => Math.floor(([H, W][i] + 2 * p[i] - span[i]) / st[i]) + 1);
+      const wShape = [cout, cinG, k[0], k[1]];
+      const wv = randomValues(next, cout * cinG * k[0] * k[1]);
+      const bv = next() < 0.7 ? randomValues(next, cout) : null;
+      const lead = batched ? [n, cin] : [cin];
+      const f = nd === 1 ? F.conv1d : F.conv2d;
+      const tail = (v) => (nd === 1 ? v[1] : v);
+      return {
+        shape: nd === 1 ? [...lead, W] : [...lead, H, W],
+        outShape: nd === 1 ? (batched ? [n, cout, out[1]] : [cout, out[1]]) : (batched ? [n, cout, ...out] : [cout, ...out]),
+        run: (x) => {
+          const w = torch.tensor(wv, nd === 1 ? [cout, cinG, k[1]] : wShape);
+          const b = bv && torch.tensor(bv, [cout]);
+          try {
+            const padding = padMode === 'int' ? tail(p) : padMode;
+            return next() < 0.5 ? f(x, w, b, tail(st), padding, tail(d), groups)
+              : f(x, w, { bias: b, stride: tail(st), padding, dilation: tail(d), groups });
+          } finally {
+            w.dispose();
+            b?.dispose();
+          }
+        },
+        want: (v) => Float32Array.from(convReference({ x: v, xShape: [n, cin, H, W], w: wv, wShape, bias: bv,
+          stride: st, dilation: d, pad: p, out, groups })),
+      };
+    },
+  })),
+  // Convolution, Keras: Conv1D / Conv2D, both layouts, 'valid' / 'same',
+  // strides or dilation, groups, activations, use_bias.
+  ...[1, 2].flatMap((nd) => ['channels_last', 'channels_first'].map((format) => ({
+    name: `keras Conv${nd}D ${format}`,
+    weight: 2,
+    make(next) {
+      const n = dim(next, 2);
+      const groups = next() < 0.3 ? randInt(next, 2, 3) : 1;
+      const cinG = randInt(next, 1, 4);
+      const filters = groups * randInt(next, 1, 6);
+      const cin = groups * cinG;
+      const k = [nd === 1 ? 1 : randInt(next, 1, 4), randInt(next, 1, 5)];
+      const dilated = next() < 0.3;
+      const st = dilated ? [1, 1] : [nd === 1 ? 1 : randInt(next, 1, 2), randInt(next, 1, 3)];
+      const d = dilated ? [nd === 1 ? 1 : randInt(next, 1, 2), randInt(next, 1, 2)] : [1, 1];
+      const span = [0, 1].map((i) => d[i] * (k[i] - 1) + 1);
+      const padding = next() < 0.5 ? 'same' : 'valid';
+      const H = nd === 1 ? 1 : Math.max(dim(next, 10), span[0]);
+      const W = Math.max(dim(next, nd === 1 ? 40 : 10), span[1]);
+      const geometry = [H, W].map((L, i) => {
+        if (padding === 'valid') return { out: Math.floor((L - span[i]) / st[i]) + 1, before: 0 };
+        const out = Math.ceil(L / st[i]);
+        return { out, before: Math.floor(Math.max((out - 1) * st[i] + span[i] - L, 0) / 2) };
+      });
+      const out = geometry.map((g) => g.out);
+      const names = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'swish', 'softplus', 'softsign', 'hard_sigmoid'];
+      const activation = names[randInt(next, 0, names.length - 1)];
+      const useBias = next() < 0.7;
+      const last = format === 'channels_last';
+      const kShape = nd === 1 ? [k[1], cinG, filters] : [k[0], k[1], cinG, filters];
+      const kv = randomValues(next, k[0] * k[1] * cinG * filters);
+      const bv = useBias ? randomValues(next, filters) : null;
+      // Keras (kh, kw, in/groups, out) -> PyTorch (out, in/groups, kh, kw).
+      const wv = permute(kv, [k[0], k[1], cinG, filters], [3, 2, 0, 1]).data;
+      const spatial = nd === 1 ? [W] : [H, W];
+      const outSpatial = nd === 1 ? [out[1]] : out;
+      const tail = (v) => (nd === 1 ? v[1] : v);
+      const layer = new keras.layers[`Conv${nd}D`]({ filters, kernel_size: tail(k), strides: tail(st), padding,
+        data_format: format, dilation_rate: tail(d), groups, activation, use_bias: useBias });
+      const shape = last ? [n, ...spatial, cin] : [n, cin, ...spatial];
+      return {
+        shape,
+        outShape: last ? [n, ...outSpatial, filters] : [n, filters, ...outSpatial],
+        run: (x) => {
+          const kt = torch.tensor(kv, kShape);
+          const bt = bv && torch.tensor(bv, [filters]);
+          try {
+            layer.build(shape);
+            layer.set_weights(useBias ? [kt, bt] : [kt]);
+            return layer.apply(x);
+          } finally {
+            kt.dispose();
+            bt?.dispose();
+            layer.dispose();
+          }
+        },
+        want: (v) => {
+          const x = last ? permute(v, [n, H, W, cin], [0, 3, 1, 2]).data : v;
+          const y = convReference({ x, xShape: [n, cin, H, W], w: wv, wShape: [filters, cinG, k[0], k[1]], bias: bv,
+            stride: st, dilation: d, pad: geometry.map((g) => g.before), out, groups });
+          const act = activationReference[activation];
+          const ya = Float32Array.from(y, (t) => act(Math.fround(t)));
+          return last ? Float32Array.from(permute(ya, [n, filters, out[0], out[1]], [0, 2, 3, 1]).data) : ya;
+        },
+      };
+    },
+  }))),
 ];
 
 // Bad arguments: each must throw an Error naming its op, leaking nothing.
@@ -120,6 +378,24 @@ const BAD = [
   { where: 'GlobalAveragePooling1D', call: (next, tmp) => new keras.layers.GlobalAveragePooling1D().apply(tmp(torch.zeros(2, 3, 4)), { mask: [[1, 0]] }) },
   { where: 'GlobalAveragePooling1D', call: (next, tmp) => new keras.layers.GlobalAveragePooling1D().apply(tmp(torch.zeros(2, 3, 4)), { mask: 'all' }) },
   { where: 'GlobalAveragePooling1D', call: () => new keras.layers.GlobalAveragePooling1D({ data_format: 'nchw' }) },
+  { where: 'avg_pool2d', call: (next, tmp) => F.avg_pool2d(tmp(torch.zeros(1, 2, 4, 4)), 0) },
+  { where: 'avg_pool2d', call: (next, tmp) => F.avg_pool2d(tmp(torch.zeros(1, 2, 4, 4)), 2, 1, 2) },
+  { where: 'max_pool2d', call: (next, tmp) => F.max_pool2d(tmp(torch.zeros(1, 2, 3, 3)), 5) },
+  { where: 'max_pool1d', call: (next, tmp) => F.max_pool1d(tmp(torch.zeros(dim(next, 4))), 2) },
+  { where: 'avg_pool1d', call: (next, tmp) => F.avg_pool1d(tmp(torch.zeros(1, 2, 8)), [2, 2]) },
+  { where: 'adaptive_max_pool2d', call: (next, tmp) => F.adaptive_max_pool2d(tmp(torch.zeros(1, 2, 0, 4)), 2) },
+  { where: 'adaptive_avg_pool2d', call: (next, tmp) => F.adaptive_avg_pool2d(tmp(torch.zeros(1, 2, 4, 4)), [2, -1]) },
+  { where: 'adaptive_max_pool1d', call: (next, tmp) => F.adaptive_max_pool1d(tmp(torch.zeros(1, 2, 4)), 2 ** 40) },
+  { where: 'conv2d', call: (next, tmp) => F.conv2d(tmp(torch.zeros(1, 3, 5, 5)), tmp(torch.zeros(2, 2, 3, 3))) },
+  { where: 'conv2d', call: (next, tmp) => F.conv2d(tmp(torch.zeros(1, 4, 5, 5)), tmp(torch.zeros(3, 2, 3, 3)), null, 1, 0, 1, 2) },
+  { where: 'conv1d', call: (next, tmp) => F.conv1d(tmp(torch.zeros(1, 2, 3)), tmp(torch.zeros(2, 2, 5))) },
+  { where: 'conv1d', call: (next, tmp) => F.conv1d(tmp(torch.zeros(1, 2, 9)), tmp(torch.zeros(2, 2, 3)), null, 2, 'same') },
+  { where: 'MaxPooling2D', call: () => new keras.layers.MaxPooling2D({ pool_size: 0 }) },
+  { where: 'AveragePooling1D', call: () => new keras.layers.AveragePooling1D({ pool_size: 2, padding: 'full' }) },
+  { where: 'GlobalMaxPooling2D', call: (next, tmp) => new keras.layers.GlobalMaxPooling2D().apply(tmp(torch.zeros(2, 3, 4))) },
+  { where: 'Conv2D', call: () => new keras.layers.Conv2D({ filters: 0, kernel_size: 3 }) },
+  { where: 'Conv1D', call: (next, tmp) => new keras.layers.Conv1D({ filters: 2, kernel_size: 3, activation: 'nope' }) },
+  { where: 'Conv2D', call: (next, tmp) => new keras.layers.Conv2D({ filters: 2, kernel_size: 3 }).apply(tmp(torch.zeros(1, 2, 2, 3))) },
 ];
 
 // Row-major values -> nested arrays of the given shape.

@@ -2,7 +2,8 @@
 // cannot fit throw a clear Error; kernel refusals and JS errors never leave
 // the thread pool stuck; many interleaved async tasks get correct results;
 // a disposed tensor throws wherever it is used; ops never write outside
-// their own output (canary tensors around it stay intact).
+// their own output (canary tensors around it stay intact), for every op
+// family (adaptive, global and window pooling, max indices, convolution).
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +105,28 @@ describe('errors never leave the module or its thread pool stuck', () => {
       expect(() => runKernel('adaptive_avg_pool1d', [4, 2], () => wasm().adaptiveAvgPool1dNcl(x.ptr, bad, 4, 8, 2))).toThrow(refused);
       expect(() => runKernel('GlobalAveragePooling1D', [4, 8], (out) => wasm().globalAvgPool1dNlc(x.ptr, bad, out, 4, 1, 8)))
         .toThrow('GlobalAveragePooling1D: kernel refused the call (a buffer address lies outside the WebAssembly heap)');
+      // Every other wrapper: pooling (window, adaptive, global max) and
+      // convolution (the shape array, input, output, weights, packed).
+      const outside = /^(k): kernel refused the call \(a buffer address lies outside the WebAssembly heap\)$/;
+      const shape = torch.tensor(new Float32Array(new Int32Array([1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1]).buffer), [16]);
+      const calls = [
+        (out) => wasm().windowPool2d(1, bad, out, 0, 4, 1, 2, 4, 2, 2, 1, 2, 1, 2, 1, 1, 0, 0, false, 0, 0, 0),
+        (out) => wasm().windowPool2d(3, x.ptr, bad, 0, 1, 4, 2, 4, 2, 2, 1, 2, 1, 2, 1, 1, 0, 0, false, 0, 0, 0),
+        (out) => wasm().windowPool2d(1, x.ptr, out, bad, 4, 1, 2, 4, 2, 2, 1, 2, 1, 2, 1, 1, 0, 0, false, 0, 0, 0),
+        (out) => wasm().adaptiveAvgPool2dNchw(bad, out, 4, 2, 4, 2, 2),
+        (out) => wasm().adaptiveMaxPool2dNchw(x.ptr, out, bad, 4, 2, 4, 2, 2),
+        (out) => wasm().globalMaxPool1dNcl(x.ptr, 0, bad, 4, 1, 8),
+        (out) => wasm().globalMaxPool1dNlc(bad, 0, out, 4, 8, 1),
+        (out) => wasm().convNhwc(x.ptr, x.ptr, out, bad, 0),
+        (out) => wasm().convNchw(bad, x.ptr, out, shape.ptr, 0),
+        (out) => wasm().dwconvNchw(x.ptr, bad, 0, 0, out, shape.ptr, 0),
+        (out) => wasm().dwconvNhwc(x.ptr, x.ptr, 1, bad, out, shape.ptr, 0),
+        (out) => wasm().convPackWeights(x.ptr, 0, 0, shape.ptr, 0, bad),
+        (out) => wasm().activate(bad, 4, 3),
+        (out) => wasm().softmaxRows(bad, 2, 2),
+      ];
+      for (const call of calls) expect(() => runKernel('k', [4, 4], call)).toThrow(outside);
+      shape.dispose();
       expect(wasm().tensorCopy(bad, x.ptr, 32)).toBe(false);
       wasm().tensorFree(bad);  // ignored: not an address tensorAlloc returns
     }
@@ -242,16 +265,31 @@ test('ops never write outside their output: canary tensors around them stay inta
     const shape = [randInt(next, 1, 3), randInt(next, 1, 33), randInt(next, 1, 70)];
     const x = torch.tensor(Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => next() * 2 - 1), shape);
     makeCanary();
-    const kind = i % 4;
+    const kind = i % 12;
+    const x4 = x.reshape(shape[0], 1, shape[1], shape[2]);  // a view: (N, 1, H, W)
+    const w = kind === 9 ? torch.ones(randInt(next, 1, 9), shape[1], 1) : torch.zeros(2, 3, 1, 1);
     let y = null;
     try {
       if (kind === 0) y = F.adaptive_avg_pool1d(x, randInt(next, 0, 90));
       else if (kind === 1) y = gapLast.apply(x, { mask: Array.from({ length: shape[0] }, () => Array.from({ length: shape[1] }, () => next() < 0.5)) });
       else if (kind === 2) y = gapFirst.apply(x);
-      else y = F.adaptive_avg_pool1d(x, 2 ** 40);  // refused: nothing written
+      else if (kind === 4) y = F.max_pool2d(x4, [1, Math.min(randInt(next, 1, 3), shape[2])], { stride: [1, 2], ceil_mode: next() < 0.5 });
+      else if (kind === 5) {
+        const [v, ix] = F.max_pool2d(x4, 1, 1, 0, 1, false, true);
+        v.dispose();
+        y = ix;
+      } else if (kind === 6) y = F.avg_pool1d(x, 1, randInt(next, 1, 3));
+      else if (kind === 7) y = new keras.layers.AveragePooling1D({ pool_size: 1, padding: 'same', data_format: 'channels_first' }).apply(x);
+      else if (kind === 8) y = F.adaptive_max_pool2d(x4, [randInt(next, 1, 9), randInt(next, 1, 9)]);
+      else if (kind === 9) y = F.conv1d(x, w, null);
+      else if (kind === 10) y = new keras.layers.GlobalMaxPooling2D().apply(x4);
+      else if (kind === 3) y = F.adaptive_avg_pool1d(x, 2 ** 40);  // refused: nothing written
+      else y = F.conv2d(x4, w);  // refused (3 weight channels for 1): nothing written
     } catch (e) {
-      expect(kind).toBe(3);
+      expect([3, 11]).toContain(kind);
     }
+    x4.dispose();
+    w.dispose();
     makeCanary();
     live.push(x);
     if (y) live.push(y);

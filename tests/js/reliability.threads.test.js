@@ -2,7 +2,9 @@
 // inputs large enough that 2 threads really split the work) give results
 // bit-identical to a 1-thread run, while the thread count alternates 1, 2,
 // 1, 2, ... between ops. Each item of a kernel is summed by one thread in
-// one fixed order, so no op's result depends on the thread count.
+// one fixed order, so no op's result depends on the thread count. Every op
+// family is here: adaptive, global and window pooling (values and indices),
+// and the convolutions (NCHW GEMM, NHWC IGEMM, depthwise).
 import { backend, init, keras, torch } from '../../js/index.js';
 import { randInt, rng } from './reference/random.js';
 
@@ -39,6 +41,24 @@ test(`${OPS} mixed ops alternating 1 and 2 threads are bit-identical to 1 thread
     const [n, l] = x.shape;
     return torch.tensor(Float32Array.from({ length: n * l }, () => (next() < 0.8 ? 1 : 0)), [n, l]);
   });
+  // 2D inputs: 512 KiB, 288 KiB and small.
+  const nchw = [filled(next, [2, 16, 64, 64]), filled(next, [1, 8, 96, 96]), filled(next, [1, 3, 9, 7])];
+  const nhwc = [filled(next, [2, 64, 64, 16]), filled(next, [1, 96, 96, 8]), filled(next, [1, 9, 7, 3])];
+  // Convolutions (fewer channels: the count of ops matters here, not FLOPs).
+  const cin = nchw.map((x) => x.shape[1]);
+  const convW = cin.map((c) => filled(next, [8, c, 3, 3]));
+  const dwW = cin.map((c) => filled(next, [c, 1, 3, 3]));
+  const convBias = filled(next, [8]);
+  const conv2dLast = nhwc.map((x) => {
+    const layer = new keras.layers.Conv2D({ filters: 8, kernel_size: 3, padding: 'same', activation: 'relu' });
+    layer.build(x.shape);
+    return layer;
+  });
+  const maxPoolLast = new keras.layers.MaxPooling2D({ pool_size: 3, strides: 2, padding: 'same' });
+  const avgPoolFirst = new keras.layers.AveragePooling2D({ pool_size: 2, data_format: 'channels_first' });
+  const gmpFirst = new keras.layers.GlobalMaxPooling1D({ data_format: 'channels_first' });
+  const gapLast2d = new keras.layers.GlobalAveragePooling2D();
+  const gmpLast2d = new keras.layers.GlobalMaxPooling2D();
   const gapLast = new keras.layers.GlobalAveragePooling1D();
   const gapFirst = new keras.layers.GlobalAveragePooling1D({ data_format: 'channels_first' });
   // The op table: make(next, k) returns a call on input set k. A new op is
@@ -54,6 +74,53 @@ test(`${OPS} mixed ops alternating 1 and 2 threads are bit-identical to 1 thread
     { name: 'GlobalAveragePooling1D channels_first', make: (nx, k) => () => gapFirst.apply(ncl[k]) },
     { name: 'GlobalAveragePooling1D channels_last', make: (nx, k) => () => gapLast.apply(nlc[k]) },
     { name: 'GlobalAveragePooling1D masked', make: (nx, k) => () => gapLast.apply(nlc[k], { mask: masks[k] }) },
+    { name: 'GlobalMaxPooling1D channels_first', make: (nx, k) => () => gmpFirst.apply(ncl[k]) },
+    {
+      name: 'GlobalAveragePooling2D / GlobalMaxPooling2D',
+      make: (nx, k) => {
+        const layer = nx() < 0.5 ? gapLast2d : gmpLast2d;
+        return () => layer.apply(nhwc[k]);
+      },
+    },
+    {
+      name: 'F.avg_pool2d / F.max_pool2d',
+      make: (nx, k) => {
+        const [kernel, stride, pad] = [randInt(nx, 2, 3), randInt(nx, 1, 2), randInt(nx, 0, 1)];
+        const f = nx() < 0.5 ? F.avg_pool2d : F.max_pool2d;
+        return () => f(nchw[k], kernel, stride, pad);
+      },
+    },
+    {
+      name: 'F.max_pool2d indices',
+      make: (nx, k) => () => {
+        const [y, i] = F.max_pool2d(nchw[k], 3, 2, 1, 1, false, true);
+        y.dispose();
+        return i;
+      },
+    },
+    {
+      name: 'F.avg_pool1d / F.max_pool1d',
+      make: (nx, k) => {
+        const kernel = randInt(nx, 2, 5);
+        return nx() < 0.5 ? () => F.avg_pool1d(ncl[k], kernel, 1, 1) : () => F.max_pool1d(ncl[k], kernel, 2, 1, 2);
+      },
+    },
+    {
+      name: 'F.adaptive_avg_pool2d / F.adaptive_max_pool2d',
+      make: (nx, k) => {
+        const size = [randInt(nx, 1, 20), randInt(nx, 1, 20)];
+        return nx() < 0.5 ? () => F.adaptive_avg_pool2d(nchw[k], size) : () => F.adaptive_max_pool2d(nchw[k], size);
+      },
+    },
+    { name: 'MaxPooling2D same (NHWC)', make: (nx, k) => () => maxPoolLast.apply(nhwc[k]) },
+    { name: 'AveragePooling2D channels_first', make: (nx, k) => () => avgPoolFirst.apply(nchw[k]) },
+    {
+      name: 'F.conv2d (NCHW GEMM, depthwise)',
+      make: (nx, k) => (nx() < 0.5
+        ? () => F.conv2d(nchw[k], convW[k], convBias, 1, 1)
+        : () => F.conv2d(nchw[k], dwW[k], null, 2, 1, 1, cin[k])),
+    },
+    { name: 'keras Conv2D (NHWC IGEMM)', make: (nx, k) => () => conv2dLast[k].apply(nhwc[k]) },
   ];
   const ops = [];
   for (let i = 0; i < OPS; i++) {
@@ -76,6 +143,7 @@ test(`${OPS} mixed ops alternating 1 and 2 threads are bit-identical to 1 thread
   expect(differing.slice(0, 10).map((i) => `op ${i}: ${ops[i].name}`)).toEqual([]);
   torch.set_num_threads(2);
   expect(torch.get_num_threads()).toBe(2);
-  for (const t of [...ncl, ...nlc, ...masks]) t.dispose();
-  expect(Date.now() - started).toBeLessThan(20000);
+  for (const t of [...ncl, ...nlc, ...masks, ...nchw, ...nhwc, ...convW, ...dwW, convBias]) t.dispose();
+  for (const layer of conv2dLast) layer.dispose();
+  expect(Date.now() - started).toBeLessThan(60000);
 });

@@ -10,6 +10,8 @@ namespace nnwasm::conv {
 
 Status activate(float* x, std::size_t n, Activation act) {
   if (!detail::valid_activation(act)) return Status::kInvalidArgument;
+  std::size_t total;
+  if (!checked_product(&total, {n})) return Status::kSizeOverflow;  // more floats than memory holds
   if (n == 0 || act == Activation::kLinear) return Status::kOk;
   if (x == nullptr) return Status::kNullPointer;
   thread::parallel_for(n, sizeof(float) * 8, [&](std::size_t begin, std::size_t end) {

@@ -63,9 +63,9 @@ enum class Activation : int {
 
 // Micro-kernel tile sizes (exposed for the tests, which run every kernel at
 // tile-1, tile, tile+1 and 2*tile+prime).
-constexpr std::size_t kNhwcMr = 5;  // output pixels per tile
+constexpr std::size_t kNhwcMr = 4;  // output pixels per tile
 constexpr std::size_t kNhwcNr = 8;  // output channels per tile
-constexpr std::size_t kNchwMr = 5;  // output channels per tile
+constexpr std::size_t kNchwMr = 4;  // output channels per tile
 constexpr std::size_t kNchwNr = 8;  // output pixels per tile
 
 // Floats pack_weights writes for this shape.

@@ -9,7 +9,7 @@
 // contiguous in the input, zeros for padding), then reused by every block of
 // output channels.
 //
-// Register budget as in igemm.cc: 5 x 8 tiles, 10 accumulators.
+// Register budget as in igemm.cc: 4 x 8 tiles, 8 accumulators, no spills.
 #include <algorithm>
 #include <cstring>
 
@@ -25,7 +25,7 @@ using namespace simd;
 
 constexpr std::size_t MR = kNchwMr;
 constexpr std::size_t NR = kNchwNr;
-static_assert(MR == 5 && NR == 8, "gemm_tile's body is written out for 5x8 tiles");
+static_assert(MR == 4 && NR == 8, "gemm_tile's body is written out for 4x8 tiles");
 
 // c[i][0:nc] = clamp(bias[i] + sum_k w[k][i] * b[k][:]) for i < mr. Rows
 // past mr have zero weights in the packed block and are not stored.
@@ -34,32 +34,17 @@ void gemm_tile(std::size_t mr, std::size_t nc, std::size_t K, const float* w, co
   f32x4 acc[MR][2];
   for (std::size_t i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = load_splat(w + i);
   w += MR;
-  std::size_t k = K;
-  for (; k >= 2; k -= 2) {
-    const f32x4 b00 = load(b), b01 = load(b + 4);
-    const f32x4 b10 = load(b + 8), b11 = load(b + 12);
-    b += 2 * NR;
-    f32x4 x;
-    x = load_splat(w + 0); acc[0][0] = add(acc[0][0], mul(x, b00)); acc[0][1] = add(acc[0][1], mul(x, b01));
-    x = load_splat(w + 1); acc[1][0] = add(acc[1][0], mul(x, b00)); acc[1][1] = add(acc[1][1], mul(x, b01));
-    x = load_splat(w + 2); acc[2][0] = add(acc[2][0], mul(x, b00)); acc[2][1] = add(acc[2][1], mul(x, b01));
-    x = load_splat(w + 3); acc[3][0] = add(acc[3][0], mul(x, b00)); acc[3][1] = add(acc[3][1], mul(x, b01));
-    x = load_splat(w + 4); acc[4][0] = add(acc[4][0], mul(x, b00)); acc[4][1] = add(acc[4][1], mul(x, b01));
-    x = load_splat(w + 5); acc[0][0] = add(acc[0][0], mul(x, b10)); acc[0][1] = add(acc[0][1], mul(x, b11));
-    x = load_splat(w + 6); acc[1][0] = add(acc[1][0], mul(x, b10)); acc[1][1] = add(acc[1][1], mul(x, b11));
-    x = load_splat(w + 7); acc[2][0] = add(acc[2][0], mul(x, b10)); acc[2][1] = add(acc[2][1], mul(x, b11));
-    x = load_splat(w + 8); acc[3][0] = add(acc[3][0], mul(x, b10)); acc[3][1] = add(acc[3][1], mul(x, b11));
-    x = load_splat(w + 9); acc[4][0] = add(acc[4][0], mul(x, b10)); acc[4][1] = add(acc[4][1], mul(x, b11));
-    w += 2 * MR;
-  }
-  if (k != 0) {
+  // Not unrolled: two k per iteration would need 4 more registers (spills).
+#pragma clang loop unroll(disable)
+  for (std::size_t k = 0; k < K; ++k) {
     const f32x4 b0 = load(b), b1 = load(b + 4);
-    f32x4 x;
-    x = load_splat(w + 0); acc[0][0] = add(acc[0][0], mul(x, b0)); acc[0][1] = add(acc[0][1], mul(x, b1));
-    x = load_splat(w + 1); acc[1][0] = add(acc[1][0], mul(x, b0)); acc[1][1] = add(acc[1][1], mul(x, b1));
-    x = load_splat(w + 2); acc[2][0] = add(acc[2][0], mul(x, b0)); acc[2][1] = add(acc[2][1], mul(x, b1));
-    x = load_splat(w + 3); acc[3][0] = add(acc[3][0], mul(x, b0)); acc[3][1] = add(acc[3][1], mul(x, b1));
-    x = load_splat(w + 4); acc[4][0] = add(acc[4][0], mul(x, b0)); acc[4][1] = add(acc[4][1], mul(x, b1));
+    b += NR;
+    const f32x4 x0 = load_splat(w + 0), x1 = load_splat(w + 1), x2 = load_splat(w + 2), x3 = load_splat(w + 3);
+    w += MR;
+    acc[0][0] = add(acc[0][0], mul(x0, b0)); acc[0][1] = add(acc[0][1], mul(x0, b1));
+    acc[1][0] = add(acc[1][0], mul(x1, b0)); acc[1][1] = add(acc[1][1], mul(x1, b1));
+    acc[2][0] = add(acc[2][0], mul(x2, b0)); acc[2][1] = add(acc[2][1], mul(x2, b1));
+    acc[3][0] = add(acc[3][0], mul(x3, b0)); acc[3][1] = add(acc[3][1], mul(x3, b1));
   }
 
   for (std::size_t i = 0; i < MR; ++i) {

@@ -8,10 +8,12 @@
 // first in the packed weights; the clamp (linear/relu/relu6) is applied
 // before the store, other activations right after it while the tile is hot.
 //
-// Register budget: V8 gives SIMD code 15 xmm registers. MR=5, NR=8 holds 10
-// accumulators, 2 weight vectors, 1 broadcast input and 1 product = 14, the
-// most independent accumulators that fit without spilling (f32 add latency
-// needs about 8-10 in flight to keep both adders busy).
+// Register budget: V8 gives SIMD code 15 xmm registers and its scheduler
+// issues every load of a loop iteration before the arithmetic. MR=4, NR=8
+// holds 8 accumulators, 2 weight vectors and 4 broadcast inputs = 14, so
+// nothing spills (5x8 with k unrolled by 2 spilled ~14 vectors per step and
+// ran at half the speed); 8 independent accumulators still cover the f32
+// add latency.
 #include <algorithm>
 #include <cstring>
 
@@ -27,7 +29,6 @@ using namespace simd;
 
 constexpr std::size_t MR = kNhwcMr;
 constexpr std::size_t NR = kNhwcNr;
-constexpr std::size_t NV = NR / 4;
 // Packed weights walked per pass over a chunk of tiles: well inside L2.
 constexpr std::size_t kWeightSliceBytes = 128 * 1024;
 
@@ -36,10 +37,10 @@ constexpr std::size_t kWeightSliceBytes = 128 * 1024;
 // last row) and not stored, so the loops never branch on mr.
 void igemm_tile(std::size_t mr, std::size_t nc, std::size_t kc, std::size_t taps, const float* const* a,
                 const float* w, float* c, std::size_t c_stride, f32x4 lo, f32x4 hi) {
-  f32x4 acc[MR][NV];
-  for (std::size_t v = 0; v < NV; ++v) acc[0][v] = load(w + 4 * v);
-  for (std::size_t i = 1; i < MR; ++i)
-    for (std::size_t v = 0; v < NV; ++v) acc[i][v] = acc[0][v];
+  // Named accumulators, not an array: with an array clang kept them in
+  // linear memory and stored all 8 back on every k step.
+  f32x4 c00 = load(w), c01 = load(w + 4);
+  f32x4 c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
   w += NR;
 
   for (std::size_t t = 0; t < taps; ++t, a += MR) {
@@ -47,59 +48,45 @@ void igemm_tile(std::size_t mr, std::size_t nc, std::size_t kc, std::size_t taps
     const float* a1 = a[1];
     const float* a2 = a[2];
     const float* a3 = a[3];
-    const float* a4 = a[4];
-    std::size_t k = kc;
-    for (; k >= 2; k -= 2) {
-      const f32x4 b00 = load(w), b01 = load(w + 4);
-      const f32x4 b10 = load(w + 8), b11 = load(w + 12);
-      w += 2 * NR;
-      f32x4 x;
-      x = load_splat(a0); acc[0][0] = add(acc[0][0], mul(x, b00)); acc[0][1] = add(acc[0][1], mul(x, b01));
-      x = load_splat(a1); acc[1][0] = add(acc[1][0], mul(x, b00)); acc[1][1] = add(acc[1][1], mul(x, b01));
-      x = load_splat(a2); acc[2][0] = add(acc[2][0], mul(x, b00)); acc[2][1] = add(acc[2][1], mul(x, b01));
-      x = load_splat(a3); acc[3][0] = add(acc[3][0], mul(x, b00)); acc[3][1] = add(acc[3][1], mul(x, b01));
-      x = load_splat(a4); acc[4][0] = add(acc[4][0], mul(x, b00)); acc[4][1] = add(acc[4][1], mul(x, b01));
-      x = load_splat(a0 + 1); acc[0][0] = add(acc[0][0], mul(x, b10)); acc[0][1] = add(acc[0][1], mul(x, b11));
-      x = load_splat(a1 + 1); acc[1][0] = add(acc[1][0], mul(x, b10)); acc[1][1] = add(acc[1][1], mul(x, b11));
-      x = load_splat(a2 + 1); acc[2][0] = add(acc[2][0], mul(x, b10)); acc[2][1] = add(acc[2][1], mul(x, b11));
-      x = load_splat(a3 + 1); acc[3][0] = add(acc[3][0], mul(x, b10)); acc[3][1] = add(acc[3][1], mul(x, b11));
-      x = load_splat(a4 + 1); acc[4][0] = add(acc[4][0], mul(x, b10)); acc[4][1] = add(acc[4][1], mul(x, b11));
-      a0 += 2, a1 += 2, a2 += 2, a3 += 2, a4 += 2;
-    }
-    if (k != 0) {
+    // Not unrolled: two k per iteration would need 4 more registers (spills).
+#pragma clang loop unroll(disable)
+    for (std::size_t k = 0; k < kc; ++k) {
       const f32x4 b0 = load(w), b1 = load(w + 4);
       w += NR;
-      f32x4 x;
-      x = load_splat(a0); acc[0][0] = add(acc[0][0], mul(x, b0)); acc[0][1] = add(acc[0][1], mul(x, b1));
-      x = load_splat(a1); acc[1][0] = add(acc[1][0], mul(x, b0)); acc[1][1] = add(acc[1][1], mul(x, b1));
-      x = load_splat(a2); acc[2][0] = add(acc[2][0], mul(x, b0)); acc[2][1] = add(acc[2][1], mul(x, b1));
-      x = load_splat(a3); acc[3][0] = add(acc[3][0], mul(x, b0)); acc[3][1] = add(acc[3][1], mul(x, b1));
-      x = load_splat(a4); acc[4][0] = add(acc[4][0], mul(x, b0)); acc[4][1] = add(acc[4][1], mul(x, b1));
+      const f32x4 x0 = load_splat(a0 + k), x1 = load_splat(a1 + k), x2 = load_splat(a2 + k), x3 = load_splat(a3 + k);
+      c00 = add(c00, mul(x0, b0)); c01 = add(c01, mul(x0, b1));
+      c10 = add(c10, mul(x1, b0)); c11 = add(c11, mul(x1, b1));
+      c20 = add(c20, mul(x2, b0)); c21 = add(c21, mul(x2, b1));
+      c30 = add(c30, mul(x3, b0)); c31 = add(c31, mul(x3, b1));
     }
   }
 
-  for (std::size_t i = 0; i < MR; ++i)
-    for (std::size_t v = 0; v < NV; ++v) acc[i][v] = min(max(acc[i][v], lo), hi);
-
+  const f32x4 rows[MR][2] = {
+      {min(max(c00, lo), hi), min(max(c01, lo), hi)},
+      {min(max(c10, lo), hi), min(max(c11, lo), hi)},
+      {min(max(c20, lo), hi), min(max(c21, lo), hi)},
+      {min(max(c30, lo), hi), min(max(c31, lo), hi)},
+  };
   if (nc == NR) {
     for (std::size_t i = 0; i < MR; ++i) {
       if (i >= mr) break;
-      float* ci = c + i * c_stride;
-      for (std::size_t v = 0; v < NV; ++v) store(ci + 4 * v, acc[i][v]);
+      store(c + i * c_stride, rows[i][0]);
+      store(c + i * c_stride + 4, rows[i][1]);
     }
     return;
   }
   // Column tail (the last block of a group's channels): through a small
-  // buffer so the accumulators are never indexed at run time.
+  // buffer.
   float row[NR];
   for (std::size_t i = 0; i < MR; ++i) {
     if (i >= mr) break;
-    for (std::size_t v = 0; v < NV; ++v) store(row + 4 * v, acc[i][v]);
+    store(row, rows[i][0]);
+    store(row + 4, rows[i][1]);
     std::memcpy(c + i * c_stride, row, nc * sizeof(float));
   }
 }
 
-static_assert(MR == 5 && NR == 8, "igemm_tile's body is written out for 5x8 tiles");
+static_assert(MR == 4 && NR == 8, "igemm_tile's body is written out for 4x8 tiles");
 
 }  // namespace
 
@@ -153,7 +140,7 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
       }
     }
   };
-  // Chunks of 8 tiles: 40 output rows, a few microseconds of work each.
+  // Chunks of 8 tiles: 32 output rows, a few microseconds of work each.
   detail::dynamic_for(tiles, 8, tile_cost, [&] { return indirection.take(); },
                       [&](const float** ind, std::size_t begin, std::size_t end) {
     for (std::size_t g = 0; g < groups; ++g) {

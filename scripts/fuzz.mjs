@@ -64,7 +64,9 @@ if (targets.length === 0) {
 }
 
 const quietIo = opts.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit';
-if (!existsSync(join(buildDir, 'CMakeCache.txt'))) {
+// Configure every time (it is quick): a target file added since the last
+// configure must become a make target before it can be named below.
+{
   const c = spawnSync('cmake', ['-S', root, '-B', buildDir, `-DCMAKE_CXX_COMPILER=${clang}`,
     '-DCMAKE_BUILD_TYPE=Debug', '-DNNWASM_FUZZ=ON'], { stdio: quietIo, encoding: 'utf8' });
   if (c.status !== 0) {

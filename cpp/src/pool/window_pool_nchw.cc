@@ -183,10 +183,10 @@ void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in
 
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
   thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> buf(extent, Op::identity());
+    ScratchRow<float> buf(extent, Op::identity());
     // Reciprocal divisors of the current output row, remade only when the
     // row's factor changes (interior rows share it).
-    std::vector<float> inv_div(kAverage ? round_up4(out_w) : 0, 1.0f);
+    ScratchRow<float> inv_div(kAverage ? round_up4(out_w) : 0, 1.0f);
     float inv_row_size = -1.0f;
     float* row = buf.data() + pad_left;
     if (whole_planes) {
@@ -340,9 +340,9 @@ void argmax_planes(const float* in, float* out, float* indices, std::size_t plan
   if (vectorized) extent = std::max(extent, round_up4(out_w) * cols.stride + (cols.kernel - 1) * cols.step + 8);
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
   thread::parallel_for(planes * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> values(extent, -std::numeric_limits<float>::infinity());
-    std::vector<float> flat(extent, kPaddingIndex);
-    std::vector<float> start_index(round_up4(out_w), 0.0f);
+    ScratchRow<float> values(extent, -std::numeric_limits<float>::infinity());
+    ScratchRow<float> flat(extent, kPaddingIndex);
+    ScratchRow<float> start_index(round_up4(out_w), 0.0f);
     float start_row = -1.0f;
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t plane = item / out_h, oh = item % out_h;

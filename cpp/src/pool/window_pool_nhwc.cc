@@ -92,8 +92,8 @@ void pool_nhwc_separable(const float* in, float* out, std::size_t batch, std::si
       std::max(pad_left + in_w, (out_w - 1) * cols.stride + (cols.kernel - 1) * cols.step + 1);
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);
   thread::parallel_for(batch * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> buf(extent * channels, Op::identity());
-    std::vector<const float*> taps(cols.kernel);
+    ScratchRow<float> buf(extent * channels, Op::identity());
+    ScratchRow<const float*> taps(cols.kernel, nullptr);
     float* row = buf.data() + pad_left * channels;
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t n = item / out_h, oh = item % out_h;
@@ -137,7 +137,7 @@ Status pool_nhwc(const float* in, float* out, std::size_t batch, std::size_t cha
   const std::size_t pixel_stride = channels, row_stride = in_w * channels;
   const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);
   thread::parallel_for(batch * out_h, item_bytes, [&](std::size_t begin, std::size_t end) {
-    std::vector<const float*> taps(std::max<std::size_t>(rows.max_count * cols.max_count, 1));
+    ScratchRow<const float*> taps(std::max<std::size_t>(rows.max_count * cols.max_count, 1), nullptr);
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t n = item / out_h, oh = item % out_h;
       const float* image = in + n * in_h * row_stride;

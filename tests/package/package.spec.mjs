@@ -241,14 +241,17 @@ export async function run(suite, { context }) {
         if (isolation) writeFileSync(join(site, 'vite.config.js'), VITE_HEADERS_CONFIG);
         const port = await freePort();
         const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--port', String(port),
-          '--strictPort', '--host', '127.0.0.1', '--logLevel', 'info'], { cwd: site, stdio: ['ignore', 'pipe', 'pipe'] });
+          '--strictPort', '--host', '127.0.0.1', '--logLevel', 'info'],
+          { cwd: site, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
         let log = '';
         try {
           await new Promise((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${log}`)), 30000);
             const onData = (d) => {
-              log += d;
-              if (/Local:/.test(log)) {
+              // Colour codes split "Local" from its colon when the caller's
+              // environment forces colour (CI does), so match plain text.
+              log += String(d).replace(/\x1b\[[0-9;]*m/g, '');
+              if (/Local:\s+http/.test(log)) {
                 clearTimeout(timer);
                 resolve();
               }

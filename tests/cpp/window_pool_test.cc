@@ -248,6 +248,58 @@ TEST_P(WindowPoolThreads, GlobalMaxPoolBothLayoutsWithMasks) {
       }
 }
 
+// 3x3 windows at stride 2 take a fused NCHW path (two output rows per pass,
+// max first without NaN checks, redone when a probe sees a NaN): every width
+// around its 8-column groups, both column and row paddings, ceil_mode's extra
+// window, odd and even output heights, a single NaN or Infinity anywhere.
+TEST_P(WindowPoolThreads, ThreeByThreeStrideTwoMatchesReference) {
+  std::uint32_t seed = 500;
+  for (std::size_t in_w = 16; in_w <= 41; ++in_w)
+    for (std::size_t in_h = 5; in_h <= 8; ++in_h)
+      for (std::size_t pad = 0; pad < 4; ++pad)
+        for (int ceil_mode = 0; ceil_mode < 2; ++ceil_mode) {
+          pool::Window2d w;
+          w.in_h = in_h;
+          w.in_w = in_w;
+          w.kernel_h = w.kernel_w = 3;
+          w.stride_h = w.stride_w = 2;
+          w.pad_top = pad & 1;
+          w.pad_left = pad >> 1;
+          const auto out_len = [&](std::size_t in, std::size_t p) {
+            std::size_t out = (in + 2 * p - 3 + (ceil_mode ? 1 : 0)) / 2 + 1;
+            if (ceil_mode && (out - 1) * 2 >= in + p) --out;  // PyTorch: the last window starts inside
+            return out;
+          };
+          w.out_h = out_len(in_h, w.pad_top);
+          w.out_w = out_len(in_w, w.pad_left);
+          const std::size_t planes = 3;
+          ++seed;
+          auto x = random_floats(planes * in_h * in_w, seed);
+          const std::size_t special = seed * 2654435761u % x.size();
+          if (seed % 3 == 1) x[special] = std::numeric_limits<float>::quiet_NaN();
+          if (seed % 3 == 2) x[special] = seed % 2 ? kInf : -kInf;
+          for (int mode = 0; mode < 3; ++mode) {
+            pool::Window2d g = w;
+            const bool max = mode == 2;
+            if (mode == 1) {
+              g.count_include_pad = true;
+              g.pad_bottom = g.pad_top;
+              g.pad_right = g.pad_left;
+            }
+            std::vector<float> want, want_idx;
+            reference_window(x, planes, g, max, &want, &want_idx);
+            std::vector<float> got(want.size(), -7.0f);
+            const Status s = max ? pool::max_pool2d_nchw(x.data(), got.data(), nullptr, planes, g)
+                                 : pool::avg_pool2d_nchw(x.data(), got.data(), planes, g);
+            ASSERT_EQ(s, Status::kOk);
+            for (std::size_t i = 0; i < want.size(); ++i)
+              ASSERT_TRUE(max ? same_value(got[i], want[i]) : close(got[i], want[i]))
+                  << "mode " << mode << " in " << in_h << "x" << in_w << " pad " << g.pad_top << "," << g.pad_left
+                  << " ceil " << ceil_mode << " i " << i << " got " << got[i] << " want " << want[i];
+          }
+        }
+}
+
 // Large enough that the pool splits the work: identical at 1 and 2 threads.
 TEST_P(WindowPoolThreads, LargeInputsAreIdenticalAtEveryThreadCount) {
   pool::Window2d w;

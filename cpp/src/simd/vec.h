@@ -70,6 +70,12 @@ inline f32x4 max_nan(f32x4 acc, f32x4 x) {
 inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }
 // {a1, a2, a3, b0}: the window shifted by one element.
 inline f32x4 shift1(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 2, 3, 4); }
+// {prev3, x0, x1, x2}: the element before each lane of x.
+inline f32x4 preceding(f32x4 prev, f32x4 x) { return wasm_i32x4_shuffle(prev, x, 3, 4, 5, 6); }
+// a < b ? b : a (one maxps on x86): a NaN in a stays, a NaN in b is lost.
+inline f32x4 pmax(f32x4 a, f32x4 b) { return wasm_f32x4_pmax(a, b); }
+// Whether any lane is NaN.
+inline bool any_nan(f32x4 v) { return wasm_v128_any_true(wasm_f32x4_ne(v, v)); }
 // Lanes where x > best or x is NaN: PyTorch's max-pooling update rule.
 inline f32x4 greater_or_nan(f32x4 x, f32x4 best) {
   return wasm_v128_or(wasm_f32x4_gt(x, best), wasm_f32x4_ne(x, x));
@@ -154,6 +160,13 @@ inline f32x4 max_nan(f32x4 acc, f32x4 x) {
 }
 inline f32x4 odd_lanes(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[3], b.v[1], b.v[3]}}; }
 inline f32x4 shift1(f32x4 a, f32x4 b) { return f32x4{{a.v[1], a.v[2], a.v[3], b.v[0]}}; }
+inline f32x4 preceding(f32x4 prev, f32x4 x) { return f32x4{{prev.v[3], x.v[0], x.v[1], x.v[2]}}; }
+inline f32x4 pmax(f32x4 a, f32x4 b) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) r.v[i] = a.v[i] < b.v[i] ? b.v[i] : a.v[i];
+  return r;
+}
+inline bool any_nan(f32x4 v) { return v.v[0] != v.v[0] || v.v[1] != v.v[1] || v.v[2] != v.v[2] || v.v[3] != v.v[3]; }
 // Masks are lanes of all-one bits (true) or zero bits (false), as in WebAssembly.
 inline f32x4 greater_or_nan(f32x4 x, f32x4 best) {
   f32x4 r;

@@ -63,6 +63,12 @@ export const WORKLOADS = [
     op: { type: 'avg_pool', kernel: [3, 3], stride: [1, 1], padding: 'same', countIncludePad: false },
   },
   {
+    id: 'max_pool2d_3x3s2_same_nhwc', group: 'pool', api: 'keras', layout: 'NHWC',
+    title: 'MaxPooling2D 3x3/2 same (8,112,112,64) NHWC',
+    inputShape: [8, 112, 112, 64],
+    op: { type: 'max_pool', kernel: [3, 3], stride: [2, 2], padding: 'same' },
+  },
+  {
     id: 'avg_pool2d_3x3s2p1_nchw', group: 'pool', api: 'torch', layout: 'NCHW',
     title: 'avg_pool2d 3x3/2 pad 1 (8,64,112,112) NCHW',
     inputShape: [8, 64, 112, 112],

@@ -248,14 +248,17 @@ TEST_P(WindowPoolThreads, GlobalMaxPoolBothLayoutsWithMasks) {
       }
 }
 
-// 3x3 windows at stride 2 take a fused NCHW path (two output rows per pass,
-// max first without NaN checks, redone when a probe sees a NaN): every width
-// around its 8-column groups, both column and row paddings, ceil_mode's extra
-// window, odd and even output heights, a single NaN or Infinity anywhere.
+// 3x3 windows at stride 2 take a path of their own in both layouts (rows
+// pooled along W into a ring, two rows per pass inside the plane, max first
+// without NaN checks and redone when a probe sees a NaN): every width around
+// the NCHW 8-column groups, channels around the NHWC vectors, both column and
+// row paddings, ceil_mode's extra window, odd and even output heights, a
+// single NaN or Infinity anywhere.
 TEST_P(WindowPoolThreads, ThreeByThreeStrideTwoMatchesReference) {
   std::uint32_t seed = 500;
-  for (std::size_t in_w = 16; in_w <= 41; ++in_w)
-    for (std::size_t in_h = 5; in_h <= 8; ++in_h)
+  const std::size_t channel_counts[] = {4, 5, 8, 3, 13};
+  for (std::size_t in_w = 3; in_w <= 41; ++in_w)
+    for (std::size_t in_h = 3; in_h <= 8; ++in_h)
       for (std::size_t pad = 0; pad < 4; ++pad)
         for (int ceil_mode = 0; ceil_mode < 2; ++ceil_mode) {
           pool::Window2d w;
@@ -272,7 +275,7 @@ TEST_P(WindowPoolThreads, ThreeByThreeStrideTwoMatchesReference) {
           };
           w.out_h = out_len(in_h, w.pad_top);
           w.out_w = out_len(in_w, w.pad_left);
-          const std::size_t planes = 3;
+          const std::size_t planes = channel_counts[seed % 5];
           ++seed;
           auto x = random_floats(planes * in_h * in_w, seed);
           const std::size_t special = seed * 2654435761u % x.size();
@@ -296,6 +299,19 @@ TEST_P(WindowPoolThreads, ThreeByThreeStrideTwoMatchesReference) {
               ASSERT_TRUE(max ? same_value(got[i], want[i]) : close(got[i], want[i]))
                   << "mode " << mode << " in " << in_h << "x" << in_w << " pad " << g.pad_top << "," << g.pad_left
                   << " ceil " << ceil_mode << " i " << i << " got " << got[i] << " want " << want[i];
+            if (mode == 1) continue;  // the NHWC kernels serve Keras: real-cell counts
+            // The planes as the channels of one NHWC image.
+            const auto xl = to_nhwc(x, 1, planes, in_h * in_w);
+            std::vector<float> got_l(want.size(), -7.0f);
+            const Status sl = max ? pool::max_pool2d_nhwc(xl.data(), got_l.data(), 1, planes, g)
+                                  : pool::avg_pool2d_nhwc(xl.data(), got_l.data(), 1, planes, g);
+            ASSERT_EQ(sl, Status::kOk);
+            const auto want_l = to_nhwc(want, 1, planes, g.out_h * g.out_w);
+            for (std::size_t i = 0; i < want_l.size(); ++i)
+              ASSERT_TRUE(max ? same_value(got_l[i], want_l[i]) : close(got_l[i], want_l[i]))
+                  << "nhwc mode " << mode << " C " << planes << " in " << in_h << "x" << in_w << " pad "
+                  << g.pad_top << "," << g.pad_left << " ceil " << ceil_mode << " i " << i << " got " << got_l[i]
+                  << " want " << want_l[i];
           }
         }
 }

@@ -11,11 +11,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <type_traits>
 #include <vector>
 
 #include "pool/pool.h"
 #include "pool/reduce_rows.h"
+#include "pool/ring_k3s2.h"
 #include "pool/windows.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
@@ -144,31 +144,17 @@ void reduce_columns_listed(const float* row, const AxisWindows& cols, const floa
 
 std::size_t round_up4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
-// --- 3x3 windows at stride 2 (max_pool2d(3, 2, 1) of ResNet's stem, Keras
-// 'same' 3x3/2) ---
-// Columns first: each input row is pooled along W once, read front to back,
-// into a ring of three pooled rows; each output row then combines three ring
-// rows. One read stream per thread: reading a window's rows side by side
-// (the general path, or rows and columns fused) ran at half the memory speed
-// once the input no longer fit in cache.
-//
-// Max pooling runs first with pmax (one instruction, but it drops a NaN in
-// its second operand) while summing the loaded vectors into a probe: a NaN
-// in the row makes the probe NaN, and the row is then pooled again with the
-// NaN-propagating max. (Infinities of both signs also make it NaN: a
-// needless but correct redo.)
-
+// --- 3x3 windows at stride 2: the row kernels for ring_k3s2.h ---
 // Output o of a row pools r[2o-1], r[2o], r[2o+1] (callers shift r by one for
 // windows starting at column 0, and pass that column as `left`), for the
 // outputs of whole groups of four.
 template <class Op, bool kFast>
 __attribute__((noinline)) void k3s2_columns(const float* r, std::size_t groups, float left, float* dst, f32x4* probe) {
-  const auto op = [](f32x4 a, f32x4 b) { return kFast ? pmax(a, b) : Op::apply(a, b); };
   f32x4 prev = splat(left), sum = zero();
   for (std::size_t g = 0; g < groups; ++g) {
     const f32x4 a = load(r), b = load(r + 4);
     const f32x4 even = even_lanes(a, b), odd = odd_lanes(a, b);
-    store(dst, op(op(preceding(prev, odd), even), odd));
+    store(dst, combine<Op, kFast>(combine<Op, kFast>(preceding(prev, odd), even), odd));
     prev = odd;
     if (kFast) sum = add(sum, add(a, b));
     r += 8, dst += 4;
@@ -176,30 +162,12 @@ __attribute__((noinline)) void k3s2_columns(const float* r, std::size_t groups, 
   *probe = sum;
 }
 
-// One output row from its window's three pooled rows.
-template <class Op, bool kAverage, bool kFast>
-__attribute__((noinline)) void k3s2_rows(const float* h0, const float* h1, const float* h2, std::size_t out_w,
-                                         const float* inv_div, float* y) {
-  const auto op = [](f32x4 a, f32x4 b) { return kFast ? pmax(a, b) : Op::apply(a, b); };
-  for (std::size_t o = 0; o < out_w; o += 4) {
-    f32x4 acc = op(op(load(h0 + o), load(h1 + o)), load(h2 + o));
-    if (kAverage) acc = mul(acc, load(inv_div + o));
-    if (o + 4 <= out_w) {
-      store(y + o, acc);
-    } else {
-      store_first(y + o, acc, out_w - o);
-    }
-  }
-}
-
-// Fused for rows inside the plane: pools input rows r1 and r2 along W (two
-// read streams), stores r2's pooled row in the ring for the next output row,
-// and combines both with the ring's pooled row above them (h0).
+// Rows r1 and r2 as k3s2_columns, r2's into h2, both combined with h0 into y.
 template <class Op, bool kAverage, bool kFast>
 __attribute__((noinline)) void k3s2_row_pair(const float* r1, const float* r2, std::size_t groups, float left1,
                                              float left2, const float* h0, float* h2, const float* inv_div,
                                              float* y, f32x4* probe) {
-  const auto op = [](f32x4 a, f32x4 b) { return kFast ? pmax(a, b) : Op::apply(a, b); };
+  const auto op = [](f32x4 a, f32x4 b) { return combine<Op, kFast>(a, b); };
   f32x4 prev1 = splat(left1), prev2 = splat(left2), sum = zero();
   for (std::size_t g = 0; g < groups; ++g) {
     const f32x4 a1 = load(r1), b1 = load(r1 + 4), a2 = load(r2), b2 = load(r2 + 4);
@@ -218,117 +186,72 @@ __attribute__((noinline)) void k3s2_row_pair(const float* r1, const float* r2, s
   *probe = sum;
 }
 
-template <class Op, bool kAverage>
-void pool_planes_k3s2(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
-                      const AxisWindows& rows, const AxisWindows& cols) {
-  constexpr bool kMax = std::is_same<Op, MaxOp>::value;
-  const std::size_t out_h = rows.first.size(), out_w = cols.first.size(), width = round_up4(out_w);
-  const std::size_t shift = 1 - cols.pad_begin;
-  const std::size_t groups = std::min((in_w - shift) / 8, out_w / 4);
-  const std::int64_t top = -static_cast<std::int64_t>(rows.pad_begin), H = static_cast<std::int64_t>(in_h);
-  thread::parallel_for(planes * out_h, 3 * in_w * sizeof(float), [&](std::size_t begin, std::size_t end) {
-    ScratchRow<float> ring(3 * width, Op::identity()), pad_row(width, Op::identity());
-    ScratchRow<float> inv(kAverage ? width : 0, 1.0f);
-    float inv_size = -1.0f;
-    std::int64_t slot_row[3] = {-1, -1, -1};
-    bool slot_nan[3] = {false, false, false};
-    std::size_t cur_plane = ~std::size_t{0};
-    // One input row pooled along W into dst; whether it holds a NaN.
-    const auto pool_row = [&](const float* src, float* dst) {
-      const float left = shift == 0 ? Op::identity() : src[0];
-      f32x4 probe;
-      bool nan = false;
-      if (kMax) {
-        k3s2_columns<Op, true>(src + shift, groups, left, dst, &probe);
-        nan = any_nan(probe) || left != left;
-      }
-      if (!kMax || nan) k3s2_columns<Op, false>(src + shift, groups, left, dst, &probe);
-      for (std::size_t o = 4 * groups; o < out_w; ++o) {
-        float v = Op::identity();
-        for (std::int64_t j = 0; j < cols.count[o]; ++j) v = Op::apply(v, src[static_cast<std::size_t>(cols.first[o] + j)]);
-        dst[o] = v;
-        nan |= v != v;
-      }
-      return nan;
-    };
-    for (std::size_t item = begin; item < end; ++item) {
-      const std::size_t plane = item / out_h, oh = item % out_h;
-      const float* x = in + plane * in_h * in_w;
-      if (plane != cur_plane) {
-        cur_plane = plane;
-        slot_row[0] = slot_row[1] = slot_row[2] = -1;
-      }
-      // Pools input row r into its ring slot unless it is there; returns the
-      // pooled row (the padding row for rows outside the plane).
-      const auto pooled = [&](std::int64_t r, bool* nan) -> const float* {
-        if (r < 0 || r >= H) return pad_row.data();
-        const std::size_t slot = static_cast<std::size_t>(r % 3);
-        float* dst = ring.data() + slot * width;
-        if (slot_row[slot] != r) {
-          slot_row[slot] = r;
-          slot_nan[slot] = pool_row(x + static_cast<std::size_t>(r) * in_w, dst);
-        }
-        *nan |= slot_nan[slot];
-        return dst;
-      };
-      if (kAverage && rows.size[oh] != inv_size) {
-        inv_size = rows.size[oh];
-        for (std::size_t o = 0; o < out_w; ++o) inv[o] = 1.0f / (inv_size * cols.size[o]);
-      }
-      float* y = out + item * out_w;
-      const std::int64_t r0 = static_cast<std::int64_t>(2 * oh) + top;
-      bool nan = false;
-      const float* h0 = pooled(r0, &nan);
-      if (r0 + 2 < H && r0 + 1 >= 0) {
-        // Both lower rows inside the plane: pool them and combine in one pass.
-        const float* s1 = x + static_cast<std::size_t>(r0 + 1) * in_w;
-        const float* s2 = s1 + in_w;
-        const std::size_t slot = static_cast<std::size_t>((r0 + 2) % 3);
-        float* h2 = ring.data() + slot * width;
-        const float left1 = shift == 0 ? Op::identity() : s1[0], left2 = shift == 0 ? Op::identity() : s2[0];
-        f32x4 probe = zero();
-        bool exact = !kMax || nan;
-        if (!exact) {
-          k3s2_row_pair<Op, false, true>(s1 + shift, s2 + shift, groups, left1, left2, h0, h2, inv.data(), y,
-                                          &probe);
-          exact = any_nan(probe) || left1 != left1 || left2 != left2;
-        }
-        if (exact)
-          k3s2_row_pair<Op, kAverage, false>(s1 + shift, s2 + shift, groups, left1, left2, h0, h2, inv.data(), y,
-                                              &probe);
-        bool tail_nan = false;
-        for (std::size_t o = 4 * groups; o < out_w; ++o) {
-          float v1 = Op::identity(), v2 = Op::identity();
-          for (std::int64_t j = 0; j < cols.count[o]; ++j) {
-            const std::size_t c = static_cast<std::size_t>(cols.first[o] + j);
-            v1 = Op::apply(v1, s1[c]);
-            v2 = Op::apply(v2, s2[c]);
-          }
-          h2[o] = v2;
-          tail_nan |= v2 != v2;
-          const float v = Op::apply(Op::apply(h0[o], v1), v2);
-          y[o] = kAverage ? v * inv[o] : v;
-        }
-        slot_row[slot] = r0 + 2;
-        slot_nan[slot] = exact || tail_nan;
-        continue;
-      }
-      const float* h1 = pooled(r0 + 1, &nan);
-      const float* h2 = pooled(r0 + 2, &nan);
-      if (kMax && !nan) {
-        k3s2_rows<Op, false, true>(h0, h1, h2, out_w, inv.data(), y);
-      } else {
-        k3s2_rows<Op, kAverage, false>(h0, h1, h2, out_w, inv.data(), y);
-      }
+// One output row from its window's three pooled rows.
+template <class Op, bool kAverage, bool kFast>
+__attribute__((noinline)) void k3s2_rows(const float* h0, const float* h1, const float* h2, std::size_t out_w,
+                                         const float* inv_div, float* y) {
+  const auto op = [](f32x4 a, f32x4 b) { return combine<Op, kFast>(a, b); };
+  for (std::size_t o = 0; o < out_w; o += 4) {
+    f32x4 acc = op(op(load(h0 + o), load(h1 + o)), load(h2 + o));
+    if (kAverage) acc = mul(acc, load(inv_div + o));
+    if (o + 4 <= out_w) {
+      store(y + o, acc);
+    } else {
+      store_first(y + o, acc, out_w - o);
     }
-  });
+  }
 }
 
-// Whether pool_planes_k3s2 takes these windows.
-bool is_k3s2(const AxisWindows& rows, const AxisWindows& cols, std::size_t in_w) {
-  const auto k3s2 = [](const AxisWindows& a) { return a.strided && a.kernel == 3 && a.stride == 2 && a.step == 1; };
-  return k3s2(rows) && k3s2(cols) && cols.pad_begin <= 1 && in_w >= 16;
-}
+// Planes of W >= 16: groups of four outputs whose taps all lie inside the
+// row, then the rest one at a time (exact ops, same order).
+template <class Op>
+struct PlaneRowsK3s2 {
+  const AxisWindows& cols;
+  std::size_t out_w, shift, groups;
+
+  PlaneRowsK3s2(const AxisWindows& c, std::size_t in_w)
+      : cols(c), out_w(c.first.size()), shift(1 - c.pad_begin), groups(std::min((in_w - shift) / 8, out_w / 4)) {}
+
+  float left(const float* src) const { return shift == 0 ? Op::identity() : src[0]; }
+  // Output o past the groups, from one row; whether it is NaN.
+  bool tail(const float* src, std::size_t o, float* v) const {
+    *v = Op::identity();
+    for (std::int64_t j = 0; j < cols.count[o]; ++j) *v = Op::apply(*v, src[static_cast<std::size_t>(cols.first[o] + j)]);
+    return *v != *v;
+  }
+
+  template <bool kFast>
+  bool pool_row(const float* src, float* dst) const {
+    f32x4 probe;
+    const float l = left(src);
+    k3s2_columns<Op, kFast>(src + shift, groups, l, dst, &probe);
+    bool nan = kFast && (any_nan(probe) || l != l);
+    for (std::size_t o = 4 * groups; o < out_w; ++o) nan |= tail(src, o, dst + o);
+    return kFast && nan;
+  }
+
+  template <bool kAverage, bool kFast>
+  bool pool_pair(const float* s1, const float* s2, const float* h0, float* h2, const float* inv, float* y) const {
+    f32x4 probe;
+    const float l1 = left(s1), l2 = left(s2);
+    k3s2_row_pair<Op, kAverage, kFast>(s1 + shift, s2 + shift, groups, l1, l2, h0, h2, inv, y, &probe);
+    bool nan = kFast && (any_nan(probe) || l1 != l1 || l2 != l2);
+    for (std::size_t o = 4 * groups; o < out_w; ++o) {
+      float v1, v2;
+      tail(s1, o, &v1);
+      nan |= tail(s2, o, &v2);
+      h2[o] = v2;
+      const float v = Op::apply(Op::apply(h0[o], v1), v2);
+      y[o] = kAverage ? v * inv[o] : v;
+    }
+    return kFast && nan;
+  }
+
+  template <bool kAverage, bool kFast>
+  void combine_rows(const float* h0, const float* h1, const float* h2, const float* inv, float* y) const {
+    k3s2_rows<Op, kAverage, kFast>(h0, h1, h2, out_w, inv, y);
+  }
+};
 
 // Which horizontal pass a call uses, decided once.
 enum class ColumnPass { kListed, kStride1, kStride2Kernel2, kStride2Kernel3, kStride2, kStrideAny };
@@ -345,8 +268,10 @@ ColumnPass column_pass(const AxisWindows& cols) {
 template <class Op, bool kAverage>
 void pool_planes(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
                  const AxisWindows& rows, const AxisWindows& cols) {
-  if (is_k3s2(rows, cols, in_w)) return pool_planes_k3s2<Op, kAverage>(in, out, planes, in_h, in_w, rows, cols);
   const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
+  if (is_k3s2(rows) && is_k3s2(cols) && cols.pad_begin <= 1 && in_w >= 16)
+    return pool_rows_k3s2<Op, kAverage>(in, out, planes, in_h, in_w, out_w, round_up4(out_w), rows, cols,
+                                        PlaneRowsK3s2<Op>(cols, in_w));
   // Row buffer: padded coordinates, the input row at pad_left.
   const std::size_t pad_left = cols.strided ? cols.pad_begin : 0;
   std::size_t extent = pad_left + in_w + 8;

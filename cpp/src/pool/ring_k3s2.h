@@ -57,6 +57,8 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
     ScratchRow<float> ring(3 * width, Op::identity()), pad_row(width, Op::identity());
     ScratchRow<float> inv(kAverage ? out_w + 4 : 0, 1.0f);
     float inv_size = -1.0f;
+    // Which input row each ring slot holds, and whether it was pooled the
+    // exact way (it may hold a NaN, so rows combining it go the exact way).
     std::int64_t slot_row[3] = {-1, -1, -1};
     bool slot_nan[3] = {false, false, false};
     std::size_t cur_plane = ~std::size_t{0};

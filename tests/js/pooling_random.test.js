@@ -248,3 +248,51 @@ describe('keras global pooling', () => {
     }
   });
 });
+
+// 3x3 windows at stride 2 (ResNet's stem pooling, Keras 'same' 3x3/2) take a
+// path of their own in both layouts (rows pooled along W into a ring; max
+// first without NaN checks, redone when a probe sees one). The shapes above
+// stay small; these reach its wide rows and many channels.
+describe('3x3 stride-2 pooling at larger sizes', () => {
+  const CASES_K3S2 = 400;
+  test('max_pool2d / avg_pool2d (NCHW) match PyTorch\'s loops', () => {
+    const seed = 6001;
+    const next = rng(seed);
+    for (let t = 0; t < CASES_K3S2; t++) {
+      const n = randInt(next, 1, 2), c = randInt(next, 1, 5), H = randInt(next, 3, 40), W = randInt(next, 3, 70);
+      const p = randInt(next, 0, 1), ceil = next() < 0.4, max = next() < 0.5, countIncludePad = next() < 0.5;
+      const data = values(next, n * c * H * W, next() < 0.3);
+      const x = torch.tensor(data, [n, c, H, W]);
+      const what = `case ${t} seed ${seed} shape [${n},${c},${H},${W}] p ${p} ceil ${ceil} ${max ? 'max' : 'avg'}`;
+      const y = max ? F.max_pool2d(x, 3, 2, p, 1, ceil) : F.avg_pool2d(x, 3, 2, p, ceil, countIncludePad);
+      const want = max
+        ? ref.torchMaxPool2d(data, n * c, H, W, { k: [3, 3], s: [2, 2], p: [p, p], d: [1, 1], ceil }).out
+        : ref.torchAvgPool2d(data, n * c, H, W, { k: [3, 3], s: [2, 2], p: [p, p], ceil, countIncludePad }).out;
+      expectMatch(what, y.data, want, max);
+      x.dispose();
+      y.dispose();
+    }
+  });
+
+  test('MaxPooling2D / AveragePooling2D 3x3/2 match Keras arithmetic in both layouts', () => {
+    const seed = 6002;
+    const next = rng(seed);
+    for (let t = 0; t < CASES_K3S2; t++) {
+      const channelsLast = next() < 0.5, max = next() < 0.5, padding = next() < 0.5 ? 'valid' : 'same';
+      const n = randInt(next, 1, 2), c = pick(next, [1, 3, 4, 5, 8, 13, 16, 64]);
+      const H = randInt(next, 3, 30), W = randInt(next, 3, 60);
+      const shape = channelsLast ? [n, H, W, c] : [n, c, H, W];
+      const data = values(next, n * c * H * W, next() < 0.3);
+      const want = ref.kerasPool2d(data, shape, { pool: [3, 3], strides: [2, 2], padding, channelsLast, max });
+      const Layer = max ? keras.layers.MaxPooling2D : keras.layers.AveragePooling2D;
+      const layer = new Layer({ pool_size: 3, strides: 2, padding, data_format: channelsLast ? 'channels_last' : 'channels_first' });
+      const x = torch.tensor(data, shape);
+      const y = layer.apply(x);
+      const what = `case ${t} seed ${seed} shape [${shape}] ${padding} ${channelsLast ? 'last' : 'first'} ${max ? 'max' : 'avg'}`;
+      expect(y.shape).toEqual(want.outShape);
+      expectMatch(what, y.data, want.out, max);
+      x.dispose();
+      y.dispose();
+    }
+  });
+});

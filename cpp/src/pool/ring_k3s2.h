@@ -29,6 +29,14 @@ namespace nnwasm::pool {
 
 inline bool is_k3s2(const AxisWindows& a) { return a.strided && a.kernel == 3 && a.stride == 2 && a.step == 1; }
 
+// An axis's windows as plain pointers, for the row kernels' structs, which
+// every thread copies (see pool_rows_k3s2).
+struct WindowTaps {
+  const std::int64_t *first, *count;
+  std::size_t n;
+  explicit WindowTaps(const AxisWindows& a) : first(a.first.data()), count(a.count.data()), n(a.first.size()) {}
+};
+
 // The combining op of the fast and exact passes: pmax, or Op's own.
 template <class Op, bool kFast>
 inline simd::f32x4 combine(simd::f32x4 a, simd::f32x4 b) {
@@ -51,9 +59,28 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
                     std::size_t out_row, std::size_t width, const AxisWindows& rows, const AxisWindows& cols,
                     const Layout& layout) {
   constexpr bool kMax = std::is_same<Op, MaxOp>::value;
-  const std::size_t out_h = rows.first.size(), out_w = cols.first.size();
-  const std::int64_t top = -static_cast<std::int64_t>(rows.pad_begin), H = static_cast<std::int64_t>(in_h);
-  thread::parallel_for(planes * out_h, 3 * row_floats * sizeof(float), [&](std::size_t begin, std::size_t end) {
+  struct Geometry {
+    const float* in;
+    float* out;
+    std::size_t out_h, out_w, row_floats, out_row, width;
+    std::int64_t top, H;
+    const float *row_size, *col_size;
+    Layout layout;
+  };
+  const Geometry shared{in, out, rows.first.size(), cols.first.size(), row_floats, out_row, width,
+                        -static_cast<std::int64_t>(rows.pad_begin), static_cast<std::int64_t>(in_h),
+                        rows.size.data(), cols.size.data(), layout};
+  thread::parallel_for(planes * shared.out_h, 3 * row_floats * sizeof(float), [&shared](std::size_t begin,
+                                                                                         std::size_t end) {
+    // A private copy: the calling thread writes its own loop state on the
+    // stack lines next to `shared`, and a worker reading them on every row
+    // bounced those lines between the cores (2 threads ran slower than 1).
+    const Geometry g = shared;
+    const Layout& layout = g.layout;
+    const std::size_t out_h = g.out_h, out_w = g.out_w, row_floats = g.row_floats, width = g.width;
+    const std::int64_t top = g.top, H = g.H;
+    const float* in = g.in;
+    float* out = g.out;
     ScratchRow<float> ring(3 * width, Op::identity()), pad_row(width, Op::identity());
     ScratchRow<float> inv(kAverage ? out_w + 4 : 0, 1.0f);
     float inv_size = -1.0f;
@@ -64,14 +91,14 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
     std::size_t cur_plane = ~std::size_t{0};
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t plane = item / out_h, oh = item % out_h;
-      const float* x = in + plane * in_h * row_floats;
+      const float* x = in + plane * static_cast<std::size_t>(H) * row_floats;
       if (plane != cur_plane) {
         cur_plane = plane;
         slot_row[0] = slot_row[1] = slot_row[2] = -1;
       }
-      if (kAverage && rows.size[oh] != inv_size) {
-        inv_size = rows.size[oh];
-        for (std::size_t o = 0; o < out_w; ++o) inv[o] = 1.0f / (inv_size * cols.size[o]);
+      if (kAverage && g.row_size[oh] != inv_size) {
+        inv_size = g.row_size[oh];
+        for (std::size_t o = 0; o < out_w; ++o) inv[o] = 1.0f / (inv_size * g.col_size[o]);
       }
       // Input row r pooled along W: from the ring, or into it (rows outside
       // the plane are the padding row).
@@ -91,7 +118,7 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
         nan |= slot_nan[slot];
         return dst;
       };
-      float* y = out + item * out_row;
+      float* y = out + item * g.out_row;
       const std::int64_t r0 = static_cast<std::int64_t>(2 * oh) + top;
       const float* h0 = pooled(r0);
       if (r0 + 1 >= 0 && r0 + 2 < H) {

@@ -206,7 +206,7 @@ __attribute__((noinline)) void k3s2_rows(const float* h0, const float* h1, const
 // row, then the rest one at a time (exact ops, same order).
 template <class Op>
 struct PlaneRowsK3s2 {
-  const AxisWindows& cols;
+  WindowTaps cols;
   std::size_t out_w, shift, groups;
 
   PlaneRowsK3s2(const AxisWindows& c, std::size_t in_w)

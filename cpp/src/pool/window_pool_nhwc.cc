@@ -150,10 +150,10 @@ inline f32x4 pool_taps(const float* p, std::size_t count, std::size_t channels, 
 }
 
 template <class Op, bool kFast>
-__attribute__((noinline)) void k3s2_pixels(const float* src, const AxisWindows& cols, std::size_t channels,
+__attribute__((noinline)) void k3s2_pixels(const float* src, WindowTaps cols, std::size_t channels,
                                            float* dst, f32x4* probe) {
   f32x4 sum = zero();
-  for (std::size_t ow = 0; ow < cols.first.size(); ++ow, dst += channels) {
+  for (std::size_t ow = 0; ow < cols.n; ++ow, dst += channels) {
     const float* t = src + static_cast<std::size_t>(cols.first[ow]) * channels;
     const std::size_t count = static_cast<std::size_t>(cols.count[ow]);
     if (count == 3 && ow > 0) {
@@ -167,11 +167,11 @@ __attribute__((noinline)) void k3s2_pixels(const float* src, const AxisWindows& 
 
 // Rows s1 and s2 as k3s2_pixels, s2's into h2, both combined with h0 into y.
 template <class Op, bool kAverage, bool kFast>
-__attribute__((noinline)) void k3s2_pixel_pair(const float* s1, const float* s2, const AxisWindows& cols,
+__attribute__((noinline)) void k3s2_pixel_pair(const float* s1, const float* s2, WindowTaps cols,
                                                std::size_t channels, const float* h0, float* h2,
                                                const float* inv_div, float* y, f32x4* probe) {
   f32x4 sum = zero();
-  for (std::size_t ow = 0; ow < cols.first.size(); ++ow) {
+  for (std::size_t ow = 0; ow < cols.n; ++ow) {
     const std::size_t at = static_cast<std::size_t>(cols.first[ow]) * channels, px = ow * channels;
     const std::size_t count = static_cast<std::size_t>(cols.count[ow]);
     const f32x4 d = kAverage ? splat(inv_div[ow]) : zero();
@@ -210,7 +210,7 @@ __attribute__((noinline)) void k3s2_pixel_rows(const float* h0, const float* h1,
 
 template <class Op>
 struct PixelRowsK3s2 {
-  const AxisWindows& cols;
+  WindowTaps cols;
   std::size_t channels;
 
   template <bool kFast>
@@ -227,7 +227,7 @@ struct PixelRowsK3s2 {
   }
   template <bool kAverage, bool kFast>
   void combine_rows(const float* h0, const float* h1, const float* h2, const float* inv, float* y) const {
-    k3s2_pixel_rows<Op, kAverage, kFast>(h0, h1, h2, cols.first.size(), channels, inv, y);
+    k3s2_pixel_rows<Op, kAverage, kFast>(h0, h1, h2, cols.n, channels, inv, y);
   }
 };
 
@@ -247,7 +247,7 @@ Status pool_nhwc(const float* in, float* out, std::size_t batch, std::size_t cha
   if (is_k3s2(rows) && is_k3s2(cols) && channels >= 4) {
     const std::size_t pixels = window.out_w * channels;
     pool_rows_k3s2<Op, kAverage>(in, out, batch, window.in_h, window.in_w * channels, pixels, pixels, rows, cols,
-                                 PixelRowsK3s2<Op>{cols, channels});
+                                 PixelRowsK3s2<Op>{WindowTaps(cols), channels});
     return Status::kOk;
   }
   if (window.stride_h < window.kernel_h || window.stride_w < window.kernel_w) {

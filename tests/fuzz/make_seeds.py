@@ -49,6 +49,11 @@ for kind in ['avg_pool2d_nchw', 'max_pool2d_nchw', 'avg_pool2d_nhwc', 'max_pool2
     write(t, 'split_two_threads', window(kind, 8, 8, 96, 96, pool_axis(m, 3, 1, pad=1), pool_axis(m, 3, 1, pad=1),
                                          divisor=4, indices=True, threads=True, vals=[]))
     write(t, 'empty_input', window(kind, 2, 3, 0, 5, pool_axis(m, 1, 1, keras='same'), pool_axis(m, 2, 1)))
+    # 3x3/2 windows take the ring path (pool/ring_k3s2.h): wide rows, both paddings.
+    write(t, 'k3s2_torch_pad1', window(kind, 2, 5, 13, 37, pool_axis(m, 3, 2, pad=1), pool_axis(m, 3, 2, pad=1),
+                                       include_pad=True))
+    write(t, 'k3s2_keras_same', window(kind, 1, 6, 10, 40, pool_axis(m, 3, 2, keras='same'),
+                                       pool_axis(m, 3, 2, keras='same')))
     write(t, 'hostile_null_input', hostile(*sz(2), *sz(3), *sz(4), *sz(4), 0, 1))
     write(t, 'hostile_huge_height', hostile(*sz(2), *sz(3), *sz(4), *sz(4), 5, 0))
 

@@ -117,14 +117,23 @@ void small_channels_reduce(const float* x, const float* mask, std::size_t length
   for (std::size_t c = 0; c < channels; ++c) out[c] = Op::kMean ? acc[c] / count : acc[c];
 }
 
+// Counts and buffers of a global pooling of (batch, channels, length), either
+// layout: counts that overflow, or a null buffer with something to read or
+// write, are refused.
+Status check_buffers(const float* in, const float* out, std::size_t batch, std::size_t channels,
+                     std::size_t length, std::size_t* in_count, std::size_t* out_count) {
+  if (!checked_product(in_count, {batch, channels, length}) || !checked_product(out_count, {batch, channels}))
+    return Status::kSizeOverflow;
+  if (*out_count != 0 && ((in == nullptr && *in_count != 0) || out == nullptr)) return Status::kNullPointer;
+  return Status::kOk;
+}
+
 template <class Op>
 Status global_pool_nlc(const float* in, const float* mask, float* out, std::size_t batch, std::size_t length,
                        std::size_t channels) {
   std::size_t in_count, out_count;
-  if (!checked_product(&in_count, {batch, length, channels}) || !checked_product(&out_count, {batch, channels}))
-    return Status::kSizeOverflow;
-  if (out_count == 0) return Status::kOk;
-  if ((in == nullptr && in_count != 0) || out == nullptr) return Status::kNullPointer;
+  const Status s = check_buffers(in, out, batch, channels, length, &in_count, &out_count);
+  if (s != Status::kOk || out_count == 0) return s;
   if (in_count == 0) {  // no steps (in may be null): the mean of nothing is NaN as Keras, the max -inf
     std::fill(out, out + out_count, Op::kMean ? std::numeric_limits<float>::quiet_NaN() : Op::identity());
     return Status::kOk;
@@ -181,10 +190,8 @@ Status global_avg_pool1d_ncl(const float* in, const float* mask, float* out, std
     return adaptive_avg_pool1d_ncl(in, out, rows, length, 1);
   }
   std::size_t in_count, out_count;
-  if (!checked_product(&in_count, {batch, channels, length}) || !checked_product(&out_count, {batch, channels}))
-    return Status::kSizeOverflow;
-  if (out_count == 0) return Status::kOk;
-  if ((in == nullptr && in_count != 0) || out == nullptr) return Status::kNullPointer;
+  const Status s = check_buffers(in, out, batch, channels, length, &in_count, &out_count);
+  if (s != Status::kOk || out_count == 0) return s;
 
   thread::parallel_for(batch * channels, length * sizeof(float), [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {
@@ -199,10 +206,8 @@ Status global_avg_pool1d_ncl(const float* in, const float* mask, float* out, std
 Status global_max_pool1d_ncl(const float* in, const float* mask, float* out, std::size_t batch,
                              std::size_t channels, std::size_t length) {
   std::size_t in_count, out_count;
-  if (!checked_product(&in_count, {batch, channels, length}) || !checked_product(&out_count, {batch, channels}))
-    return Status::kSizeOverflow;
-  if (out_count == 0) return Status::kOk;
-  if ((in == nullptr && in_count != 0) || out == nullptr) return Status::kNullPointer;
+  const Status s = check_buffers(in, out, batch, channels, length, &in_count, &out_count);
+  if (s != Status::kOk || out_count == 0) return s;
 
   thread::parallel_for(batch * channels, length * sizeof(float), [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {

@@ -148,14 +148,22 @@ std::size_t round_up4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 // Output o of a row pools r[2o-1], r[2o], r[2o+1] (callers shift r by one for
 // windows starting at column 0, and pass that column as `left`), for the
 // outputs of whole groups of four.
+// Four outputs from the eight columns a, b: the odd columns shifted by one
+// lane (the last odd column before them in *prev) give columns 2o-1.
+template <class Op, bool kFast>
+inline f32x4 pool_eight_columns(f32x4 a, f32x4 b, f32x4* prev) {
+  const f32x4 even = even_lanes(a, b), odd = odd_lanes(a, b);
+  const f32x4 left = preceding(*prev, odd);
+  *prev = odd;
+  return combine<Op, kFast>(combine<Op, kFast>(left, even), odd);
+}
+
 template <class Op, bool kFast>
 __attribute__((noinline)) void k3s2_columns(const float* r, std::size_t groups, float left, float* dst, f32x4* probe) {
   f32x4 prev = splat(left), sum = zero();
   for (std::size_t g = 0; g < groups; ++g) {
     const f32x4 a = load(r), b = load(r + 4);
-    const f32x4 even = even_lanes(a, b), odd = odd_lanes(a, b);
-    store(dst, combine<Op, kFast>(combine<Op, kFast>(preceding(prev, odd), even), odd));
-    prev = odd;
+    store(dst, pool_eight_columns<Op, kFast>(a, b, &prev));
     if (kFast) sum = add(sum, add(a, b));
     r += 8, dst += 4;
   }
@@ -171,11 +179,8 @@ __attribute__((noinline)) void k3s2_row_pair(const float* r1, const float* r2, s
   f32x4 prev1 = splat(left1), prev2 = splat(left2), sum = zero();
   for (std::size_t g = 0; g < groups; ++g) {
     const f32x4 a1 = load(r1), b1 = load(r1 + 4), a2 = load(r2), b2 = load(r2 + 4);
-    const f32x4 even1 = even_lanes(a1, b1), odd1 = odd_lanes(a1, b1);
-    const f32x4 even2 = even_lanes(a2, b2), odd2 = odd_lanes(a2, b2);
-    const f32x4 c1 = op(op(preceding(prev1, odd1), even1), odd1);
-    const f32x4 c2 = op(op(preceding(prev2, odd2), even2), odd2);
-    prev1 = odd1, prev2 = odd2;
+    const f32x4 c1 = pool_eight_columns<Op, kFast>(a1, b1, &prev1);
+    const f32x4 c2 = pool_eight_columns<Op, kFast>(a2, b2, &prev2);
     store(h2, c2);
     f32x4 acc = op(op(load(h0), c1), c2);
     if (kAverage) acc = mul(acc, load(inv_div));

@@ -108,9 +108,9 @@ void pool_row_fused_s2k2(const float* row0, std::size_t row_stride, std::size_t 
 // noinline, and called on blocks of rows: V8 runs a function's optimised code
 // only from its next call on, so the op must not be one long call.
 template <class Op, bool kAverage>
-__attribute__((noinline)) void pool_rows_s2k2_planes(const float* in, std::size_t in_w, std::size_t out_w, std::size_t begin,
-                           std::size_t end, bool last_in_range, const float* inv_div,
-                                                     float* out) {
+__attribute__((noinline)) void pool_rows_s2k2_planes(const float* in, std::size_t in_w, std::size_t out_w,
+                                                     std::size_t begin, std::size_t end, bool last_in_range,
+                                                     const float* inv_div, float* out) {
   for (std::size_t item = begin; item < end; ++item) {
     const float* a = in + item * 2 * in_w;
     const float* b = a + in_w;
@@ -221,7 +221,8 @@ struct PlaneRowsK3s2 {
   // Output o past the groups, from one row; whether it is NaN.
   bool tail(const float* src, std::size_t o, float* v) const {
     *v = Op::identity();
-    for (std::int64_t j = 0; j < cols.count[o]; ++j) *v = Op::apply(*v, src[static_cast<std::size_t>(cols.first[o] + j)]);
+    const float* p = src + cols.first[o];
+    for (std::int64_t j = 0; j < cols.count[o]; ++j) *v = Op::apply(*v, p[j]);
     return *v != *v;
   }
 

@@ -157,9 +157,11 @@ __attribute__((noinline)) void k3s2_pixels(const float* src, WindowTaps cols, st
     const float* t = src + static_cast<std::size_t>(cols.first[ow]) * channels;
     const std::size_t count = static_cast<std::size_t>(cols.count[ow]);
     if (count == 3 && ow > 0) {
-      for_channel_vectors(channels, [&](std::size_t c) { store(dst + c, pool_taps<Op, kFast, true>(t + c, 3, channels, &sum)); });
+      for_channel_vectors(channels,
+                          [&](std::size_t c) { store(dst + c, pool_taps<Op, kFast, true>(t + c, 3, channels, &sum)); });
     } else {
-      for_channel_vectors(channels, [&](std::size_t c) { store(dst + c, pool_taps<Op, kFast, false>(t + c, count, channels, &sum)); });
+      for_channel_vectors(
+          channels, [&](std::size_t c) { store(dst + c, pool_taps<Op, kFast, false>(t + c, count, channels, &sum)); });
     }
   }
   *probe = sum;

@@ -4,6 +4,7 @@
 let mod = null;
 let memory = null;
 let f32 = new Float32Array(0);
+let u32 = new Uint32Array(0);
 let info = null;
 
 export function attach(module, wasmMemory, backendInfo) {
@@ -29,6 +30,12 @@ export function heapF32() {
   const buf = memory.buffer;
   if (f32.buffer !== buf) f32 = new Float32Array(buf);
   return f32;
+}
+
+export function heapU32() {
+  const buf = memory.buffer;
+  if (u32.buffer !== buf) u32 = new Uint32Array(buf);
+  return u32;
 }
 
 export function heapBytes() {

@@ -14,7 +14,15 @@ enum class Status : int {
   kSizeOverflow = 2,   // a product of sizes does not fit in memory
   kInvalidArgument = 3,
   kOutsideHeap = 4,    // a buffer address from JS is not inside the tensor heap (bindings/heap_check.h)
+  kOutOfMemory = 5,    // scratch memory could not be allocated; failed_allocation_bytes() says how much
 };
+
+// Kernels allocate scratch on the calling thread before any parallel work;
+// when that fails they record the size here and return kOutOfMemory, so the
+// Error can name the bytes. Single-threaded: only callers of entry points
+// touch it.
+void record_failed_allocation(std::size_t bytes);
+std::size_t failed_allocation_bytes();
 
 const char* status_message(Status s);
 

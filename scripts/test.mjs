@@ -37,7 +37,8 @@ function record(suite, passed, failed, note = '', skipped = 0) {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped = (totals.skipped ?? 0) + skipped;
-  results.push(`${suite}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${note ? ` (${note})` : ''}`);
+  const skips = skipped ? `, ${skipped} skipped` : '';
+  results.push(`${suite}: ${passed} passed, ${failed} failed${skips}${note ? ` (${note})` : ''}`);
 }
 
 function gtestCounts(suite, jsonPath, exitStatus) {

@@ -234,10 +234,11 @@ void expect_conv_guarded(const ConvShape& s, bool nhwc, bool depthwise, WeightLa
   const auto x = ref::random_floats(s.batch * s.in_channels * s.in_h * s.in_w, seed);
   const auto w = ref::random_floats(s.out_channels * cin_g * s.kernel_h * s.kernel_w, seed + 1);
   const auto b = ref::random_floats(s.out_channels, seed + 2);
-  Guarded in(x, p.in), weights(w, p.other), bias(b, p.out), out(s.batch * s.out_channels * s.out_h * s.out_w, p.out);
-  const std::string what = describe(depthwise ? (nhwc ? "dwconv_nhwc" : "dwconv_nchw") : (nhwc ? "conv_nhwc" : "conv_nchw"),
-                                    p, {s.in_channels, s.in_h, s.in_w, s.out_channels, s.kernel_w, s.stride_w,
-                                        s.dilation_w, s.pad_left, s.groups});
+  Guarded in(x, p.in), weights(w, p.other), bias(b, p.out);
+  Guarded out(s.batch * s.out_channels * s.out_h * s.out_w, p.out);
+  const char* kernel = depthwise ? (nhwc ? "dwconv_nhwc" : "dwconv_nchw") : (nhwc ? "conv_nhwc" : "conv_nchw");
+  const std::string what = describe(kernel, p, {s.in_channels, s.in_h, s.in_w, s.out_channels, s.kernel_w, s.stride_w,
+                                                s.dilation_w, s.pad_left, s.groups});
   const Activation act = Activation::kLinear;
   const auto want = ref::conv2d(x.data(), w.data(), layout, b.data(), s, act, nhwc);
   if (depthwise) {
@@ -254,7 +255,8 @@ void expect_conv_guarded(const ConvShape& s, bool nhwc, bool depthwise, WeightLa
   Guarded packed(floats, p.in);
   ASSERT_EQ(conv::pack_weights(weights.data(), layout, bias.data(), s, target, packed.data()), Status::kOk) << what;
   ASSERT_TRUE(packed.guards_intact()) << what << ": pack_weights wrote outside its output";
-  for (std::size_t i = 0; i < floats; ++i) ASSERT_FALSE(std::isnan(packed[i])) << what << ": packed float " << i << " unwritten";
+  for (std::size_t i = 0; i < floats; ++i)
+    ASSERT_FALSE(std::isnan(packed[i])) << what << ": packed float " << i << " left unwritten";
   const auto packed_values = packed.values();
   ASSERT_EQ(nhwc ? conv::conv_nhwc(in.data(), packed.data(), out.data(), s, act)
                  : conv::conv_nchw(in.data(), packed.data(), out.data(), s, act),

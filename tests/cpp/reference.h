@@ -110,40 +110,43 @@ inline std::vector<float> adaptive_avg_pool1d_ncl(const float* in, std::size_t r
   return out;
 }
 
-// Keras GlobalAveragePooling1D: mean over steps l of x[n, l, c] (nlc) or
-// x[n, c, l] (ncl), leaving out steps whose mask[n, l] is 0; no steps -> NaN.
-inline std::vector<float> global_avg_pool1d(const float* in, const float* mask, std::size_t N,
-                                            std::size_t L, std::size_t C, bool channels_last) {
+// The steps of x[n, :, c] (nlc: x[n, l, c]; ncl: x[n, c, l]) whose mask[n, l]
+// is nonzero (all of them without a mask), in order, each passed to visit.
+template <class Visit>
+inline void for_each_kept_step(const float* in, const float* mask, std::size_t n, std::size_t c, std::size_t L,
+                               std::size_t C, bool channels_last, Visit&& visit) {
+  for (std::size_t l = 0; l < L; ++l) {
+    if (mask != nullptr && mask[n * L + l] == 0.0f) continue;
+    visit(channels_last ? in[(n * L + l) * C + c] : in[(n * C + c) * L + l]);
+  }
+}
+
+// Keras GlobalAveragePooling1D: the mean over the kept steps; no steps ->
+// NaN. Keras GlobalMaxPooling1D: their max, NaN winning; no steps ->
+// -Infinity (the max of nothing).
+inline std::vector<float> global_avg_pool1d(const float* in, const float* mask, std::size_t N, std::size_t L,
+                                            std::size_t C, bool channels_last) {
   std::vector<float> out(N * C);
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t c = 0; c < C; ++c) {
       double sum = 0;
       std::size_t count = 0;
-      for (std::size_t l = 0; l < L; ++l) {
-        if (mask != nullptr && mask[n * L + l] == 0.0f) continue;
-        sum += channels_last ? in[(n * L + l) * C + c] : in[(n * C + c) * L + l];
-        ++count;
-      }
+      for_each_kept_step(in, mask, n, c, L, C, channels_last, [&](float v) { sum += v, ++count; });
       out[n * C + c] = count == 0 ? std::numeric_limits<float>::quiet_NaN()
                                   : static_cast<float>(sum / static_cast<double>(count));
     }
   return out;
 }
 
-// Keras GlobalMaxPooling1D: max over the unmasked steps; NaN wins; no steps
-// -> -Infinity (the max of nothing).
-inline std::vector<float> global_max_pool1d(const float* in, const float* mask, std::size_t N,
-                                            std::size_t L, std::size_t C, bool channels_last) {
+inline std::vector<float> global_max_pool1d(const float* in, const float* mask, std::size_t N, std::size_t L,
+                                            std::size_t C, bool channels_last) {
   std::vector<float> out(N * C);
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t c = 0; c < C; ++c) {
       float m = -std::numeric_limits<float>::infinity();
-      for (std::size_t l = 0; l < L; ++l) {
-        if (mask != nullptr && mask[n * L + l] == 0.0f) continue;
-        const float v = channels_last ? in[(n * L + l) * C + c] : in[(n * C + c) * L + l];
+      for_each_kept_step(in, mask, n, c, L, C, channels_last, [&](float v) {
         if (v > m || std::isnan(v)) m = v;
-        if (std::isnan(m)) break;
-      }
+      });
       out[n * C + c] = m;
     }
   return out;
@@ -172,7 +175,8 @@ inline AxisTaps strided_taps(std::size_t o, std::size_t in, std::size_t kernel, 
     if (i >= 0 && i < L) ++t.count;
   }
   if (include_pad) {
-    const std::int64_t end = std::min(start + static_cast<std::int64_t>(kernel), L + static_cast<std::int64_t>(pad_end));
+    const std::int64_t end =
+        std::min(start + static_cast<std::int64_t>(kernel), L + static_cast<std::int64_t>(pad_end));
     t.size = static_cast<double>(end - start);
   } else {
     t.size = static_cast<double>(t.count);

@@ -143,8 +143,10 @@ function viteDevDist() {
 
 // Vite's dev server rewrites the (classic) worker script it serves into
 // something only a module can run; `?raw` gives the file's text untouched.
+// webpackIgnore: webpack would otherwise bundle every file of js/ with ?raw
+// (and fail on index.d.ts); the import only runs under Vite's dev server.
 async function viteDevWorkerUrl(url) {
-  const { default: text } = await import(/* @vite-ignore */ `${url}?raw`);
+  const { default: text } = await import(/* @vite-ignore */ /* webpackIgnore: true */ `${url}?raw`);
   return URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
 }
 

@@ -1,7 +1,8 @@
 // The npm package as users get it: `npm pack` holds exactly the built .wasm
 // files, JS, types, README and LICENSE; installed into a fresh project it
-// works from Node ESM, Node CommonJS, TypeScript, and a Vite-built page in
-// Chromium, with no configuration (the .wasm, glue and worker are found).
+// works from Node ESM, Node CommonJS, TypeScript, a plain page, and pages
+// built by Vite (build and dev server) and webpack 5 in Chromium, with no
+// configuration (the .wasm, glue and worker are found).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,12 @@ async function checkAppPage(context, url, wantBuild) {
   }
 }
 
+// webpack 5 with no config: its default entry (src/index.js) and output
+// (dist/main.js, a classic script); the page is the user's own HTML.
+const WEBPACK_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>nnwasm in webpack</title></head>
+<body><pre id="out">loading</pre><script src="./main.js"></script></body></html>
+`;
+
 const VITE_HEADERS_CONFIG = `const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 export default { server: { headers }, preview: { headers } };
 `;
@@ -207,6 +214,38 @@ export async function run(suite, { context }) {
       assert(assets.some((f) => /^nnwasm-simd-threads.*\.wasm$/.test(f)) && assets.some((f) => /^nnwasm-simd-.*\.wasm$/.test(f)),
         `the .wasm files were not emitted: ${assets.join(', ')}`);
     });
+
+    const webpackApp = join(app, 'webpack-app');
+    await suite.test('webpack 5: webpack of src/index.js importing nnwasm, with no config', async () => {
+      mkdirSync(join(webpackApp, 'src'), { recursive: true });
+      writeFileSync(join(webpackApp, 'src', 'index.js'), VITE_MAIN);
+      let log;
+      try {
+        // `npx webpack` as a new user runs it: no arguments, no webpack.config.js.
+        log = sh('node', [join(root, 'node_modules', 'webpack-cli', 'bin', 'cli.js')], webpackApp);
+      } catch (e) {
+        throw new Error(`webpack failed:\n${e.stdout}${e.stderr}`);
+      }
+      assert(!/\bERROR\b/.test(log), `webpack reported errors:\n${log}`);
+      const out = readdirSync(join(webpackApp, 'dist'));
+      for (const b of ['simd-threads', 'simd']) {
+        assert(out.some((f) => f.endsWith('.wasm') && readFileSync(join(webpackApp, 'dist', f)).equals(
+          readFileSync(join(app, 'node_modules', 'nnwasm', 'dist', `nnwasm-${b}.wasm`)))), `nnwasm-${b}.wasm was not emitted: ${out.join(', ')}`);
+      }
+      writeFileSync(join(webpackApp, 'dist', 'index.html'), WEBPACK_HTML);
+    });
+
+    for (const isolation of [true, false]) {
+      const want = isolation ? 'simd-threads' : 'simd';
+      await suite.test(`webpack-built page in Chromium, ${isolation ? 'isolated' : 'not isolated'}: loads ${want} and computes`, async () => {
+        const server = await startServer({ root: join(webpackApp, 'dist'), port: 0, isolation, index: '/' });
+        try {
+          await checkAppPage(context, `${server.url}/`, want);
+        } finally {
+          await server.close();
+        }
+      });
+    }
 
     await suite.test('plain page (import map to node_modules/nnwasm, no bundler), isolated: loads simd-threads and computes', async () => {
       writeFileSync(join(app, 'plain.html'), PLAIN_HTML);

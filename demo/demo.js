@@ -377,7 +377,10 @@ async function main() {
       await runImage(pictureTensor(bitmap));
     });
   });
-  $('image-reset').addEventListener('click', () => enqueue(() => runImage(pictureTensor(testPicture))));
+  $('image-reset').addEventListener('click', () => {
+    $('image-file').value = '';
+    enqueue(() => runImage(pictureTensor(testPicture)));
+  });
 
   await enqueue(() => runSignal(generatedWaveform(), 'generated chirp'));
   $('wav-file').addEventListener('change', (ev) => {
@@ -393,7 +396,10 @@ async function main() {
       await runSignal(values, file.name);
     });
   });
-  $('signal-reset').addEventListener('click', () => enqueue(() => runSignal(generatedWaveform(), 'generated chirp')));
+  $('signal-reset').addEventListener('click', () => {
+    $('wav-file').value = '';
+    enqueue(() => runSignal(generatedWaveform(), 'generated chirp'));
+  });
 
   await setupBenchmark({ call, info, state });
   state.done = true;

@@ -1,7 +1,8 @@
 // The demo page in Chromium, served as `npm start` serves it, with and
 // without cross-origin isolation: no console errors, the right build, every
-// op the page computes equal to Node's result on the same input, the
-// benchmark panel, a screenshot, and the page's transfer size.
+// op the page computes (in its Web Worker) equal to Node's result on the
+// same input, the benchmark panel with no main-thread blocking warning, a
+// screenshot, and the page's transfer size.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,8 @@ async function openDemo(context, isolation) {
   const server = await startServer({ port: 0, isolation });
   const { page, problems } = await watchedPage(context);
   const loaded = [];
+  const consoleLog = [];
+  page.on('console', (m) => consoleLog.push(`${m.type()}: ${m.text()}`));
   page.on('response', (r) => {
     const url = new URL(r.url());
     if (url.protocol === 'http:' && url.origin === server.url) loaded.push(url.pathname);
@@ -25,7 +28,7 @@ async function openDemo(context, isolation) {
   await page.goto(`${server.url}/demo/`);
   await page.waitForFunction(() => window.nnwasmDemo?.done || window.nnwasmDemo?.error, null, { timeout: 60000 });
   const error = await page.evaluate(() => window.nnwasmDemo.error);
-  return { server, page, problems, loaded, error };
+  return { server, page, problems, loaded, consoleLog, error };
 }
 
 // The page's recorded input and output of one op, as plain arrays.
@@ -148,6 +151,10 @@ export async function run(suite, { context, updateDocs }) {
           const after = await page.evaluate(() => document.getElementById('bench-chart').toDataURL());
           assert(after !== before, 'the chart did not change');
           assert(problems.length === 0, `problems during the benchmark:\n${problems.join('\n')}`);
+          // nnwasm and the benchmark run in the page's worker, so the threaded
+          // build never waits on the main thread.
+          const blocking = demo.consoleLog.filter((m) => /blocking on the main thread/i.test(m));
+          assert(blocking.length === 0, `Emscripten warned on the main thread:\n${blocking.join('\n')}`);
           console.log(`      ${timed.map((r) => `${r.id}: nnwasm ${r.nnwasm.toFixed(3)} ms, tfjs ${r.tfjs.toFixed(3)} ms`).join('\n      ')}`);
         });
 
@@ -169,6 +176,9 @@ export async function run(suite, { context, updateDocs }) {
           assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
           await page.click('#image-reset');
           await page.click('#signal-reset');
+          // The page runs the ops in its worker: wait until both panels are redrawn.
+          await page.waitForFunction(() => window.nnwasmDemo.image?.shape?.[2] === 128 &&
+            window.nnwasmDemo.signal?.label === 'generated chirp', null, { timeout: 30000 });
         });
 
         await suite.test(`${mode}: a screenshot of the page is saved`, async () => {

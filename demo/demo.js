@@ -9,6 +9,28 @@ import { OPS } from './ops.js';
 
 const $ = (id) => document.getElementById(id);
 
+// Tools that capture a page at its load event (`chromium --headless
+// --screenshot`, link previews) would otherwise show only "Loading nnwasm…":
+// the work starts after the module runs. An iframe whose document is opened
+// and not yet closed delays the load event; it is closed once the first
+// results are drawn, on an error, or after maxMs at the latest.
+function holdLoadEvent(maxMs = 20000) {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  document.body.append(frame);
+  frame.contentDocument.open();
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    frame.contentDocument?.close();
+    frame.remove();
+  };
+  setTimeout(release, maxMs);
+  return release;
+}
+const releaseLoadEvent = holdLoadEvent();
+
 // Requests to the worker, one promise each: { id, type, ... } ->
 // { id, result } | { id, error }.
 function startWorker() {
@@ -403,6 +425,8 @@ async function main() {
 
   await setupBenchmark({ call, info, state });
   state.done = true;
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  releaseLoadEvent();
 }
 
-state.ready = main().catch(showError);
+state.ready = main().catch(showError).finally(releaseLoadEvent);

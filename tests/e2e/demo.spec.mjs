@@ -25,6 +25,15 @@ async function openDemo(context, isolation) {
     const url = new URL(r.url());
     if (url.protocol === 'http:' && url.origin === server.url) loaded.push(url.pathname);
   });
+  // What the page shows at its load event, which is when tools such as
+  // `chromium --headless --screenshot` take their picture.
+  await page.addInitScript(() => addEventListener('load', () => {
+    window.atLoadEvent = {
+      build: document.getElementById('build')?.textContent ?? null,
+      imageCanvases: document.querySelectorAll('#image-panels canvas').length,
+      signalCanvases: document.querySelectorAll('#signal-panels canvas').length,
+    };
+  }));
   await page.goto(`${server.url}/demo/`);
   await page.waitForFunction(() => window.nnwasmDemo?.done || window.nnwasmDemo?.error, null, { timeout: 60000 });
   const error = await page.evaluate(() => window.nnwasmDemo.error);
@@ -115,6 +124,14 @@ export async function run(suite, { context, updateDocs }) {
           const note = await page.textContent('#isolation-note');
           assert(/not cross-origin isolated/.test(note) && /npm start/.test(note), `the note should say why: ${note}`);
         }
+      });
+
+      await suite.test(`${mode}: the first results are drawn by the load event (a headless --screenshot shows them)`, async () => {
+        const atLoad = await page.evaluate(() => window.atLoadEvent);
+        assert(atLoad, 'the load event did not fire');
+        assert(atLoad.build === wantBuild, `at the load event the page showed build ${atLoad.build}`);
+        assert(atLoad.imageCanvases >= 6 && atLoad.signalCanvases >= 3,
+          `at the load event: ${atLoad.imageCanvases} image and ${atLoad.signalCanvases} signal canvases`);
       });
 
       // One comparison per op of the demo's table (demo/ops.js).

@@ -172,7 +172,7 @@ async function loadBrowser(build, threads, options) {
   }
   checkWasmBytes(wasmBinary, String(wasmUrl));
   const glueUrl = base ? new URL(`nnwasm-${build}.mjs`, base) : null;
-  const factory = (base ? await import(/* @vite-ignore */ String(glueUrl)) : await files.glue()).default;
+  const factory = (base ? await import(/* @vite-ignore */ /* webpackIgnore: true */ String(glueUrl)) : await files.glue()).default;
   const moduleArgs = { wasmBinary, nnWorkers: threads - 1 };
   if (files.workerUrl) {
     const mainUrl = glueUrl ?? files.glueUrl();

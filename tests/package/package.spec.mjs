@@ -227,6 +227,10 @@ export async function run(suite, { context }) {
         throw new Error(`webpack failed:\n${e.stdout}${e.stderr}`);
       }
       assert(!/\bERROR\b/.test(log), `webpack reported errors:\n${log}`);
+      // Only the "mode option has not been set" warning of a config-less run;
+      // nothing of nnwasm's (e.g. "Critical dependency" from a dynamic import).
+      const warnings = log.match(/^WARNING in .*$/gm) ?? [];
+      assert(warnings.every((w) => w === 'WARNING in configuration'), `webpack warned:\n${log}`);
       const out = readdirSync(join(webpackApp, 'dist'));
       for (const b of ['simd-threads', 'simd']) {
         assert(out.some((f) => f.endsWith('.wasm') && readFileSync(join(webpackApp, 'dist', f)).equals(

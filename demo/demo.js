@@ -1,13 +1,60 @@
-// The nnwasm demo page: imports the package as an app would (an ES module,
-// no build step), runs an image and a 1D signal through the ops in
-// ./ops.js and draws every result. window.nnwasmDemo holds what was computed
-// (inputs and outputs), which the end-to-end tests compare with Node's.
-import { backend, init, keras, torch } from '../js/index.js';
+// The nnwasm demo page: runs an image and a 1D signal through the ops in
+// ./ops.js and draws every result. nnwasm itself runs in a module Web Worker
+// (./worker.js imports the package as an app would: an ES module, no build
+// step), so its threads never block this page. window.nnwasmDemo holds what
+// was computed (inputs and outputs), which the end-to-end tests compare with
+// Node's.
 import { setupBenchmark } from './bench.js';
-import { available, has, OPS, smallCnn } from './ops.js';
+import { OPS } from './ops.js';
 
-const nn = { torch, keras };
 const $ = (id) => document.getElementById(id);
+
+// Tools that capture a page at its load event (`chromium --headless
+// --screenshot`, link previews) would otherwise show only "Loading nnwasm…":
+// the work starts after the module runs. An iframe whose document is opened
+// and not yet closed delays the load event; it is closed once the first
+// results are drawn, on an error, or after maxMs at the latest.
+function holdLoadEvent(maxMs = 20000) {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  document.body.append(frame);
+  frame.contentDocument.open();
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    frame.contentDocument?.close();
+    frame.remove();
+  };
+  setTimeout(release, maxMs);
+  return release;
+}
+const releaseLoadEvent = holdLoadEvent();
+
+// Requests to the worker, one promise each: { id, type, ... } ->
+// { id, result } | { id, error }.
+function startWorker() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const pending = new Map();
+  let next = 0;
+  worker.onmessage = ({ data: { id, result, error } }) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (error !== undefined) p.reject(new Error(error));
+    else p.resolve(result);
+  };
+  worker.onerror = (e) => {
+    const err = new Error(`the nnwasm worker failed: ${e.message ?? 'see the console'}`);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  return (type, fields = {}) => new Promise((resolve, reject) => {
+    const id = next++;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...fields, type, id });
+  });
+}
+const call = startWorker();
 
 const state = { info: null, results: {}, image: null, signal: null, bench: null, done: false, error: null };
 window.nnwasmDemo = state;
@@ -140,29 +187,24 @@ function meta(div, text) {
   div.append(p);
 }
 
-// Runs one op of the table and records input and output for the tests.
-// Returns the output tensor, or null (with a message in the panel) when this
-// build lacks the op.
-function runOp(id, x, div) {
-  if (!available(nn, id)) {
+// Runs one op of the table in the worker and records input and output for
+// the tests. x and the result are { shape, data: Float32Array }. Returns
+// the output, or null (with a message in the panel) when this build lacks
+// the op.
+async function runOp(id, x, div) {
+  const r = await call('run', { op: id, input: x });
+  if (!r.available) {
     state.results[id] = { available: false };
     div.classList.add('unavailable');
     const p = document.createElement('p');
     p.className = 'missing';
-    const missing = OPS[id].needs.filter((path) => !has(nn, [path]));
-    p.textContent = `${OPS[id].title} is not available in this build of nnwasm (it needs ${missing.join(', ')}).`;
+    p.textContent = `${OPS[id].title} is not available in this build of nnwasm (it needs ${r.missing.join(', ')}).`;
     div.append(p);
     return null;
   }
-  const t0 = performance.now();
-  const y = OPS[id].run(nn, x);
-  const ms = performance.now() - t0;
-  state.results[id] = {
-    available: true, ms,
-    input: { shape: x.shape, data: x.data },
-    output: { shape: y.shape, data: y.data },
-  };
-  meta(div, `[${x.shape}] → [${y.shape}], first call ${ms.toFixed(1)} ms`);
+  const y = r.output;
+  state.results[id] = { available: true, ms: r.ms, input: x, output: y };
+  meta(div, `[${x.shape}] → [${y.shape}], first call ${r.ms.toFixed(1)} ms`);
   return y;
 }
 
@@ -175,7 +217,7 @@ async function loadPicture(src) {
   return img;
 }
 
-// A drawable (image or bitmap) -> NHWC [1, H, W, 3] tensor in [0, 1].
+// A drawable (image or bitmap) -> NHWC [1, H, W, 3] values in [0, 1].
 function pictureTensor(picture) {
   const s = Math.min(1, 256 / Math.max(picture.width, picture.height));
   const w = Math.max(4, Math.round(picture.width * s));
@@ -186,14 +228,14 @@ function pictureTensor(picture) {
   const rgba = ctx.getImageData(0, 0, w, h).data;
   const v = new Float32Array(h * w * 3);
   for (let i = 0; i < h * w; i++) for (let k = 0; k < 3; k++) v[i * 3 + k] = rgba[i * 4 + k] / 255;
-  return torch.tensor(v, [1, h, w, 3]);
+  return { shape: [1, h, w, 3], data: v };
 }
 
-function runImage(x) {
+// state.image is set once every panel is drawn (the tests wait for it).
+async function runImage(x) {
   const box = $('image-panels');
   box.replaceChildren();
   const [, h, w] = x.shape;
-  state.image = { shape: x.shape };
 
   const input = document.createElement('div');
   input.className = 'panel';
@@ -204,7 +246,7 @@ function runImage(x) {
 
   for (const id of ['average_pooling2d', 'max_pooling2d', 'conv2d_edges', 'conv2d_blur']) {
     const div = panel(box, id);
-    const y = runOp(id, x, div);
+    const y = await runOp(id, x, div);
     if (!y) continue;
     const [, oh, ow, oc] = y.shape;
     const data = y.data;
@@ -216,11 +258,10 @@ function runImage(x) {
     } else {
       div.insertBefore(drawImage(canvasOf(ow, oh), data, oh, ow, oc), div.querySelector('.meta'));
     }
-    y.dispose();
   }
 
   const cnn = panel(box, 'small_cnn', 'cnn');
-  const y = runOp('small_cnn', x, cnn);
+  const y = await runOp('small_cnn', x, cnn);
   if (y) {
     const [, oh, ow, oc] = y.shape;
     const data = y.data;
@@ -228,12 +269,11 @@ function runImage(x) {
     maps.className = 'maps';
     for (let k = 0; k < oc; k++) maps.append(drawImage(canvasOf(ow, oh, 'map'), data, oh, ow, oc, { ch: k }));
     cnn.insertBefore(maps, cnn.querySelector('.meta'));
-    y.dispose();
-    $('summary').textContent = smallCnn(nn, x.shape).summary();
+    $('summary').textContent = await call('summary', { shape: x.shape });
   } else {
     $('summary').textContent = 'The CNN needs Conv2D, MaxPooling2D and AveragePooling2D, which this build does not have yet.';
   }
-  x.dispose();
+  state.image = { shape: x.shape };
 }
 
 // ---------------------------------------------------------------- signal
@@ -268,15 +308,15 @@ async function decodeWav(file) {
   return mono;
 }
 
-function runSignal(values, label) {
+// state.signal is set once both panels are drawn (the tests wait for it).
+async function runSignal(values, label) {
   const box = $('signal-panels');
   box.replaceChildren();
   const n = values.length;
-  state.signal = { length: n, label };
-  const x = torch.tensor(values, [1, n, 1]);
+  const x = { shape: [1, n, 1], data: values };
 
   const conv = panel(box, 'conv1d_filters');
-  const y = runOp('conv1d_filters', x, conv);
+  const y = await runOp('conv1d_filters', x, conv);
   if (y) {
     const out = y.data;
     const low = new Float32Array(n);
@@ -291,12 +331,11 @@ function runSignal(values, label) {
     const plot2 = drawPlot(canvasOf(900, 110, 'plot'), [{ values: high, color: '#d1495b' }], { label: 'filter 1, high-pass' });
     conv.insertBefore(plot1, conv.querySelector('.meta'));
     conv.insertBefore(plot2, conv.querySelector('.meta'));
-    y.dispose();
   }
 
   const pool = panel(box, 'adaptive_avg_pool1d');
-  const squared = torch.tensor(values.map((v) => v * v), [1, n, 1]);
-  const e = runOp('adaptive_avg_pool1d', squared, pool);
+  const squared = { shape: [1, n, 1], data: values.map((v) => v * v) };
+  const e = await runOp('adaptive_avg_pool1d', squared, pool);
   if (e) {
     const rms = e.data.map(Math.sqrt);
     const plot = drawPlot(canvasOf(900, 150, 'plot'), [
@@ -304,24 +343,24 @@ function runSignal(values, label) {
       { values: rms.map((v) => -v), color: '#2a9d8f', width: 2, steps: true },
     ], { label: `${label} (grey) and ±sqrt(adaptive_avg_pool1d(x², 128)), its RMS envelope (green)` });
     pool.insertBefore(plot, pool.querySelector('.meta'));
-    e.dispose();
   }
-  squared.dispose();
-  x.dispose();
+  state.signal = { length: n, label };
 }
 
 // ---------------------------------------------------------------- page
 
 function showBackend(info) {
   const t = info.threads;
-  $('backend').innerHTML = `nnwasm build <b id="build">${info.build}</b> · <b id="threads">${t}</b> thread${t === 1 ? '' : 's'} · <span id="reason"></span>`;
+  $('backend').innerHTML = `nnwasm build <b id="build">${info.build}</b> · <b id="threads">${t}</b> thread${t === 1 ? '' : 's'}, in a Web Worker · <span id="reason"></span>`;
   $('reason').textContent = info.reason;
   if (!globalThis.crossOriginIsolated) {
     const note = $('isolation-note');
     note.hidden = false;
     note.textContent = 'This page is not cross-origin isolated (it was served without the COOP/COEP headers), so the browser ' +
-      'gives it no SharedArrayBuffer and nnwasm runs its single-threaded SIMD build. Serve it with `npm start` ' +
-      '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp) to use threads.';
+      'gives it no SharedArrayBuffer and nnwasm runs its single-threaded SIMD build. Serve it with ';
+    const code = document.createElement('code');
+    code.textContent = 'npm start';
+    note.append(code, ' (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp) to use threads.');
   }
 }
 
@@ -333,39 +372,61 @@ function showError(e) {
   console.error(e);
 }
 
+// One image or signal run at a time, in the order asked for.
+let queue = Promise.resolve();
+const enqueue = (job) => {
+  queue = queue.then(job).catch(showError);
+  return queue;
+};
+
 async function main() {
-  const info = await init();
+  const { info } = await call('init');
   state.info = info;
   showBackend(info);
 
   const testPicture = await loadPicture(new URL('./test-image.png', import.meta.url));
-  runImage(pictureTensor(testPicture));
-  $('image-file').addEventListener('change', async (ev) => {
+  await enqueue(() => runImage(pictureTensor(testPicture)));
+  $('image-file').addEventListener('change', (ev) => {
     const file = ev.target.files?.[0];
     if (!file) return;
-    try {
-      const bitmap = await createImageBitmap(file);
-      runImage(pictureTensor(bitmap));
-    } catch (e) {
-      showError(new Error(`could not read ${file.name} as a picture (${e.message})`));
-    }
+    enqueue(async () => {
+      let bitmap;
+      try {
+        bitmap = await createImageBitmap(file);
+      } catch (e) {
+        throw new Error(`could not read ${file.name} as a picture (${e.message})`);
+      }
+      await runImage(pictureTensor(bitmap));
+    });
   });
-  $('image-reset').addEventListener('click', () => runImage(pictureTensor(testPicture)));
+  $('image-reset').addEventListener('click', () => {
+    $('image-file').value = '';
+    enqueue(() => runImage(pictureTensor(testPicture)));
+  });
 
-  runSignal(generatedWaveform(), 'generated chirp');
-  $('wav-file').addEventListener('change', async (ev) => {
+  await enqueue(() => runSignal(generatedWaveform(), 'generated chirp'));
+  $('wav-file').addEventListener('change', (ev) => {
     const file = ev.target.files?.[0];
     if (!file) return;
-    try {
-      runSignal(await decodeWav(file), file.name);
-    } catch (e) {
-      showError(new Error(`could not decode ${file.name} as audio (${e.message})`));
-    }
+    enqueue(async () => {
+      let values;
+      try {
+        values = await decodeWav(file);
+      } catch (e) {
+        throw new Error(`could not decode ${file.name} as audio (${e.message})`);
+      }
+      await runSignal(values, file.name);
+    });
   });
-  $('signal-reset').addEventListener('click', () => runSignal(generatedWaveform(), 'generated chirp'));
+  $('signal-reset').addEventListener('click', () => {
+    $('wav-file').value = '';
+    enqueue(() => runSignal(generatedWaveform(), 'generated chirp'));
+  });
 
-  setupBenchmark({ nn, info, state, backend });
+  await setupBenchmark({ call, info, state });
   state.done = true;
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  releaseLoadEvent();
 }
 
-state.ready = main().catch(showError);
+state.ready = main().catch(showError).finally(releaseLoadEvent);

@@ -143,8 +143,10 @@ function viteDevDist() {
 
 // Vite's dev server rewrites the (classic) worker script it serves into
 // something only a module can run; `?raw` gives the file's text untouched.
+// webpackIgnore: webpack would otherwise bundle every file of js/ with ?raw
+// (and fail on index.d.ts); the import only runs under Vite's dev server.
 async function viteDevWorkerUrl(url) {
-  const { default: text } = await import(/* @vite-ignore */ `${url}?raw`);
+  const { default: text } = await import(/* @vite-ignore */ /* webpackIgnore: true */ `${url}?raw`);
   return URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
 }
 
@@ -170,7 +172,7 @@ async function loadBrowser(build, threads, options) {
   }
   checkWasmBytes(wasmBinary, String(wasmUrl));
   const glueUrl = base ? new URL(`nnwasm-${build}.mjs`, base) : null;
-  const factory = (base ? await import(/* @vite-ignore */ String(glueUrl)) : await files.glue()).default;
+  const factory = (base ? await import(/* @vite-ignore */ /* webpackIgnore: true */ String(glueUrl)) : await files.glue()).default;
   const moduleArgs = { wasmBinary, nnWorkers: threads - 1 };
   if (files.workerUrl) {
     const mainUrl = glueUrl ?? files.glueUrl();

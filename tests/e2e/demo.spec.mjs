@@ -1,7 +1,8 @@
 // The demo page in Chromium, served as `npm start` serves it, with and
 // without cross-origin isolation: no console errors, the right build, every
-// op the page computes equal to Node's result on the same input, the
-// benchmark panel, a screenshot, and the page's transfer size.
+// op the page computes (in its Web Worker) equal to Node's result on the
+// same input, the benchmark panel with no main-thread blocking warning, a
+// screenshot, and the page's transfer size.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +19,25 @@ async function openDemo(context, isolation) {
   const server = await startServer({ port: 0, isolation });
   const { page, problems } = await watchedPage(context);
   const loaded = [];
+  const consoleLog = [];
+  page.on('console', (m) => consoleLog.push(`${m.type()}: ${m.text()}`));
   page.on('response', (r) => {
     const url = new URL(r.url());
     if (url.protocol === 'http:' && url.origin === server.url) loaded.push(url.pathname);
   });
+  // What the page shows at its load event, which is when tools such as
+  // `chromium --headless --screenshot` take their picture.
+  await page.addInitScript(() => addEventListener('load', () => {
+    window.atLoadEvent = {
+      build: document.getElementById('build')?.textContent ?? null,
+      imageCanvases: document.querySelectorAll('#image-panels canvas').length,
+      signalCanvases: document.querySelectorAll('#signal-panels canvas').length,
+    };
+  }));
   await page.goto(`${server.url}/demo/`);
   await page.waitForFunction(() => window.nnwasmDemo?.done || window.nnwasmDemo?.error, null, { timeout: 60000 });
   const error = await page.evaluate(() => window.nnwasmDemo.error);
-  return { server, page, problems, loaded, error };
+  return { server, page, problems, loaded, consoleLog, error };
 }
 
 // The page's recorded input and output of one op, as plain arrays.
@@ -114,6 +126,14 @@ export async function run(suite, { context, updateDocs }) {
         }
       });
 
+      await suite.test(`${mode}: the first results are drawn by the load event (a headless --screenshot shows them)`, async () => {
+        const atLoad = await page.evaluate(() => window.atLoadEvent);
+        assert(atLoad, 'the load event did not fire');
+        assert(atLoad.build === wantBuild, `at the load event the page showed build ${atLoad.build}`);
+        assert(atLoad.imageCanvases >= 6 && atLoad.signalCanvases >= 3,
+          `at the load event: ${atLoad.imageCanvases} image and ${atLoad.signalCanvases} signal canvases`);
+      });
+
       // One comparison per op of the demo's table (demo/ops.js).
       for (const id of OP_IDS) {
         const name = `${mode}: ${OPS[id].title} (${id}) computed in the page equals Node's result`;
@@ -148,6 +168,10 @@ export async function run(suite, { context, updateDocs }) {
           const after = await page.evaluate(() => document.getElementById('bench-chart').toDataURL());
           assert(after !== before, 'the chart did not change');
           assert(problems.length === 0, `problems during the benchmark:\n${problems.join('\n')}`);
+          // nnwasm and the benchmark run in the page's worker, so the threaded
+          // build never waits on the main thread.
+          const blocking = demo.consoleLog.filter((m) => /blocking on the main thread/i.test(m));
+          assert(blocking.length === 0, `Emscripten warned on the main thread:\n${blocking.join('\n')}`);
           console.log(`      ${timed.map((r) => `${r.id}: nnwasm ${r.nnwasm.toFixed(3)} ms, tfjs ${r.tfjs.toFixed(3)} ms`).join('\n      ')}`);
         });
 
@@ -169,6 +193,9 @@ export async function run(suite, { context, updateDocs }) {
           assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
           await page.click('#image-reset');
           await page.click('#signal-reset');
+          // The page runs the ops in its worker: wait until both panels are redrawn.
+          await page.waitForFunction(() => window.nnwasmDemo.image?.shape?.[2] === 128 &&
+            window.nnwasmDemo.signal?.label === 'generated chirp', null, { timeout: 30000 });
         });
 
         await suite.test(`${mode}: a screenshot of the page is saved`, async () => {

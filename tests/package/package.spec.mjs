@@ -1,7 +1,9 @@
 // The npm package as users get it: `npm pack` holds exactly the built .wasm
 // files, JS, types, README and LICENSE; installed into a fresh project it
-// works from Node ESM, Node CommonJS, TypeScript, and a Vite-built page in
-// Chromium, with no configuration (the .wasm, glue and worker are found).
+// works from Node ESM, Node CommonJS, TypeScript, a plain page, and pages
+// built by Vite (build and dev server) and webpack 5 in Chromium, with no
+// configuration (the .wasm, glue and worker are found), also from inside a
+// module Web Worker of a Vite- or webpack-built page.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +124,37 @@ async function checkAppPage(context, url, wantBuild) {
   }
 }
 
+// webpack 5 with no config: its default entry (src/index.js) and output
+// (dist/main.js, a classic script); the page is the user's own HTML.
+const WEBPACK_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>nnwasm in webpack</title></head>
+<body><pre id="out">loading</pre><script src="./main.js"></script></body></html>
+`;
+
+// The README's Web Worker form: nnwasm imported in a module worker, which a
+// bundler follows from new Worker(new URL(...), { type: 'module' }).
+const WORKER_JS = `import { init, torch, keras } from 'nnwasm';
+self.onmessage = async () => {
+  try {
+    const info = await init();
+    const y = torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[[1, 2, 3, 4]]]), 2);
+    const z = new keras.layers.GlobalAveragePooling1D().apply([[[1, 2], [3, 4]]]);
+    self.postMessage(JSON.stringify({ build: info.build, threads: info.threads, y: y.tolist(), z: z.tolist() }));
+  } catch (e) {
+    self.postMessage('error: ' + e.message);
+  }
+};
+`;
+const WORKER_MAIN = `const out = document.getElementById('out');
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+worker.onmessage = ({ data }) => { out.textContent = data; };
+worker.onerror = (e) => { out.textContent = 'error: the worker failed (' + (e.message || 'no message') + ')'; };
+worker.postMessage('go');
+`;
+// Vite bundles workers as IIFE by default, which cannot hold nnwasm's
+// dynamic imports (one per build): a module worker needs format 'es'.
+const VITE_WORKER_CONFIG = `export default { worker: { format: 'es' } };
+`;
+
 const VITE_HEADERS_CONFIG = `const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 export default { server: { headers }, preview: { headers } };
 `;
@@ -207,6 +240,116 @@ export async function run(suite, { context }) {
       assert(assets.some((f) => /^nnwasm-simd-threads.*\.wasm$/.test(f)) && assets.some((f) => /^nnwasm-simd-.*\.wasm$/.test(f)),
         `the .wasm files were not emitted: ${assets.join(', ')}`);
     });
+
+    const webpackApp = join(app, 'webpack-app');
+    await suite.test('webpack 5: webpack of src/index.js importing nnwasm, with no config', async () => {
+      mkdirSync(join(webpackApp, 'src'), { recursive: true });
+      writeFileSync(join(webpackApp, 'src', 'index.js'), VITE_MAIN);
+      let log;
+      try {
+        // `npx webpack` as a new user runs it: no arguments, no webpack.config.js.
+        log = sh('node', [join(root, 'node_modules', 'webpack-cli', 'bin', 'cli.js')], webpackApp);
+      } catch (e) {
+        throw new Error(`webpack failed:\n${e.stdout}${e.stderr}`);
+      }
+      assert(!/\bERROR\b/.test(log), `webpack reported errors:\n${log}`);
+      // Only the "mode option has not been set" warning of a config-less run;
+      // nothing of nnwasm's (e.g. "Critical dependency" from a dynamic import).
+      const warnings = log.match(/^WARNING in .*$/gm) ?? [];
+      assert(warnings.every((w) => w === 'WARNING in configuration'), `webpack warned:\n${log}`);
+      const out = readdirSync(join(webpackApp, 'dist'));
+      for (const b of ['simd-threads', 'simd']) {
+        assert(out.some((f) => f.endsWith('.wasm') && readFileSync(join(webpackApp, 'dist', f)).equals(
+          readFileSync(join(app, 'node_modules', 'nnwasm', 'dist', `nnwasm-${b}.wasm`)))), `nnwasm-${b}.wasm was not emitted: ${out.join(', ')}`);
+      }
+      writeFileSync(join(webpackApp, 'dist', 'index.html'), WEBPACK_HTML);
+    });
+
+    for (const isolation of [true, false]) {
+      const want = isolation ? 'simd-threads' : 'simd';
+      await suite.test(`webpack-built page in Chromium, ${isolation ? 'isolated' : 'not isolated'}: loads ${want} and computes`, async () => {
+        const server = await startServer({ root: join(webpackApp, 'dist'), port: 0, isolation, index: '/' });
+        try {
+          await checkAppPage(context, `${server.url}/`, want);
+        } finally {
+          await server.close();
+        }
+      });
+    }
+
+    // esbuild copies no `new URL(..., import.meta.url)` assets: the README
+    // says to copy nnwasm's dist files and pass init({ wasmDir }).
+    const esbuildApp = join(app, 'esbuild-app');
+    await suite.test('esbuild: bundle with the dist files copied beside it and init({ wasmDir })', async () => {
+      mkdirSync(join(esbuildApp, 'src'), { recursive: true });
+      mkdirSync(join(esbuildApp, 'dist', 'nnwasm'), { recursive: true });
+      writeFileSync(join(esbuildApp, 'src', 'index.js'), VITE_MAIN.replace('await init()', "await init({ wasmDir: '/nnwasm/' })"));
+      try {
+        sh(join(root, 'node_modules', '.bin', 'esbuild'), ['--bundle', '--format=esm', '--log-level=warning', 'src/index.js', '--outfile=dist/main.js'], esbuildApp);
+      } catch (e) {
+        throw new Error(`esbuild failed:\n${e.stdout}${e.stderr}`);
+      }
+      const from = join(app, 'node_modules', 'nnwasm', 'dist');
+      for (const f of readdirSync(from).filter((n) => /\.(wasm|mjs|worker\.js)$/.test(n))) {
+        writeFileSync(join(esbuildApp, 'dist', 'nnwasm', f), readFileSync(join(from, f)));
+      }
+      writeFileSync(join(esbuildApp, 'dist', 'index.html'), VITE_HTML);
+    });
+    for (const isolation of [true, false]) {
+      const want = isolation ? 'simd-threads' : 'simd';
+      await suite.test(`esbuild-built page with wasmDir in Chromium, ${isolation ? 'isolated' : 'not isolated'}: loads ${want} and computes`, async () => {
+        const server = await startServer({ root: join(esbuildApp, 'dist'), port: 0, isolation, index: '/' });
+        try {
+          await checkAppPage(context, `${server.url}/`, want);
+        } finally {
+          await server.close();
+        }
+      });
+    }
+
+    // nnwasm inside a module Web Worker of a bundled page: the bundler
+    // follows the worker, and the worker finds the .wasm, glue and threads.
+    const viteWorker = join(app, 'vite-worker');
+    const webpackWorker = join(app, 'webpack-worker');
+    await suite.test("Web Worker: vite build of a page whose module worker imports nnwasm (vite.config.js: worker.format 'es')", async () => {
+      mkdirSync(viteWorker);
+      writeFileSync(join(viteWorker, 'index.html'), VITE_HTML);
+      writeFileSync(join(viteWorker, 'main.js'), WORKER_MAIN);
+      writeFileSync(join(viteWorker, 'worker.js'), WORKER_JS);
+      writeFileSync(join(viteWorker, 'vite.config.js'), VITE_WORKER_CONFIG);
+      try {
+        sh('node', [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], viteWorker);
+      } catch (e) {
+        throw new Error(`vite build failed:\n${e.stdout}${e.stderr}`);
+      }
+    });
+    await suite.test('Web Worker: webpack of a page whose module worker imports nnwasm, with no config', async () => {
+      mkdirSync(join(webpackWorker, 'src'), { recursive: true });
+      writeFileSync(join(webpackWorker, 'src', 'index.js'), WORKER_MAIN);
+      writeFileSync(join(webpackWorker, 'src', 'worker.js'), WORKER_JS);
+      let log;
+      try {
+        log = sh('node', [join(root, 'node_modules', 'webpack-cli', 'bin', 'cli.js')], webpackWorker);
+      } catch (e) {
+        throw new Error(`webpack failed:\n${e.stdout}${e.stderr}`);
+      }
+      const warnings = log.match(/^WARNING in .*$/gm) ?? [];
+      assert(warnings.every((w) => w === 'WARNING in configuration'), `webpack warned:\n${log}`);
+      writeFileSync(join(webpackWorker, 'dist', 'index.html'), WEBPACK_HTML);
+    });
+    for (const [bundler, dist] of [['Vite', join(viteWorker, 'dist')], ['webpack', join(webpackWorker, 'dist')]]) {
+      for (const isolation of [true, false]) {
+        const want = isolation ? 'simd-threads' : 'simd';
+        await suite.test(`Web Worker in a ${bundler}-built page, ${isolation ? 'isolated' : 'not isolated'}: the worker loads ${want} and computes`, async () => {
+          const server = await startServer({ root: dist, port: 0, isolation, index: '/' });
+          try {
+            await checkAppPage(context, `${server.url}/`, want);
+          } finally {
+            await server.close();
+          }
+        });
+      }
+    }
 
     await suite.test('plain page (import map to node_modules/nnwasm, no bundler), isolated: loads simd-threads and computes', async () => {
       writeFileSync(join(app, 'plain.html'), PLAIN_HTML);

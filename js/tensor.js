@@ -26,6 +26,8 @@ const registry = new FinalizationRegistry((storage) => storage.release());
 
 let liveStorages = 0;
 
+// One tensor may take as much of the 4 GiB heap as is free
+// (bindings/runtime.cc grows it past dlmalloc's 2 GiB-per-request limit).
 function allocStorage(numel, where) {
   const ptr = wasm().tensorAlloc(numel * 4) >>> 0;
   if (ptr === 0) {
@@ -55,6 +57,16 @@ function product(shape) {
 // Largest tensor the 32-bit heap could hold.
 const MAX_NUMEL = 2 ** 30;
 
+// The values a plan's output shape holds, refused as Tensor.empty refuses
+// it: plans check this before packing sizes into 32-bit words.
+export function plannedNumel(where, shape, numel = product(shape)) {
+  if (numel > MAX_NUMEL) {
+    fail(where, `cannot allocate a tensor of shape ${fmtShape(shape)} (${numel} values): ` +
+      'the WebAssembly heap is limited to 4 GiB');
+  }
+  return numel;
+}
+
 export class Tensor {
   #storage;
   #shape;
@@ -62,11 +74,22 @@ export class Tensor {
   #derived = null;
 
   // Internal: use torch.tensor / zeros / ... or Tensor.empty.
-  constructor(storage, shape) {
+  constructor(storage, shape, numel = product(shape)) {
     this.#storage = storage;
     this.#shape = shape;
-    this.#numel = product(shape);
+    this.#numel = numel;
     registry.register(this, storage, this);
+  }
+
+  // An op's output: `shape` is the plan's own array (checked, never changed
+  // by a Tensor), shared rather than copied, and `numel` its product.
+  static planned(shape, numel, where) {
+    return new Tensor(allocStorage(plannedNumel(where, shape, numel), where), shape, numel);
+  }
+
+  // The shape array itself, for js/ops plans (which must not change it).
+  static shapeOf(t) {
+    return t.#shape;
   }
 
   // An uninitialised tensor of the given shape, in the heap.
@@ -102,7 +125,7 @@ export class Tensor {
 
   // Byte offset of the first value in the WebAssembly heap.
   get ptr() {
-    return this.#alive('Tensor').ptr;
+    return this.#alive('Tensor.ptr').ptr;
   }
 
   get shape() {
@@ -136,16 +159,20 @@ export class Tensor {
 
   // The values, row-major, as the caller's own Float32Array.
   get data() {
-    const p = this.#alive('Tensor.data').ptr >>> 2;
+    return this.#values('Tensor.data');
+  }
+
+  #values(where) {
+    const p = this.#alive(where).ptr >>> 2;
     return heapF32().slice(p, p + this.#numel);
   }
 
   dataSync() {
-    return this.data;
+    return this.#values('Tensor.dataSync');
   }
 
   tolist() {
-    const flat = this.data;
+    const flat = this.#values('Tensor.tolist');
     const shape = this.#shape;
     if (shape.length === 0) return flat[0];
     let pos = 0;
@@ -184,6 +211,7 @@ export class Tensor {
   }
 
   view(...args) {
+    this.#alive('Tensor.view');
     return this.reshape(...args);
   }
 
@@ -206,7 +234,7 @@ export class Tensor {
     const strides = norm.map((d) => inStrides[d]);
     const out = Tensor.empty(shape, 'Tensor.permute');
     const heap = heapF32();
-    const src = this.ptr >>> 2;
+    const src = this.#storage.ptr >>> 2;
     const dst = out.ptr >>> 2;
     const idx = new Array(n).fill(0);
     for (let k = 0, off = 0; k < this.#numel; k++) {
@@ -233,7 +261,7 @@ export class Tensor {
   // packed for a kernel), made by make() on first use and disposed with the
   // tensor. No op changes a tensor in place, so it never goes stale.
   derived(key, make) {
-    this.#alive('Tensor');
+    this.#alive('Tensor.derived');
     this.#derived ??= new Map();
     let value = this.#derived.get(key);
     if (value === undefined) {

@@ -24,6 +24,16 @@ class Storage {
 // Tensors the program drops without dispose() are freed by the collector.
 const registry = new FinalizationRegistry((storage) => storage.release());
 
+// Registering costs a cell V8 keeps in its old space until a full
+// collection, so a tensor made and disposed in one go (most op outputs) is
+// never registered: new tensors wait here, and are registered at the end of
+// the current job only if still alive. Finalizers cannot run before then
+// anyway. Disposing the newest waiting tensor pops it, so the list stays
+// short in the usual make-use-dispose order.
+const waiting = [];
+let flushQueued = false;
+let flushWaiting = null;  // set by Tensor's static block (it reads private fields)
+
 let liveStorages = 0;
 
 // One tensor may take as much of the 4 GiB heap as is free
@@ -72,13 +82,32 @@ export class Tensor {
   #shape;
   #numel;
   #derived = null;
+  #waitingAt = -1;  // index in `waiting`, or -1 once registered
 
   // Internal: use torch.tensor / zeros / ... or Tensor.empty.
   constructor(storage, shape, numel = product(shape)) {
     this.#storage = storage;
     this.#shape = shape;
     this.#numel = numel;
-    registry.register(this, storage, this);
+    this.#waitingAt = waiting.length;
+    waiting.push(this);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flushWaiting);
+    }
+  }
+
+  static {
+    flushWaiting = () => {
+      flushQueued = false;
+      for (let i = 0; i < waiting.length; i++) {
+        const t = waiting[i];
+        if (t === null) continue;
+        t.#waitingAt = -1;
+        if (t.#storage !== null) registry.register(t, t.#storage, t);
+      }
+      waiting.length = 0;
+    };
   }
 
   // An op's output: `shape` is the plan's own array (checked, never changed
@@ -279,7 +308,13 @@ export class Tensor {
       for (const value of this.#derived.values()) value?.dispose?.();
       this.#derived = null;
     }
-    registry.unregister(this);
+    if (this.#waitingAt < 0) {
+      registry.unregister(this);
+    } else {
+      waiting[this.#waitingAt] = null;
+      this.#waitingAt = -1;
+      while (waiting.length > 0 && waiting[waiting.length - 1] === null) waiting.pop();
+    }
     this.#storage.release();
     this.#storage = null;
   }

@@ -4,21 +4,24 @@ import { fail, fmtShape, fmtValue, intTuple } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { checkBool } from './options.js';
-import { optionsKey, PlanCache, shapeKey } from './plan_cache.js';
+import { PlanCache } from './plan_cache.js';
 import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
-// One plan cache for the family, keyed by op, input shape and output_size.
+// One plan cache for the family, keyed by op, input shape, output_size and
+// return_indices (read from one reused holder, so a lookup allocates nothing).
 const plans = new PlanCache();
-const SIZE = ['size'];
-const sizeHolder = { size: null };
+const NAMES = ['output_size', 'return_indices'];
+const args = { output_size: null, return_indices: false };
 
 function cached(op, shape, outputSize, returnIndices, make, where) {
-  sizeHolder.size = outputSize;
-  const size = optionsKey(sizeHolder, SIZE);
-  sizeHolder.size = null;
-  const key = size === null ? null : `${op}|${returnIndices}|${shapeKey(shape)}|${size}`;
-  const p = plans.get(key);
-  return p !== undefined ? p : plans.put(key, make(where, shape, outputSize, returnIndices));
+  args.output_size = outputSize;
+  args.return_indices = returnIndices;
+  try {
+    const p = plans.find(op, shape, null, null, args, NAMES);
+    return p !== undefined ? p : plans.add(op, shape, null, null, args, NAMES, make(where, shape, outputSize, returnIndices));
+  } finally {
+    args.output_size = null;
+  }
 }
 
 // The plan's kernel entry and block, from the plan's named sizes.

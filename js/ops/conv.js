@@ -12,7 +12,7 @@ import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { resolveActivation } from './activations.js';
 import { checkBool, checkDataFormat, checkKerasPadding, checkPositiveInt, checkTorchConvPadding } from './options.js';
-import { optionsKey, PlanCache, shapeKey } from './plan_cache.js';
+import { PlanCache } from './plan_cache.js';
 import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
 // Weight layouts and kernel targets, as cpp/src/conv/conv.h numbers them.
@@ -179,14 +179,11 @@ const torchPlans = new PlanCache();
 const TORCH_OPTIONS = ['stride', 'padding', 'dilation', 'groups'];
 
 function torchConvOn(where, nd, x, weight, bias, options) {
-  const key0 = optionsKey(options, TORCH_OPTIONS);
-  const key = key0 === null ? null
-    : `${nd}|${shapeKey(Tensor.shapeOf(x))}|${shapeKey(Tensor.shapeOf(weight))}|${bias === null ? 'n' : shapeKey(Tensor.shapeOf(bias))}|${key0}`;
-  let p = torchPlans.get(key);
-  if (p === undefined) {
-    p = torchPlans.put(key, planTorchConv(where, nd, Tensor.shapeOf(x), Tensor.shapeOf(weight),
-      bias === null ? null : Tensor.shapeOf(bias), options));
-  }
+  const xs = Tensor.shapeOf(x);
+  const ws = Tensor.shapeOf(weight);
+  const bs = bias === null ? null : Tensor.shapeOf(bias);
+  let p = torchPlans.find(nd, xs, ws, bs, options, TORCH_OPTIONS);
+  if (p === undefined) p = torchPlans.add(nd, xs, ws, bs, options, TORCH_OPTIONS, planTorchConv(where, nd, xs, ws, bs, options));
   return runConv(where, p, x, weight, OIHW, bias, LINEAR);
 }
 
@@ -286,15 +283,14 @@ export function planKerasConv(where, inShape, cfg) {
 // A Keras layer's plan for x, cached by input shape in the layer's `plans`.
 export function kerasConvPlan(where, x, cfg, plans) {
   const shape = Tensor.shapeOf(x);
-  const key = shapeKey(shape);
-  const p = plans.get(key);
-  return p !== undefined ? p : plans.put(key, planKerasConv(where, shape, cfg));
+  const p = plans.findShape(shape);
+  return p !== undefined ? p : plans.addShape(shape, planKerasConv(where, shape, cfg));
 }
 
 // ---- the general entry -----------------------------------------------------
 
 const generalPlans = new PlanCache();
-const GENERAL_OPTIONS = ['nd', 'stride', 'dilation', 'padBefore', 'padAfter', 'groups', 'channelsLast'];
+const GENERAL_OPTIONS = ['nd', 'layout', 'stride', 'dilation', 'padBefore', 'padAfter', 'groups', 'channelsLast'];
 
 function checkGeneral(where, x, weight, bias, o) {
   if (o.nd !== 1 && o.nd !== 2) fail(where, `nd must be 1 or 2, got ${fmtValue(o.nd)}`);
@@ -342,11 +338,11 @@ export function convGeneral(where, input, weight, options) {
 }
 
 function convGeneralOn(where, x, weight, bias, o, activation) {
-  const opts = optionsKey(o, GENERAL_OPTIONS);
-  const key = opts === null || typeof o.layout !== 'string' ? null
-    : `${o.layout}|${shapeKey(Tensor.shapeOf(x))}|${shapeKey(Tensor.shapeOf(weight))}|${bias === null ? 'n' : shapeKey(Tensor.shapeOf(bias))}|${opts}`;
-  let p = generalPlans.get(key);
-  if (p === undefined) p = generalPlans.put(key, checkGeneral(where, x, weight, bias, o));
+  const xs = Tensor.shapeOf(x);
+  const ws = Tensor.shapeOf(weight);
+  const bs = bias === null ? null : Tensor.shapeOf(bias);
+  let p = generalPlans.find(0, xs, ws, bs, o, GENERAL_OPTIONS);
+  if (p === undefined) p = generalPlans.add(0, xs, ws, bs, o, GENERAL_OPTIONS, checkGeneral(where, x, weight, bias, o));
   return runConv(where, p, x, weight, p.layout, bias, activation);
 }
 

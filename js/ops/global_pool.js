@@ -4,7 +4,7 @@ import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
 import { flattenNested, Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { checkBool, checkDataFormat } from './options.js';
-import { PlanCache, shapeKey } from './plan_cache.js';
+import { PlanCache } from './plan_cache.js';
 import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
 export { checkDataFormat };
@@ -94,9 +94,8 @@ function runGlobal(where, x, p, m) {
 // the layer's).
 function planFor(where, x, options, op, plans, plan) {
   const shape = Tensor.shapeOf(x);
-  const key = shapeKey(shape);
-  const p = plans.get(key);
-  return p !== undefined ? p : plans.put(key, plan(where, shape, options, op));
+  const p = plans.findShape(shape);
+  return p !== undefined ? p : plans.addShape(shape, plan(where, shape, options, op));
 }
 
 function pool1dOn(where, op, x, options, mask, plans) {

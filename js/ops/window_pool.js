@@ -9,7 +9,7 @@ import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { checkBool, checkDataFormat, checkKerasPadding } from './options.js';
-import { optionsKey, PlanCache, shapeKey } from './plan_cache.js';
+import { PlanCache } from './plan_cache.js';
 import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
 const dimsText = (spatial) => (spatial === 1
@@ -216,10 +216,11 @@ const torchPlans = new PlanCache();
 
 function torchPool(where, spatial, x, opts, max) {
   const shape = Tensor.shapeOf(x);
-  const options = optionsKey(opts, TORCH_OPTIONS);
-  const key = options === null ? null : `${spatial}|${max}|${shapeKey(shape)}|${options}`;
-  let plan = torchPlans.get(key);
-  if (plan === undefined) plan = torchPlans.put(key, planTorchPool(where, shape, spatial, { ...opts, max }));
+  const tag = spatial * 2 + (max ? 1 : 0);
+  let plan = torchPlans.find(tag, shape, null, null, opts, TORCH_OPTIONS);
+  if (plan === undefined) {
+    plan = torchPlans.add(tag, shape, null, null, opts, TORCH_OPTIONS, planTorchPool(where, shape, spatial, { ...opts, max }));
+  }
   return runPlan(where, x, plan);
 }
 
@@ -238,9 +239,8 @@ export function torchMaxPool(where, spatial, input, opts) {
 
 function kerasPoolOn(where, spatial, x, options, max, plans) {
   const shape = Tensor.shapeOf(x);
-  const key = shapeKey(shape);
-  let plan = plans.get(key);
-  if (plan === undefined) plan = plans.put(key, planKerasPool(where, shape, spatial, { ...options, max }));
+  let plan = plans.findShape(shape);
+  if (plan === undefined) plan = plans.addShape(shape, planKerasPool(where, shape, spatial, { ...options, max }));
   return runPlan(where, x, plan);
 }
 

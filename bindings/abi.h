@@ -4,10 +4,12 @@
 // only argument is the heap address of its parameter block: a struct of
 // 32-bit words, `words` first (the block's length in words, checked here),
 // then named fields. Addresses, sizes and flags are uint32 (wasm32
-// addresses are 32-bit); scalars are float. The struct lists its field names
-// once, in order, in `kFields` ("input,output,batch,...,value:f32"); the
-// binding exports that string as `<name>Fields`, and js/ops/abi.js writes
-// blocks by field name from it, so the order is written down only here.
+// addresses are 32-bit); scalars are float (marked ':f32' in kFields);
+// the rare signed integer (a negative pad that crops) is int32 (':i32').
+// The struct lists its field names once, in order, in `kFields`
+// ("input,output,batch,...,value:f32"); the binding exports that string as
+// `<name>Fields`, and js/ops/abi.js writes blocks by field name from it, so
+// the order is written down only here.
 //
 // A binding: read the block, check each buffer against the heap (and each
 // enum word against its range), call the kernel, return its Status as an

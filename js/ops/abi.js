@@ -29,6 +29,7 @@ class KernelEntry {
   #name;
   #index = null;  // field name -> word index
   #floats = null; // word index -> true for float32 words
+  #signed = null; // word index -> true for int32 words (':i32', e.g. negative pads that crop)
   #words = 0;
   #module = null;
   #fn = null;
@@ -51,14 +52,17 @@ class KernelEntry {
     }
     const index = new Map();
     const floats = [];
+    const signed = [];
     describe().split(',').forEach((spec, i) => {
       const [field, type] = spec.split(':');
       index.set(field, i + 1);
       floats[i + 1] = type === 'f32';
+      signed[i + 1] = type === 'i32';
     });
     this.#words = index.size + 1;
     if (this.#words > BLOCK_WORDS) throw new Error(`nnwasm: kernel entry '${this.#name}' has more than ${BLOCK_WORDS} words`);
     this.#floats = floats;
+    this.#signed = signed;
     this.#index = index;
     this.#fn = m[this.#name];
     this.#module = m;
@@ -86,6 +90,11 @@ class KernelEntry {
       if (this.#floats[i]) {
         if (typeof v !== 'number') throw new Error(`nnwasm: kernel entry '${this.#name}' field '${key}' must be a number, got ${v}`);
         asFloat[i] = v;
+      } else if (this.#signed[i]) {
+        if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+          throw new Error(`nnwasm: kernel entry '${this.#name}' field '${key}' must be an integer in [-2^31, 2^31), got ${v}`);
+        }
+        words[i] = v >>> 0;
       } else {
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
           throw new Error(`nnwasm: kernel entry '${this.#name}' field '${key}' must be an integer in [0, 2^32), got ${v}`);

@@ -19,11 +19,11 @@ const WASM_GZIP_LIMIT = 200 * 1024;
 
 // What the tarball must hold, and the only shapes of names it may hold.
 const REQUIRED = [
-  'package.json', 'README.md', 'LICENSE', 'js/index.js', 'js/index.d.ts', 'js/loader.js', 'dist/nnwasm.cjs',
+  'package.json', 'README.md', 'LICENSE', 'docs/API.md', 'js/index.js', 'js/index.d.ts', 'js/loader.js', 'dist/nnwasm.cjs', 'dist/nnwasm.node.mjs',
   'dist/nnwasm-simd-threads.worker.js', 'dist/nnwasm-simd-threads.node-worker.cjs',
   ...BUILDS.flatMap((b) => [`dist/nnwasm-${b}.wasm`, `dist/nnwasm-${b}.cjs`, `dist/nnwasm-${b}.mjs`]),
 ];
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^js\/(.+\/)?[^/]+\.js$/, /^js\/index\.d\.ts$/,
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^docs\/API\.md$/, /^js\/(.+\/)?[^/]+\.js$/, /^js\/index\.d\.ts$/,
   /^dist\/[^/]+\.(wasm|cjs|mjs|worker\.js)$/];
 
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -19,7 +19,8 @@ const WASM_GZIP_LIMIT = 200 * 1024;
 
 // What the tarball must hold, and the only shapes of names it may hold.
 const REQUIRED = [
-  'package.json', 'README.md', 'LICENSE', 'docs/API.md', 'js/index.js', 'js/index.d.ts', 'js/loader.js', 'dist/nnwasm.cjs', 'dist/nnwasm.node.mjs',
+  'package.json', 'README.md', 'LICENSE', 'docs/API.md', 'js/index.js', 'js/index.d.ts', 'js/loader.js',
+  'dist/nnwasm.cjs', 'dist/nnwasm.node.mjs',
   'dist/nnwasm-simd-threads.worker.js', 'dist/nnwasm-simd-threads.node-worker.cjs',
   ...BUILDS.flatMap((b) => [`dist/nnwasm-${b}.wasm`, `dist/nnwasm-${b}.cjs`, `dist/nnwasm-${b}.mjs`]),
 ];

@@ -5,7 +5,8 @@
 //   3. the JS suites (Jest, tests/js), then again under each Node line in
 //      tools/node-versions (22, 24),
 //   3b. each libFuzzer target (tests/fuzz) for a few seconds,
-//   4. the browser suites (tests/e2e), when present.
+//   4. the browser suites (tests/e2e), when present, and the package suite
+//      again under each Node line in tools/node-versions.
 // Ends with one line "N passed, N failed" summing all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -151,6 +152,26 @@ if (want('e2e') && existsSync(join(root, 'tests', 'e2e', 'run.mjs'))) {
   const m = out.match(/^e2e: (\d+) passed, (\d+) failed/m);
   if (m) record('e2e (tests/e2e, Chromium)', Number(m[1]), Number(m[2]));
   else record('e2e', 0, 1, `no summary; exit status ${r.status}`);
+}
+
+// 4b. The package suite (npm pack, installed and used from Node ESM,
+// CommonJS, TypeScript, Vite) under each extra Node line, as 3a does Jest.
+for (const name of extraNodes) {
+  if (!want(name) || !existsSync(join(root, 'tests', 'e2e', 'run.mjs'))) continue;
+  const bin = join(nodeVersions, 'node_modules', name, 'bin');
+  const node = join(bin, 'node');
+  if (!existsSync(node)) {
+    record(`package under ${name}`, 0, 1, 'not installed: run `npm ci --prefix tools/node-versions`');
+    continue;
+  }
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const r = spawnSync(node, [join(root, 'tests', 'e2e', 'run.mjs'), 'package'],
+    { cwd: root, env: { ...env, PATH: `${bin}:${env.PATH}` }, stdio: ['inherit', 'pipe', 'inherit'] });
+  const out = r.stdout.toString();
+  process.stdout.write(out);
+  const m = out.match(/^e2e: (\d+) passed, (\d+) failed/m);
+  if (m) record(`package (tests/package) under Node ${version}`, Number(m[1]), Number(m[2]));
+  else record(`package under Node ${version}`, 0, 1, `no summary; exit status ${r.status}`);
 }
 
 console.log(`\n${results.join('\n')}`);

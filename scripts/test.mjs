@@ -9,7 +9,7 @@
 //      again under each Node line in tools/node-versions.
 // Ends with one line "N passed, N failed" summing all of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,8 +94,8 @@ if (want('wasm')) {
 }
 
 // 3. Jest, under the Node running this script.
-function jest(suite, node, suiteEnv) {
-  const json = join(root, 'build', `${suite.replace(/\W+/g, '-')}-results.json`);
+function jest(suite, node, suiteEnv, json) {
+  rmSync(json, { force: true });  // a report left by an earlier run must not count
   const r = run(node, ['--experimental-vm-modules', '--expose-gc', join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
     '--json', `--outputFile=${json}`, '--silent'], { env: suiteEnv });
   if (!existsSync(json)) record(suite, 0, 1, `no report; exit status ${r.status}`);
@@ -106,7 +106,7 @@ function jest(suite, node, suiteEnv) {
       suiteErrors ? `${suiteErrors} suites failed to run` : '');
   }
 }
-if (want('jest')) jest('jest (tests/js)', 'node', env);
+if (want('jest')) jest('jest (tests/js)', 'node', env, join(root, 'build', 'jest-results.json'));
 
 // 3a. Jest again under each Node line in tools/node-versions (the maintained
 // lines beside the system Node): `npm test -- node22` runs one. Their bin
@@ -123,7 +123,8 @@ for (const name of extraNodes) {
     continue;
   }
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  jest(`jest (tests/js) under Node ${version}`, node, { ...env, PATH: `${bin}:${env.PATH}` });
+  jest(`jest (tests/js) under Node ${version}`, node, { ...env, PATH: `${bin}:${env.PATH}` },
+    join(root, 'build', `jest-${name}-results.json`));
 }
 
 // 3b. Fuzzing, bounded: each libFuzzer target (tests/fuzz) for a few seconds

@@ -1,23 +1,27 @@
-// Types for nnwasm's public API (../shared/API.md is the contract).
+// Types for nnwasm's public API; docs/API.md is the reference they follow.
+// Every name exported at run time is declared here (no index signatures):
+// tests/js/boundary.api_reference.test.js checks it.
 
 export type Shape = number[];
 export type NestedArray = number | boolean | NestedArray[];
-/** Every op takes a Tensor or a nested number array wherever it takes a tensor. */
+/** A Tensor, or a nested array of numbers (copied into a temporary tensor for the call). */
 export type TensorLike = Tensor | NestedArray[];
+/** One integer for every spatial dimension, or one per dimension. */
 export type IntOrArray = number | number[];
 
 export interface InitOptions {
-  /** 'auto' (default: the hardware's threads, up to 8) or a count; 1 means no workers. */
+  /** 'auto' (default: the hardware's threads, at most 8) or an integer >= 1; 1 starts no workers. */
   threads?: 'auto' | number;
-  /** Default: detect. false loads the baseline (non-SIMD) build. */
+  /** Default: detect. true requires SIMD128 (rejects without it); false loads the baseline build. */
   simd?: boolean;
-  /** Folder (path in Node, URL in browsers) holding the nnwasm .wasm and glue files. */
+  /** Folder holding the nnwasm .wasm and glue files: a path or file: URL in Node, a URL in browsers. Default: the package's dist/. */
   wasmDir?: string | URL;
   /** The chosen build's .wasm bytes, if the app loads them itself. */
   wasmBinary?: ArrayBuffer | Uint8Array;
 }
 
 export interface BackendInfo {
+  /** 'simd-threads' (SharedArrayBuffer and more than one thread), 'simd' (one thread), or 'baseline' (no SIMD). */
   build: 'simd-threads' | 'simd' | 'baseline';
   simd: boolean;
   /** Threads ops run on now (torch.set_num_threads changes it). */
@@ -27,37 +31,63 @@ export interface BackendInfo {
   /** Why this build was chosen, e.g. 'threads: 1 was asked for'. */
   reason: string;
   environment: 'node' | 'browser';
+  /** Heap size, and tensor storages allocated and not yet freed. */
   memory: { heapBytes: number; tensors: number };
 }
 
-/** Loads the WebAssembly module once; later calls return the same promise. */
+/**
+ * Loads the WebAssembly module, choosing the fastest build the runtime
+ * supports, and resolves to backend(). Later calls resolve to the same
+ * backend; a later call whose options ask for another build or thread
+ * count rejects (one process holds one module). Unknown options reject.
+ */
 export function init(options?: InitOptions): Promise<BackendInfo>;
+/** Which build runs, why, on how many threads; throws before init() has resolved. */
 export function backend(): BackendInfo;
 
+/**
+ * float32, dense, row-major values in the WebAssembly heap. Made by
+ * torch.tensor / zeros / ..., Tensor.empty, and every op.
+ */
 export class Tensor {
   private constructor();
+  /** A tensor of this shape with uninitialised values. */
   static empty(shape: Shape): Tensor;
+  /** A tensor holding a copy of `values`; values.length must equal the shape's size. */
+  static fromFloat32(values: Float32Array, shape: Shape): Tensor;
+  /** A copy of the shape. */
   readonly shape: Shape;
   readonly ndim: number;
   readonly dtype: 'float32';
-  /** The values, row-major: the caller's own copy. */
+  /** The values, row-major: the caller's own copy (later ops never change it). */
   readonly data: Float32Array;
   readonly isDisposed: boolean;
   /** Byte offset of the values in the WebAssembly heap. */
   readonly ptr: number;
+  /** The number of values (1 for a 0-d tensor). */
   numel(): number;
   size(): Shape;
+  /** The size of one dimension; negative dims count from the end. */
   size(dim: number): number;
+  /** The same as `data` (TensorFlow.js's name). */
   dataSync(): Float32Array;
+  /** Nested arrays of numbers (a number for a 0-d tensor). */
   tolist(): any;
+  /** The same values in a new shape, no copy; one -1 is inferred. */
   reshape(...shape: number[]): Tensor;
   reshape(shape: number[]): Tensor;
+  /** The same as reshape. */
   view(...shape: number[]): Tensor;
+  view(shape: number[]): Tensor;
+  /** The dimensions reordered (values copied). */
   permute(...dims: number[]): Tensor;
   permute(dims: number[]): Tensor;
+  /** A copy with its own storage. */
   clone(): Tensor;
-  /** Frees the memory now; later use throws. */
+  /** Frees the memory now; later use throws, a second dispose does nothing. */
   dispose(): void;
+  /** 'Tensor(shape=[2, 3], dtype=float32)'. */
+  toString(): string;
 }
 
 type Opts<T> = Partial<T>;
@@ -66,67 +96,120 @@ export interface AvgPool1dArgs { kernel_size: IntOrArray; stride: IntOrArray | n
 export interface AvgPool2dArgs extends AvgPool1dArgs { divisor_override: number | null }
 export interface MaxPoolArgs { kernel_size: IntOrArray; stride: IntOrArray | null; padding: IntOrArray; dilation: IntOrArray; ceil_mode: boolean; return_indices: boolean }
 export interface ConvArgs { bias: TensorLike | null; stride: IntOrArray; padding: IntOrArray | 'valid' | 'same'; dilation: IntOrArray; groups: number }
+/** An output, or [output, indices] with return_indices (flat positions within each input plane, as float32). */
 type Pooled = Tensor | [Tensor, Tensor];
 
+/**
+ * torch.nn.functional: channels first, (N, C, L) or (N, C, H, W), unbatched
+ * (C, ...) accepted. Arguments positional in PyTorch's order, or by name in
+ * a trailing options object (camelCase accepted).
+ */
 export interface Functional {
+  /** Output (N, C, output_size); window i covers floor(i*L/out) to ceil((i+1)*L/out). */
   adaptive_avg_pool1d(input: TensorLike, output_size: IntOrArray | Opts<{ output_size: IntOrArray }>): Tensor;
+  /** output_size an int or [h, w]; null keeps that input size. */
   adaptive_avg_pool2d(input: TensorLike, output_size: number | [number | null, number | null]): Tensor;
   adaptive_max_pool1d(input: TensorLike, output_size: IntOrArray, return_indices?: boolean | Opts<{ return_indices: boolean }>): Pooled;
   adaptive_max_pool2d(input: TensorLike, output_size: number | [number | null, number | null], return_indices?: boolean | Opts<{ return_indices: boolean }>): Pooled;
-  avg_pool1d(input: TensorLike, kernel_size: IntOrArray, ...rest: any[]): Tensor;
-  avg_pool2d(input: TensorLike, kernel_size: IntOrArray, ...rest: any[]): Tensor;
-  max_pool1d(input: TensorLike, kernel_size: IntOrArray, ...rest: any[]): Pooled;
-  max_pool2d(input: TensorLike, kernel_size: IntOrArray, ...rest: any[]): Pooled;
+  /** (input, kernel_size, stride = kernel_size, padding = 0, ceil_mode = false, count_include_pad = true). */
+  avg_pool1d(input: TensorLike, kernel_size: IntOrArray | Opts<AvgPool1dArgs>, ...rest: any[]): Tensor;
+  /** (input, kernel_size, stride = kernel_size, padding = 0, ceil_mode = false, count_include_pad = true, divisor_override = null). */
+  avg_pool2d(input: TensorLike, kernel_size: IntOrArray | Opts<AvgPool2dArgs>, ...rest: any[]): Tensor;
+  /** (input, kernel_size, stride = kernel_size, padding = 0, dilation = 1, ceil_mode = false, return_indices = false). */
+  max_pool1d(input: TensorLike, kernel_size: IntOrArray | Opts<MaxPoolArgs>, ...rest: any[]): Pooled;
+  /** (input, kernel_size, stride = kernel_size, padding = 0, dilation = 1, ceil_mode = false, return_indices = false). */
+  max_pool2d(input: TensorLike, kernel_size: IntOrArray | Opts<MaxPoolArgs>, ...rest: any[]): Pooled;
+  /** max_pool1d with return_indices true: [output, indices]. */
+  max_pool1d_with_indices(input: TensorLike, kernel_size: IntOrArray | Opts<MaxPoolArgs>, ...rest: any[]): [Tensor, Tensor];
+  /** max_pool2d with return_indices true: [output, indices]. */
+  max_pool2d_with_indices(input: TensorLike, kernel_size: IntOrArray | Opts<MaxPoolArgs>, ...rest: any[]): [Tensor, Tensor];
+  /** (input, weight (out, in/groups, k), bias = null, stride = 1, padding = 0 | 'valid' | 'same', dilation = 1, groups = 1). */
   conv1d(input: TensorLike, weight: TensorLike, ...rest: any[]): Tensor;
+  /** (input, weight (out, in/groups, kh, kw), bias = null, stride = 1, padding = 0 | 'valid' | 'same', dilation = 1, groups = 1). */
   conv2d(input: TensorLike, weight: TensorLike, ...rest: any[]): Tensor;
 }
 
-export interface TorchModule {
+/** The base of torch.nn modules: subclass it and override forward. */
+declare class TorchModule {
+  /** Runs the module. */
   forward(input: TensorLike): any;
+  /** The same as forward (PyTorch calls modules like functions). */
   call(input: TensorLike): any;
+  /** PyTorch's repr, e.g. 'MaxPool2d(kernel_size=2, ...)'. */
+  toString(): string;
 }
 type ModuleClass = new (...args: any[]) => TorchModule;
+/** torch.nn.Conv1d / Conv2d: weight (out, in/groups, k...) and bias, initialised as PyTorch does. */
 export interface ConvModule extends TorchModule {
   weight: Tensor;
   bias: Tensor | null;
+  /** [weight, bias], or [weight] without bias. */
+  parameters(): Tensor[];
+  /** Frees the weight and bias now. */
+  dispose(): void;
+}
+
+export interface TorchNN {
+  functional: Functional;
+  Module: typeof TorchModule;
+  /** (output_size) */
+  AdaptiveAvgPool1d: ModuleClass;
+  /** (output_size): an int or [h, w], null keeping that size */
+  AdaptiveAvgPool2d: ModuleClass;
+  /** (output_size, return_indices = false) */
+  AdaptiveMaxPool1d: ModuleClass;
+  /** (output_size, return_indices = false) */
+  AdaptiveMaxPool2d: ModuleClass;
+  /** (kernel_size, stride = kernel_size, padding = 0, ceil_mode = false, count_include_pad = true) */
+  AvgPool1d: ModuleClass;
+  /** (kernel_size, stride = kernel_size, padding = 0, ceil_mode = false, count_include_pad = true, divisor_override = null) */
+  AvgPool2d: ModuleClass;
+  /** (kernel_size, stride = kernel_size, padding = 0, dilation = 1, return_indices = false, ceil_mode = false) */
+  MaxPool1d: ModuleClass;
+  /** (kernel_size, stride = kernel_size, padding = 0, dilation = 1, return_indices = false, ceil_mode = false) */
+  MaxPool2d: ModuleClass;
+  /** (in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, padding_mode = 'zeros') */
+  Conv1d: new (...args: any[]) => ConvModule;
+  /** (in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, padding_mode = 'zeros') */
+  Conv2d: new (...args: any[]) => ConvModule;
 }
 
 export interface Torch {
+  /** The Tensor class. */
   Tensor: typeof Tensor;
+  /** 'float32', the one dtype. */
   float32: 'float32';
+  /** From a nested array (shape inferred), a typed or plain array with shape, a number (0-d), or a Tensor (copied). */
   tensor(values: NestedArray[] | Float32Array | ArrayLike<number> | number | Tensor, shape?: Shape): Tensor;
+  /** Shape as integers or one array: zeros(2, 3) or zeros([2, 3]). */
   zeros(...shape: number[] | [number[]]): Tensor;
   ones(...shape: number[] | [number[]]): Tensor;
+  /** Uniform on [0, 1), from the stream manual_seed seeds. */
   rand(...shape: number[] | [number[]]): Tensor;
+  /** Standard normal, from the stream manual_seed seeds. */
   randn(...shape: number[] | [number[]]): Tensor;
+  /** [0, 1, ..., n-1]. */
   arange(n: number): Tensor;
+  /** Seeds rand, randn, module weights and the Keras initializers. */
   manual_seed(seed: number): void;
+  /** Threads ops run on (n >= 1), clamped to backend().maxThreads. */
   set_num_threads(n: number): void;
   get_num_threads(): number;
-  nn: {
-    functional: Functional;
-    Module: ModuleClass;
-    AdaptiveAvgPool1d: ModuleClass;
-    AdaptiveAvgPool2d: ModuleClass;
-    AdaptiveMaxPool1d: ModuleClass;
-    AdaptiveMaxPool2d: ModuleClass;
-    AvgPool1d: ModuleClass;
-    AvgPool2d: ModuleClass;
-    MaxPool1d: ModuleClass;
-    MaxPool2d: ModuleClass;
-    Conv1d: new (...args: any[]) => ConvModule;
-    Conv2d: new (...args: any[]) => ConvModule;
-    [name: string]: any;
-  };
+  nn: TorchNN;
 }
 
 export type DataFormat = 'channels_last' | 'channels_first';
+/** A Keras shape: null for a size not known yet (the batch, usually). */
 export type LayerShape = (number | null)[];
 
+/** Options every layer takes; snake_case as Keras, camelCase as TensorFlow.js. */
 export interface LayerOptions {
+  /** Default: a unique name from the class (conv2d, conv2d_1, ...). */
   name?: string;
   trainable?: boolean;
+  /** Only 'float32'. */
   dtype?: 'float32';
+  /** Input shape without the batch; the layer builds at once. */
   input_shape?: LayerShape;
   inputShape?: LayerShape;
   batch_input_shape?: LayerShape;
@@ -136,15 +219,20 @@ export interface LayerOptions {
 }
 
 export interface GlobalPoolingOptions extends LayerOptions {
+  /** 'channels_last' (default): (batch, steps, channels); 'channels_first': (batch, channels, steps). */
   data_format?: DataFormat;
   dataFormat?: DataFormat;
+  /** Keep the pooled dimensions as size 1 (default false). */
   keepdims?: boolean;
 }
 
 export interface PoolingOptions extends LayerOptions {
+  /** Default 2 (1D) or [2, 2] (2D). */
   pool_size?: IntOrArray;
   poolSize?: IntOrArray;
+  /** Default null: pool_size. */
   strides?: IntOrArray | null;
+  /** 'valid' (default): floor((L - pool_size) / strides) + 1; 'same': ceil(L / strides), averaging real cells only. */
   padding?: 'valid' | 'same';
   data_format?: DataFormat;
   dataFormat?: DataFormat;
@@ -154,95 +242,182 @@ export type ActivationName = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 
   'silu' | 'softplus' | 'softsign' | 'hard_sigmoid' | 'softmax';
 export type InitializerName = 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'zeros' | 'ones' |
   'random_normal' | 'random_uniform';
+/** A name, a class name ('GlorotUniform'), or { class_name, config }. */
+export type InitializerSpec = InitializerName | string | { class_name: string; config?: Record<string, any> };
 
 export interface ConvOptions extends LayerOptions {
+  /** Output channels (required); a multiple of groups. */
   filters: number;
+  /** Required. */
   kernel_size?: IntOrArray;
   kernelSize?: IntOrArray;
+  /** Default 1; not together with dilation_rate > 1. */
   strides?: IntOrArray;
+  /** 'valid' (default), 'same', or 'causal' (Conv1D). */
   padding?: 'valid' | 'same' | 'causal';
+  /** Default 'channels_last'. */
   data_format?: DataFormat;
   dataFormat?: DataFormat;
+  /** Default 1. */
   dilation_rate?: IntOrArray;
   dilationRate?: IntOrArray;
+  /** Default 1. */
   groups?: number;
+  /** Default null (linear); a name or a JS function called on the output. */
   activation?: ActivationName | null | ((x: Tensor) => Tensor);
+  /** Default true. */
   use_bias?: boolean;
   useBias?: boolean;
-  kernel_initializer?: InitializerName;
-  kernelInitializer?: InitializerName;
-  bias_initializer?: InitializerName;
-  biasInitializer?: InitializerName;
+  /** Default 'glorot_uniform'. */
+  kernel_initializer?: InitializerSpec;
+  kernelInitializer?: InitializerSpec;
+  /** Default 'zeros'. */
+  bias_initializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  /** Accepted for saved configs; inference does not use them. */
+  kernel_regularizer?: any;
+  kernelRegularizer?: any;
+  bias_regularizer?: any;
+  biasRegularizer?: any;
+  activity_regularizer?: any;
+  activityRegularizer?: any;
+  kernel_constraint?: any;
+  kernelConstraint?: any;
+  bias_constraint?: any;
+  biasConstraint?: any;
 }
 
-export class Layer {
+/** The base of every Keras-style layer. */
+declare class Layer {
   constructor(options?: LayerOptions);
   readonly name: string;
+  trainable: boolean;
   built: boolean;
+  /** The layer's own weight tensors ([] for layers without). */
   readonly weights: Tensor[];
+  /** Runs the layer, building it on first use (Keras's __call__). */
   apply(inputs: TensorLike, kwargs?: { mask?: TensorLike | boolean[][] | null }): Tensor;
+  /** Runs a built layer. */
   call(inputs: TensorLike, mask?: TensorLike | boolean[][] | null | { mask?: TensorLike | boolean[][] | null }): Tensor;
+  /** Makes the weights for inputs of this shape (batch first, null = any). */
   build(input_shape: LayerShape): void;
+  /** The output shape; null sizes stay null. */
   compute_output_shape(input_shape: LayerShape): LayerShape;
+  /** Number of weight values; throws before build for layers with weights. */
   count_params(): number;
+  /** Copies of the weights, in Keras's layouts. */
   get_weights(): Tensor[];
+  /** Replaces the weights after checking count and shapes. */
   set_weights(weights: (Tensor | NestedArray[])[]): void;
+  /** Plain JSON-able object, snake_case keys, with name. */
   get_config(): Record<string, any>;
+  /** 'Conv2D(name=conv2d, input_shape=[None, 8, 8, 3])'. */
+  toString(): string;
+  /** A new layer of this class from get_config()'s output. */
   static from_config<T extends Layer>(this: new (o: any) => T, config: Record<string, any>): T;
 }
 
-export class GlobalPoolingLayer extends Layer { constructor(options?: GlobalPoolingOptions) }
-export class PoolingLayer extends Layer { constructor(options?: PoolingOptions) }
-export class ConvLayer extends Layer { constructor(options: ConvOptions) }
+declare class GlobalPoolingLayer extends Layer { constructor(options?: GlobalPoolingOptions) }
+declare class PoolingLayer extends Layer { constructor(options?: PoolingOptions) }
+declare class ConvLayer extends Layer {
+  constructor(options: ConvOptions);
+  /** (kernel_size..., in/groups, filters), once built. */
+  kernel: Tensor | null;
+  /** (filters), once built with use_bias. */
+  bias: Tensor | null;
+  /** Frees the weights now. */
+  dispose(): void;
+}
 
-export class Sequential extends Layer {
+declare class Sequential extends Layer {
+  /** new Sequential([layers], { name }) as Keras, or new Sequential({ layers, name }) as tf.sequential. */
   constructor(layers?: Layer[] | { layers?: Layer[]; name?: string }, options?: LayerOptions);
+  /** A copy of the layer list. */
   readonly layers: Layer[];
+  /** With the batch; null until built. */
   readonly input_shape: LayerShape | null;
   readonly output_shape: LayerShape | null;
+  /** Adds a layer on top; refused if it cannot take the shape before it. */
   add(layer: Layer): void;
+  /** Removes and returns the top layer. */
   pop(): Layer;
+  /** A layer by name or index (negative counts from the end). */
   get_layer(nameOrIndex: string | number): Layer;
   /** Runs the layers back to back on heap tensors; intermediates are freed. */
   predict(x: TensorLike): Tensor;
   /** Keras's summary table, as a string. */
   summary(): string;
+  /** A model from get_config()'s output; custom_objects maps class names to classes not registered. */
   static from_config(config: Record<string, any>, custom_objects?: Record<string, any>): any;
+}
+
+type Factory<C extends abstract new (...args: any) => any> = (options?: ConstructorParameters<C>[0]) => InstanceType<C>;
+
+export interface KerasLayers {
+  Layer: typeof Layer;
+  /** { data_format = 'channels_last', keepdims = false }: (batch, steps, channels) -> (batch, channels); a mask leaves steps out. */
+  GlobalAveragePooling1D: typeof GlobalPoolingLayer;
+  /** { data_format, keepdims }: (batch, rows, cols, channels) -> (batch, channels). */
+  GlobalAveragePooling2D: typeof GlobalPoolingLayer;
+  GlobalMaxPooling1D: typeof GlobalPoolingLayer;
+  GlobalMaxPooling2D: typeof GlobalPoolingLayer;
+  GlobalAvgPool1D: typeof GlobalPoolingLayer;
+  GlobalAvgPool2D: typeof GlobalPoolingLayer;
+  GlobalMaxPool1D: typeof GlobalPoolingLayer;
+  GlobalMaxPool2D: typeof GlobalPoolingLayer;
+  /** { pool_size = 2, strides = pool_size, padding = 'valid', data_format = 'channels_last' }. */
+  AveragePooling1D: typeof PoolingLayer;
+  /** { pool_size = [2, 2], strides = pool_size, padding = 'valid', data_format = 'channels_last' }. */
+  AveragePooling2D: typeof PoolingLayer;
+  MaxPooling1D: typeof PoolingLayer;
+  MaxPooling2D: typeof PoolingLayer;
+  AvgPool1D: typeof PoolingLayer;
+  AvgPool2D: typeof PoolingLayer;
+  MaxPool1D: typeof PoolingLayer;
+  MaxPool2D: typeof PoolingLayer;
+  /** { filters, kernel_size, strides = 1, padding = 'valid', ... }; kernel (k, in/groups, filters). */
+  Conv1D: typeof ConvLayer;
+  /** { filters, kernel_size, strides = 1, padding = 'valid', ... }; kernel (kh, kw, in/groups, filters). */
+  Conv2D: typeof ConvLayer;
+  Convolution1D: typeof ConvLayer;
+  Convolution2D: typeof ConvLayer;
+  // TensorFlow.js's factory spellings: layers.conv2d({...}) is new layers.Conv2D({...}).
+  globalAveragePooling1d: Factory<typeof GlobalPoolingLayer>;
+  globalAveragePooling2d: Factory<typeof GlobalPoolingLayer>;
+  globalMaxPooling1d: Factory<typeof GlobalPoolingLayer>;
+  globalMaxPooling2d: Factory<typeof GlobalPoolingLayer>;
+  globalAvgPool1d: Factory<typeof GlobalPoolingLayer>;
+  globalAvgPool2d: Factory<typeof GlobalPoolingLayer>;
+  globalMaxPool1d: Factory<typeof GlobalPoolingLayer>;
+  globalMaxPool2d: Factory<typeof GlobalPoolingLayer>;
+  averagePooling1d: Factory<typeof PoolingLayer>;
+  averagePooling2d: Factory<typeof PoolingLayer>;
+  maxPooling1d: Factory<typeof PoolingLayer>;
+  maxPooling2d: Factory<typeof PoolingLayer>;
+  avgPool1d: Factory<typeof PoolingLayer>;
+  avgPool2d: Factory<typeof PoolingLayer>;
+  maxPool1d: Factory<typeof PoolingLayer>;
+  maxPool2d: Factory<typeof PoolingLayer>;
+  conv1d: Factory<typeof ConvLayer>;
+  conv2d: Factory<typeof ConvLayer>;
+  convolution1d: Factory<typeof ConvLayer>;
+  convolution2d: Factory<typeof ConvLayer>;
 }
 
 export interface Keras {
   Sequential: typeof Sequential;
-  /** Makes a custom layer class known to Sequential.from_config. */
-  registerLayer(cls: any, name?: string): any;
-  layers: {
-    Layer: typeof Layer;
-    GlobalAveragePooling1D: typeof GlobalPoolingLayer;
-    GlobalAveragePooling2D: typeof GlobalPoolingLayer;
-    GlobalMaxPooling1D: typeof GlobalPoolingLayer;
-    GlobalMaxPooling2D: typeof GlobalPoolingLayer;
-    GlobalAvgPool1D: typeof GlobalPoolingLayer;
-    GlobalAvgPool2D: typeof GlobalPoolingLayer;
-    GlobalMaxPool1D: typeof GlobalPoolingLayer;
-    GlobalMaxPool2D: typeof GlobalPoolingLayer;
-    AveragePooling1D: typeof PoolingLayer;
-    AveragePooling2D: typeof PoolingLayer;
-    MaxPooling1D: typeof PoolingLayer;
-    MaxPooling2D: typeof PoolingLayer;
-    AvgPool1D: typeof PoolingLayer;
-    AvgPool2D: typeof PoolingLayer;
-    MaxPool1D: typeof PoolingLayer;
-    MaxPool2D: typeof PoolingLayer;
-    Conv1D: typeof ConvLayer;
-    Conv2D: typeof ConvLayer;
-    Convolution1D: typeof ConvLayer;
-    Convolution2D: typeof ConvLayer;
-    [factory: string]: any;
-  };
-  [name: string]: any;
+  /** Makes a custom layer class known to Sequential.from_config (name defaults to the class name). */
+  registerLayer<C>(cls: C, name?: string): C;
+  layers: KerasLayers;
 }
 
+/** The PyTorch-style front. */
 export const torch: Torch;
+/** The Keras-style front. */
 export const keras: Keras;
+
+// Classes reachable only through torch.nn and keras.layers: types, not exports.
+export type { TorchModule, Layer, GlobalPoolingLayer, PoolingLayer, ConvLayer, Sequential };
 
 declare const nnwasm: { init: typeof init; backend: typeof backend; torch: Torch; keras: Keras; Tensor: typeof Tensor };
 export default nnwasm;

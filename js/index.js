@@ -1,23 +1,34 @@
 // nnwasm: fast pooling and convolution for JavaScript on WebAssembly SIMD.
 //   import { init, torch, keras, Tensor, backend } from 'nnwasm';
-import { load } from './loader.js';
+import { load, secondInitMismatch } from './loader.js';
 import { backendInfo, heapBytes, wasm } from './runtime.js';
 import { liveTensorStorages, Tensor } from './tensor.js';
 import { torch } from './torch/index.js';
 import { keras } from './keras/index.js';
 
-let loading = null;
+let loading = null;  // the first init()'s promise of backend()
+let loaded = null;   // { options, choice } of the build loaded
 
-// Loads the WebAssembly module once; later calls return the same promise.
-// A failed load may be retried.
+// Loads the WebAssembly module once; later calls resolve to the same backend.
+// A later call whose options ask for another build rejects instead of
+// silently returning the first one. A failed load may be retried.
 export function init(options = {}) {
   if (loading === null) {
-    loading = load(options).then(() => backend(), (e) => {
+    loading = load(options).then(({ choice }) => {
+      loaded = { options, choice };
+      return backend();
+    }, (e) => {
       loading = null;
       throw e;
     });
+    return loading;
   }
-  return loading;
+  if (options !== null && typeof options === 'object' && Object.keys(options).length === 0) return loading;
+  return loading.then(async (info) => {
+    const mismatch = await secondInitMismatch(options, loaded);
+    if (mismatch) throw mismatch;
+    return info;
+  });
 }
 
 // Which build loaded, why, and how it runs now.

@@ -43,6 +43,23 @@ const NODE_OS = 'node:os';
 const NODE_MODULE = 'node:module';
 const MAX_AUTO_THREADS = 8;
 
+// The options init() reads; any other name is refused, not ignored.
+const INIT_OPTIONS = ['threads', 'simd', 'wasmDir', 'wasmBinary'];
+
+export function checkInitOptions(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`init: options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!INIT_OPTIONS.includes(key)) {
+      throw new TypeError(`init: unknown option ${JSON.stringify(key)} (the options are ${INIT_OPTIONS.join(', ')})`);
+    }
+  }
+  if (options.simd !== undefined && typeof options.simd !== 'boolean') {
+    throw new TypeError(`init: simd must be true or false (or left unset to detect), got ${JSON.stringify(options.simd)}`);
+  }
+}
+
 // -> { build, threads, reason }
 export async function chooseBuild(options) {
   const threadsOpt = options.threads ?? 'auto';
@@ -198,10 +215,35 @@ function unrefWorkers(module) {
   for (const w of [...(p.unusedWorkers ?? []), ...(p.runningWorkers ?? [])]) w.unref?.();
 }
 
+// The build-choosing options as the user wrote them, for messages.
+function describeAsked(options) {
+  const parts = ['threads', 'simd'].filter((k) => options[k] !== undefined).map((k) => `${k}: ${JSON.stringify(options[k])}`);
+  return `init(${parts.length ? `{ ${parts.join(', ')} }` : ''})`;
+}
+
+const describeChoice = (c) => `the ${c.build} build with ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
+
+// A later init(options) cannot load another build: one process (or worker)
+// holds one module. Checked against the loaded choice only for the options
+// given, so init() and the same options again pass. -> null or an Error.
+export async function secondInitMismatch(options, loaded) {
+  checkInitOptions(options);
+  if (options.threads === undefined && options.simd === undefined) return null;
+  const asked = await chooseBuild(options);
+  const simdDiffers = options.simd !== undefined && (asked.build === 'baseline') !== (loaded.choice.build === 'baseline');
+  const threadsDiffer = options.threads !== undefined && asked.threads !== loaded.choice.threads;
+  if (!simdDiffers && !threadsDiffer) return null;
+  const hint = !simdDiffers && asked.threads < loaded.choice.threads
+    ? `call torch.set_num_threads(${asked.threads}) to run ops on fewer threads`
+    : 'call init() without options to use the loaded build, or load the other build in a new process or worker';
+  return new Error(`init: ${describeAsked(options)} asks for ${describeChoice(asked)}, but ${describeChoice(loaded.choice)} ` +
+    `is already loaded by the first ${describeAsked(loaded.options)} (${loaded.choice.reason}); a process holds one nnwasm ` +
+    `module and its build cannot change after loading, so the later options cannot apply; ${hint}`);
+}
+
+// -> { module, choice }
 export async function load(options = {}) {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`init: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
+  checkInitOptions(options);
   const choice = await chooseBuild(options);
   const module = isNode ? await loadNode(choice.build, choice.threads, options)
     : await loadBrowser(choice.build, choice.threads, options);
@@ -218,5 +260,5 @@ export async function load(options = {}) {
     reason: choice.reason,
     environment: isNode ? 'node' : 'browser',
   });
-  return module;
+  return { module, choice };
 }

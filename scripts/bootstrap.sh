@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine (Node 20 assumed) for nnwasm, builds it and
+# Sets up a fresh Debian machine (its Node 20 or later) for nnwasm, builds it and
 # runs the Node example:
 #   bash scripts/bootstrap.sh            # install, build, run examples/node.mjs
 #   bash scripts/bootstrap.sh --deps     # install only (what .ci/run uses)
@@ -32,13 +32,17 @@ if ((${#missing[@]})); then
   fi
 fi
 
-if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split(".")[0]') < 18 )); then
-  echo "bootstrap: Node.js >= 18 is needed (20 recommended); found: $(node --version 2>/dev/null || echo none)"
+if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split(".")[0]') < 20 )); then
+  echo "bootstrap: Node.js >= 20 is needed to build and test (22 or 24 recommended); found: $(node --version 2>/dev/null || echo none)"
   exit 1
 fi
 
 echo "bootstrap: npm ci"
 npm ci --no-audit --no-fund --loglevel=error
+# Node 22 and 24 for npm test's extra Jest runs, in their own folder: their
+# `node` bin must not shadow the system Node in the root's npm scripts.
+echo "bootstrap: npm ci --prefix tools/node-versions (Node 22 and 24 for npm test)"
+npm ci --prefix tools/node-versions --no-audit --no-fund --loglevel=error
 
 if [[ "${1:-}" == "--deps" ]]; then exit 0; fi
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm run build: every WebAssembly build (CMake + Emscripten) into dist/,
-// and the CommonJS entry (esbuild) for require('nnwasm').
+// the CommonJS entry (esbuild) for require('nnwasm') and the ES module
+// wrapper over it for import 'nnwasm' in Node.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,5 +69,18 @@ run(esbuild, [
   '--define:import.meta.url=__nnwasmModuleUrl',
   '--banner:js=const __nnwasmModuleUrl = require("node:url").pathToFileURL(__filename).href;',
 ]);
+// import 'nnwasm' in Node: a thin ES module over that same CommonJS file, so
+// an import and a require() in one process share one module instance (one
+// init, one heap, one Tensor class). Browsers and bundlers use js/index.js.
+const cjsExports = createRequire(import.meta.url)(join(dist, 'nnwasm.cjs'));
+const names = Object.keys(cjsExports).filter((n) => n !== 'default' && n !== '__esModule');
+writeFileSync(join(dist, 'nnwasm.node.mjs'), [
+  "// import 'nnwasm' in Node: the CommonJS build's one instance (written by scripts/build.mjs).",
+  "import nnwasm from './nnwasm.cjs';",
+  '',
+  `export const { ${names.join(', ')} } = nnwasm;`,
+  'export default nnwasm.default;',
+  '',
+].join('\n'));
 writeFileSync(join(dist, 'BUILD_INFO.json'), JSON.stringify({ builds: BUILDS, emcc: execFileSync('emcc', ['--version'], { env }).toString().split('\n')[0] }, null, 2) + '\n');
 console.log(`build: ${BUILDS.join(', ')} -> dist/`);

@@ -2,12 +2,14 @@
 // npm test: builds what is missing or stale, then runs every suite:
 //   1. kernel tests (GoogleTest) natively under ASan+UBSan,
 //   2. the same kernel tests compiled with em++ (SIMD128 + threads) under Node,
-//   3. the JS suites (Jest, tests/js),
+//   3. the JS suites (Jest, tests/js), then again under each Node line in
+//      tools/node-versions (22, 24),
 //   3b. each libFuzzer target (tests/fuzz) for a few seconds,
-//   4. the browser suites (tests/e2e), when present.
+//   4. the browser suites (tests/e2e), when present, and the package suite
+//      again under each Node line in tools/node-versions.
 // Ends with one line "N passed, N failed" summing all of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -98,18 +100,38 @@ if (want('wasm')) {
   }
 }
 
-// 3. Jest.
-if (want('jest')) {
-  const json = join(root, 'build', 'jest-results.json');
-  const r = run('node', ['--experimental-vm-modules', '--expose-gc', join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
-    '--json', `--outputFile=${json}`, '--silent']);
-  if (!existsSync(json)) record('jest', 0, 1, `no report; exit status ${r.status}`);
+// 3. Jest, under the Node running this script.
+function jest(suite, node, suiteEnv, json) {
+  rmSync(json, { force: true });  // a report left by an earlier run must not count
+  const r = run(node, ['--experimental-vm-modules', '--expose-gc', join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--json', `--outputFile=${json}`, '--silent'], { env: suiteEnv });
+  if (!existsSync(json)) record(suite, 0, 1, `no report; exit status ${r.status}`);
   else {
     const report = JSON.parse(readFileSync(json, 'utf8'));
     const suiteErrors = report.numRuntimeErrorTestSuites ?? 0;
-    record('jest (tests/js)', report.numPassedTests, report.numFailedTests + suiteErrors,
+    record(suite, report.numPassedTests, report.numFailedTests + suiteErrors,
       suiteErrors ? `${suiteErrors} suites failed to run` : '');
   }
+}
+if (want('jest')) jest('jest (tests/js)', 'node', env, join(root, 'build', 'jest-results.json'));
+
+// 3a. Jest again under each Node line in tools/node-versions (the maintained
+// lines beside the system Node): `npm test -- node22` runs one. Their bin
+// folder goes first on PATH, so the `node` a test spawns is that one too.
+const nodeVersions = join(root, 'tools', 'node-versions');
+const extraNodes = existsSync(join(nodeVersions, 'package.json'))
+  ? Object.keys(JSON.parse(readFileSync(join(nodeVersions, 'package.json'), 'utf8')).dependencies ?? {}).sort() : [];
+for (const name of extraNodes) {
+  if (!want(name)) continue;
+  const bin = join(nodeVersions, 'node_modules', name, 'bin');
+  const node = join(bin, 'node');
+  if (!existsSync(node)) {
+    record(`jest under ${name}`, 0, 1, 'not installed: run `npm ci --prefix tools/node-versions`');
+    continue;
+  }
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  jest(`jest (tests/js) under Node ${version}`, node, { ...env, PATH: `${bin}:${env.PATH}` },
+    join(root, 'build', `jest-${name}-results.json`));
 }
 
 // 3b. Fuzzing, bounded: each libFuzzer target (tests/fuzz) for a few seconds
@@ -121,7 +143,12 @@ if (want('fuzz')) {
   const out = r.stdout.toString();
   process.stdout.write(out);
   const m = out.match(/^fuzz: (\d+) passed, (\d+) failed/m);
-  if (m) record(`fuzz (tests/fuzz, ${seconds} s per target)`, Number(m[1]), Number(m[2]));
+  // fuzz.mjs gives libFuzzer -max_total_time=<seconds>; each target's line
+  // reports the wall time, start-up and the final pass included.
+  const walls = [...out.matchAll(/^fuzz \S+: clean, \d+ execs in (\d+) s$/gm)].map((w) => Number(w[1]));
+  const wall = walls.length === 0 ? '' : Math.min(...walls) === Math.max(...walls) ? `, ${walls[0]} s each`
+    : `, ${Math.min(...walls)}-${Math.max(...walls)} s each`;
+  if (m) record(`fuzz (tests/fuzz, ${seconds} s of fuzzing per target${wall} with start-up)`, Number(m[1]), Number(m[2]));
   else record('fuzz', 0, 1, `no summary; exit status ${r.status}`);
 }
 
@@ -133,6 +160,26 @@ if (want('e2e') && existsSync(join(root, 'tests', 'e2e', 'run.mjs'))) {
   const m = out.match(/^e2e: (\d+) passed, (\d+) failed/m);
   if (m) record('e2e (tests/e2e, Chromium)', Number(m[1]), Number(m[2]));
   else record('e2e', 0, 1, `no summary; exit status ${r.status}`);
+}
+
+// 4b. The package suite (npm pack, installed and used from Node ESM,
+// CommonJS, TypeScript, Vite) under each extra Node line, as 3a does Jest.
+for (const name of extraNodes) {
+  if (!want(name) || !existsSync(join(root, 'tests', 'e2e', 'run.mjs'))) continue;
+  const bin = join(nodeVersions, 'node_modules', name, 'bin');
+  const node = join(bin, 'node');
+  if (!existsSync(node)) {
+    record(`package under ${name}`, 0, 1, 'not installed: run `npm ci --prefix tools/node-versions`');
+    continue;
+  }
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const r = spawnSync(node, [join(root, 'tests', 'e2e', 'run.mjs'), 'package'],
+    { cwd: root, env: { ...env, PATH: `${bin}:${env.PATH}` }, stdio: ['inherit', 'pipe', 'inherit'] });
+  const out = r.stdout.toString();
+  process.stdout.write(out);
+  const m = out.match(/^e2e: (\d+) passed, (\d+) failed/m);
+  if (m) record(`package (tests/package) under Node ${version}`, Number(m[1]), Number(m[2]));
+  else record(`package under Node ${version}`, 0, 1, `no summary; exit status ${r.status}`);
 }
 
 console.log(`\n${results.join('\n')}`);

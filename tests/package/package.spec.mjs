@@ -21,11 +21,12 @@ const WASM_GZIP_LIMIT = 200 * 1024;
 
 // What the tarball must hold, and the only shapes of names it may hold.
 const REQUIRED = [
-  'package.json', 'README.md', 'LICENSE', 'js/index.js', 'js/index.d.ts', 'js/loader.js', 'dist/nnwasm.cjs',
+  'package.json', 'README.md', 'LICENSE', 'docs/API.md', 'js/index.js', 'js/index.d.ts', 'js/loader.js',
+  'dist/nnwasm.cjs', 'dist/nnwasm.node.mjs',
   'dist/nnwasm-simd-threads.worker.js', 'dist/nnwasm-simd-threads.node-worker.cjs',
   ...BUILDS.flatMap((b) => [`dist/nnwasm-${b}.wasm`, `dist/nnwasm-${b}.cjs`, `dist/nnwasm-${b}.mjs`]),
 ];
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^js\/(.+\/)?[^/]+\.js$/, /^js\/index\.d\.ts$/,
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^docs\/API\.md$/, /^js\/(.+\/)?[^/]+\.js$/, /^js\/index\.d\.ts$/,
   /^dist\/[^/]+\.(wasm|cjs|mjs|worker\.js)$/];
 
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,12 +35,17 @@ function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-const ESM = `import { init, torch, keras, backend } from 'nnwasm';
+const ESM = `import { createRequire } from 'node:module';
+import { init, torch, keras, backend } from 'nnwasm';
 const info = await init({ threads: 2 });
 const y = torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[[1, 2, 3, 4]]]), 2);
 const model = new keras.Sequential([new keras.layers.GlobalAveragePooling1D({ input_shape: [2, 2] })]);
 const z = model.predict([[[1, 2], [3, 4]]]);
-console.log(JSON.stringify({ build: info.build, threads: backend().threads, y: y.tolist(), z: z.tolist() }));
+// require() in the same process is the same instance: a tensor from import, an op from require.
+const cjs = createRequire(import.meta.url)('nnwasm');
+const mixed = cjs.torch.nn.functional.avg_pool1d(torch.tensor([[[1, 2, 3, 4]]]), 2).tolist();
+console.log(JSON.stringify({ build: info.build, threads: backend().threads, y: y.tolist(), z: z.tolist(),
+  same: cjs.torch === torch && cjs.backend().build === info.build, mixed }));
 `;
 
 const CJS = `const { init, torch, keras } = require('nnwasm');
@@ -202,11 +208,12 @@ export async function run(suite, { context }) {
       console.log(`      tarball ${(sizes.tarball / 1024).toFixed(1)} KB, installed ${(sizes.install / 1024).toFixed(1)} KB in ${sizes.files} files`);
     });
 
-    await suite.test('Node ESM: import from nnwasm (simd-threads, 2 threads)', async () => {
+    await suite.test('Node ESM: import from nnwasm (simd-threads, 2 threads), and require() in the same process is the same instance', async () => {
       writeFileSync(join(app, 'esm.mjs'), ESM);
       const r = JSON.parse(sh('node', ['esm.mjs'], app));
       assert(r.build === 'simd-threads' && r.threads === 2, `build ${r.build}, ${r.threads} threads`);
       assert(JSON.stringify(r.y) === '[[[1.5,3.5]]]' && JSON.stringify(r.z) === '[[2,3]]', JSON.stringify(r));
+      assert(r.same && JSON.stringify(r.mixed) === '[[[1.5,3.5]]]', `import and require are not one instance: ${JSON.stringify(r)}`);
     });
 
     await suite.test('Node CommonJS: require(nnwasm)', async () => {

@@ -209,21 +209,20 @@ inline f32x4 pmin(f32x4 a, f32x4 b) {
   for (int i = 0; i < 4; ++i) r.v[i] = b.v[i] < a.v[i] ? b.v[i] : a.v[i];
   return r;
 }
-inline f32x4 lane_mask(bool t) {
-  const std::uint32_t bits = t ? 0xFFFFFFFFu : 0u;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return splat(f);
+// Masks are lanes of all-one bits (true) or zero bits (false).
+inline f32x4 compare(f32x4 a, f32x4 b, bool (*op)(float, float)) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const std::uint32_t bits = op(a.v[i], b.v[i]) ? 0xFFFFFFFFu : 0u;
+    std::memcpy(&r.v[i], &bits, sizeof bits);
+  }
+  return r;
 }
 inline f32x4 less(f32x4 a, f32x4 b) {
-  f32x4 r;
-  for (int i = 0; i < 4; ++i) r.v[i] = lane(lane_mask(a.v[i] < b.v[i]), 0);
-  return r;
+  return compare(a, b, [](float x, float y) { return x < y; });
 }
 inline f32x4 less_equal(f32x4 a, f32x4 b) {
-  f32x4 r;
-  for (int i = 0; i < 4; ++i) r.v[i] = lane(lane_mask(a.v[i] <= b.v[i]), 0);
-  return r;
+  return compare(a, b, [](float x, float y) { return x <= y; });
 }
 
 #endif

@@ -14,10 +14,11 @@ namespace pd = nnwasm::pad;
 struct PadParams {
   u32 words, input, output, rank, mode;
   float value;
-  u32 in[pd::kMaxRank], out[pd::kMaxRank], before[pd::kMaxRank];
+  u32 in[pd::kMaxRank], out[pd::kMaxRank];
+  std::int32_t before[pd::kMaxRank];
   static constexpr char kFields[] =
       "input,output,rank,mode,value:f32,in0,in1,in2,in3,in4,in5,in6,in7,out0,out1,out2,out3,out4,out5,out6,out7,"
-      "before0,before1,before2,before3,before4,before5,before6,before7";
+      "before0:i32,before1:i32,before2:i32,before3:i32,before4:i32,before5:i32,before6:i32,before7:i32";
 };
 
 int pad(std::uintptr_t block) {
@@ -30,7 +31,7 @@ int pad(std::uintptr_t block) {
   for (std::size_t d = 0; d < s.rank; ++d) {
     s.in[d] = p.in[d];
     s.out[d] = p.out[d];
-    s.before[d] = static_cast<std::int32_t>(p.before[d]);
+    s.before[d] = p.before[d];
     if (!nnwasm::checked_product(&in_count, {in_count, p.in[d]}) ||
         !nnwasm::checked_product(&out_count, {out_count, p.out[d]}))
       return abi::status(nnwasm::Status::kSizeOverflow);

@@ -1,10 +1,11 @@
-// Sums and maxima of contiguous runs of floats, shared by the channels-first
-// poolings.
+// Sums and maxima of contiguous runs of floats: the channels-first global
+// poolings (one run per channel) and adaptive_avg_pool1d (one run per window).
 #pragma once
 
 #include <cstddef>
 #include <limits>
 
+#include "pool/ops.h"
 #include "simd/vec.h"
 
 namespace nnwasm::pool {
@@ -61,9 +62,9 @@ inline float max_row(const float* x, std::size_t n) {
   float m = ninf;
   for (int k = 0; k < 4; ++k) {
     const float v = lane(a0, k);
-    m = (v != v || m != m) ? v + m : (v > m ? v : m);
+    m = MaxOp::apply(v, m);
   }
-  for (; i < n; ++i) m = (x[i] != x[i] || m != m) ? x[i] + m : (x[i] > m ? x[i] : m);
+  for (; i < n; ++i) m = MaxOp::apply(x[i], m);
   return m;
 }
 
@@ -83,10 +84,10 @@ inline float max_row_masked(const float* x, const float* mask, std::size_t n) {
   float m = ninf;
   for (int k = 0; k < 4; ++k) {
     const float v = lane(a0, k);
-    m = (v != v || m != m) ? v + m : (v > m ? v : m);
+    m = MaxOp::apply(v, m);
   }
   for (; i < n; ++i)
-    if (mask[i] != 0.0f) m = (x[i] != x[i] || m != m) ? x[i] + m : (x[i] > m ? x[i] : m);
+    if (mask[i] != 0.0f) m = MaxOp::apply(x[i], m);
   return m;
 }
 

@@ -29,10 +29,9 @@ Status check_depthwise(const float* in, const float* weights, WeightLayout layou
   Status st = detail::check_shape(s);
   if (st != Status::kOk) return st;
   if (s.groups != s.in_channels || s.out_channels != s.in_channels) return Status::kInvalidArgument;
-  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
   if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
-  if (s.batch != 0 && (in == nullptr || weights == nullptr || out == nullptr)) return Status::kNullPointer;
-  return Status::kOk;
+  bool empty;
+  return detail::check_conv(in, weights, out, s, act, &empty);
 }
 
 // One output row of a channel, stride 1 along the row. rows[ky] points at
@@ -69,11 +68,7 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
       for (std::size_t kx = 0; kx < kw; ++kx, ++w, x += dw) a = add(a, mul(load_splat(w), load(x)));
     }
     a = min(max(a, lo), hi);
-    if (ox + 4 <= out_w) {
-      store(y + ox, a);
-    } else {
-      store_first(y + ox, a, out_w - ox);
-    }
+    store_upto(y + ox, a, out_w - ox);
   }
 }
 
@@ -95,8 +90,9 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
   NNWASM_DW_TAP8(w, r, dx)                        \
   a2 = add(a2, mul(w, load(r + ox + 8 + dx)));    \
   a3 = add(a3, mul(w, load(r + ox + 12 + dx)));
-#define NNWASM_DW_3X3_TAPS(TAP) \
-  TAP(w1, r0, 1) TAP(w2, r0, 2) TAP(w3, r1, 0) TAP(w4, r1, 1) TAP(w5, r1, 2) TAP(w6, r2, 0) TAP(w7, r2, 1) TAP(w8, r2, 2)
+#define NNWASM_DW_3X3_TAPS(TAP)                                         \
+  TAP(w1, r0, 1) TAP(w2, r0, 2) TAP(w3, r1, 0) TAP(w4, r1, 1) TAP(w5, r1, 2) \
+  TAP(w6, r2, 0) TAP(w7, r2, 1) TAP(w8, r2, 2)
   // Four accumulators: each takes nine dependent adds, so fewer would leave
   // the adders waiting on latency.
   for (; ox + 16 <= out_w; ox += 16) {
@@ -121,11 +117,7 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
     f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
     NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP4)
     a0 = min(max(a0, lo), hi);
-    if (ox + 4 <= out_w) {
-      store(y + ox, a0);
-    } else {
-      store_first(y + ox, a0, out_w - ox);
-    }
+    store_upto(y + ox, a0, out_w - ox);
   }
 #undef NNWASM_DW_3X3_TAPS
 #undef NNWASM_DW_TAP16
@@ -198,10 +190,9 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   std::size_t plane_floats;
   if (!checked_product(&plane_floats, {PH, PW}) || !checked_product(&plane_floats, {PH, PW + taps + kh}))
     return Status::kSizeOverflow;
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
   // Per thread: the padded plane, the channel's taps and kh row pointers.
   thread::ScratchPlan plan;
@@ -210,8 +201,7 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   const std::size_t rows_at = plan.add<const float*>(kh);
   thread::Chunks work{s.batch * C, 2, detail::saturated_bytes({H * W + OH * OW, sizeof(float), taps}) / 2};
   thread::ScratchSlots scratch;
-  if ((st = scratch.allocate(plan, thread::threads_for(work))) != Status::kOk) return st;
-  work.max_slots = scratch.slots();
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
   // Only the interior changes from plane to plane; the borders stay 0.
   for (int t = 0; t < scratch.slots(); ++t) std::memset(scratch.get<float>(t, padded_at), 0, PH * PW * sizeof(float));
 
@@ -266,10 +256,9 @@ Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, c
   if (layout != WeightLayout::kHwio) return Status::kInvalidArgument;  // needs channel-contiguous taps
   const std::size_t C = s.in_channels, H = s.in_h, W = s.in_w, OH = s.out_h, OW = s.out_w;
   const std::size_t kh = s.kernel_h, kw = s.kernel_w;
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
   const thread::Chunks work{s.batch * OH, 1, detail::saturated_bytes({OW, C, kh, kw, sizeof(float)})};
   thread::parallel_for_slots(work, [&](int, std::size_t begin, std::size_t end) {
@@ -281,7 +270,8 @@ Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, c
         std::size_t c = 0;
         for (; c + 16 <= C; c += 16) {
           f32x4 a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
-          if (bias != nullptr) a0 = load(bias + c), a1 = load(bias + c + 4), a2 = load(bias + c + 8), a3 = load(bias + c + 12);
+          if (bias != nullptr)
+            a0 = load(bias + c), a1 = load(bias + c + 4), a2 = load(bias + c + 8), a3 = load(bias + c + 12);
           for (std::size_t ky = 0; ky < kh; ++ky) {
             const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
             if (iy >= H) continue;

@@ -113,11 +113,9 @@ void gather_panel(const float* image, const ConvShape& s, std::size_t cin_g, std
 }  // namespace
 
 Status conv_nchw(const float* in, const float* packed, float* out, const ConvShape& s, Activation act) {
-  Status st = detail::check_shape(s);
-  if (st != Status::kOk) return st;
-  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
-  if (s.batch == 0) return Status::kOk;
-  if (in == nullptr || packed == nullptr || out == nullptr) return Status::kNullPointer;
+  bool empty;
+  Status st = detail::check_conv(in, packed, out, s, act, &empty);
+  if (st != Status::kOk || empty) return st;
 
   const std::size_t groups = s.groups, cin_g = s.in_channels / groups, cout_g = s.out_channels / groups;
   const std::size_t taps = s.kernel_h * s.kernel_w, K = cin_g * taps;
@@ -125,10 +123,9 @@ Status conv_nchw(const float* in, const float* packed, float* out, const ConvSha
   const std::size_t blocks = (cout_g + MR - 1) / MR, block_floats = MR * (K + 1);
   const std::size_t plane = s.in_h * s.in_w;
 
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
   // Per thread: the K x NR panel of gathered inputs.
   thread::ScratchPlan plan;
@@ -136,8 +133,7 @@ Status conv_nchw(const float* in, const float* packed, float* out, const ConvSha
   const std::size_t items = s.batch * groups * panels;
   thread::Chunks work{items, 4, detail::saturated_bytes({NR, K, cout_g, sizeof(float)})};
   thread::ScratchSlots scratch;
-  if ((st = scratch.allocate(plan, thread::threads_for(work))) != Status::kOk) return st;
-  work.max_slots = scratch.slots();
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
 
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     float* const panel = scratch.get<float>(slot, panel_at);

@@ -77,11 +77,9 @@ static_assert(MR == 4 && NR == 8, "igemm_tile's body is written out for 4x8 tile
 }  // namespace
 
 Status conv_nhwc(const float* in, const float* packed, float* out, const ConvShape& s, Activation act) {
-  Status st = detail::check_shape(s);
-  if (st != Status::kOk) return st;
-  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
-  if (s.batch == 0) return Status::kOk;
-  if (in == nullptr || packed == nullptr || out == nullptr) return Status::kNullPointer;
+  bool empty;
+  Status st = detail::check_conv(in, packed, out, s, act, &empty);
+  if (st != Status::kOk || empty) return st;
 
   const std::size_t cin = s.in_channels, cout = s.out_channels, groups = s.groups;
   const std::size_t cin_g = cin / groups, cout_g = cout / groups;
@@ -91,10 +89,9 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   const std::size_t block_floats = NR * (taps * cin_g + 1);
   const std::size_t tiles = (M + MR - 1) / MR;
 
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
   // The zero row padding taps read (K per tap = cin_g floats), shared by
   // every thread; per thread, a tile's indirection pointers.
@@ -106,8 +103,7 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   // Chunks of 8 tiles: 32 output rows, a few microseconds of work each.
   thread::Chunks work{tiles, 8, detail::saturated_bytes({MR, taps, cin_g, cout, sizeof(float)})};
   thread::ScratchSlots scratch;
-  if ((st = scratch.allocate(plan, thread::threads_for(work))) != Status::kOk) return st;
-  work.max_slots = scratch.slots();
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
 
   // The tiles of a chunk walk the packed weights a slice at a time, so a
   // slice read from memory serves every tile of the chunk from cache even

@@ -56,6 +56,18 @@ inline bool valid_activation(Activation a) {
   return static_cast<int>(a) >= 0 && static_cast<int>(a) < static_cast<int>(Activation::kCount);
 }
 
+// The checks of every convolution entry point: shape, activation, and the
+// three buffers unless the batch is empty (*empty: nothing to do).
+inline Status check_conv(const float* in, const float* weights, const float* out, const ConvShape& s,
+                         Activation act, bool* empty) {
+  const Status st = check_shape(s);
+  if (st != Status::kOk) return st;
+  if (!valid_activation(act)) return Status::kInvalidArgument;
+  *empty = s.batch == 0;
+  if (!*empty && (in == nullptr || weights == nullptr || out == nullptr)) return Status::kNullPointer;
+  return Status::kOk;
+}
+
 // The clamp the micro-kernels apply in registers: [lo, hi] for linear, relu
 // and relu6; the identity clamp for the others (their pass comes after).
 inline void clamp_bounds(Activation a, float* lo, float* hi) {
@@ -68,6 +80,19 @@ inline void clamp_bounds(Activation a, float* lo, float* hi) {
 inline bool needs_output_pass(Activation a) {
   return a != Activation::kLinear && a != Activation::kRelu && a != Activation::kRelu6;
 }
+
+// What the micro-kernels apply to their results: the clamp in registers,
+// and whether an output pass follows.
+struct OutputClamp {
+  simd::f32x4 lo, hi;
+  bool pass;
+  explicit OutputClamp(Activation a) : pass(needs_output_pass(a)) {
+    float l, h;
+    clamp_bounds(a, &l, &h);
+    lo = simd::splat(l);
+    hi = simd::splat(h);
+  }
+};
 
 // One output value through a non-clamp activation (float math, as Keras).
 inline float activate_one(float x, Activation a) {

@@ -55,8 +55,15 @@ class ScratchSlots {
   ScratchSlots(const ScratchSlots&) = delete;
   ScratchSlots& operator=(const ScratchSlots&) = delete;
 
-  // One slot for each of `threads` (thread::threads_for the region's work),
-  // fewer if memory is short; the region then runs on slots() threads.
+  // One slot for each thread that would run `work`, fewer if memory is
+  // short; work->max_slots becomes the slots there are.
+  Status allocate(const ScratchPlan& plan, Chunks* work) {
+    const Status s = allocate(plan, threads_for(*work));
+    work->max_slots = slots_;
+    return s;
+  }
+
+  // One slot for each of `threads`, fewer if memory is short.
   Status allocate(const ScratchPlan& plan, int threads) {
     if (plan.overflowed()) return Status::kSizeOverflow;
     const std::uint64_t bytes = plan.slot_bytes() == 0 ? 64 : plan.slot_bytes();

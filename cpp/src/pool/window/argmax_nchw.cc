@@ -27,12 +27,10 @@ Status argmax_nchw(const float* in, float* out, float* indices, std::size_t plan
   const std::size_t values_at = plan.add<float>(extent);
   const std::size_t flat_at = plan.add<float>(extent);
   const std::size_t start_at = plan.add<float>(round_up4(out_w));
-  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
-  thread::Chunks work{planes * out_h, 0, item_bytes};
+  thread::Chunks work = output_rows_work(rows, planes, in_w);
   thread::ScratchSlots scratch;
-  const Status s = scratch.allocate(plan, thread::threads_for(work));
+  const Status s = scratch.allocate(plan, &work);
   if (s != Status::kOk) return s;
-  work.max_slots = scratch.slots();
 
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     float* const values = scratch.get<float>(slot, values_at);

@@ -11,6 +11,7 @@
 
 #include "pool/pool.h"
 #include "runtime/heap_array.h"
+#include "thread/pool.h"
 
 namespace nnwasm::pool {
 
@@ -129,6 +130,14 @@ inline Status adaptive_axes(std::size_t in_h, std::size_t in_w, std::size_t out_
   if ((s = adaptive_axis(in_h, out_h, rows)) != Status::kOk || (s = adaptive_axis(in_w, out_w, cols)) != Status::kOk)
     return s;
   return Status::kOk;
+}
+
+// The work of a driver over output rows, for thread::parallel_for_slots:
+// one item per output row of every plane (or image), costed by the input
+// rows of `row_floats` its windows read.
+inline thread::Chunks output_rows_work(const AxisWindows& rows, std::size_t planes, std::size_t row_floats) {
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_floats * sizeof(float);
+  return thread::Chunks{planes * rows.outputs(), 0, item_bytes};
 }
 
 inline bool is_k3s2(const AxisWindows& a) { return a.strided && a.kernel == 3 && a.stride == 2 && a.step == 1; }

@@ -36,11 +36,7 @@ static void reduce_columns_strided(const float* buf, std::size_t out_w, const Ax
     f32x4 acc = strided_lanes<kStride>(p, stride);
     for (std::size_t k = 1; k < kernel; ++k) acc = Op::apply(acc, strided_lanes<kStride>(p + k * step, stride));
     if (kAverage) acc = mul(acc, load(inv_div + o));
-    if (o + 4 <= out_w) {
-      store(dst + o, acc);
-    } else {
-      store_first(dst + o, acc, out_w - o);
-    }
+    store_upto(dst + o, acc, out_w - o);
   }
 }
 
@@ -55,11 +51,7 @@ static void reduce_columns_s2(const float* buf, std::size_t out_w, const float* 
     f32x4 acc = Op::apply(even, odd_lanes(a, b));
     if (kKernel == 3) acc = Op::apply(acc, shift1(even, load(p + 8)));
     if (kAverage) acc = mul(acc, load(inv_div + o));
-    if (o + 4 <= out_w) {
-      store(dst + o, acc);
-    } else {
-      store_first(dst + o, acc, out_w - o);
-    }
+    store_upto(dst + o, acc, out_w - o);
   }
 }
 
@@ -80,11 +72,7 @@ static void pool_row_fused_s2k2(const float* row0, std::size_t row_stride, std::
     }
     f32x4 acc = Op::apply(even_lanes(a, b), odd_lanes(a, b));
     if (kAverage) acc = mul(acc, load(inv_div + o));
-    if (o + 4 <= out_w) {
-      store(dst + o, acc);
-    } else {
-      store_first(dst + o, acc, out_w - o);
-    }
+    store_upto(dst + o, acc, out_w - o);
   }
 }
 

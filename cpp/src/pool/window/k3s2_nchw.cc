@@ -66,11 +66,7 @@ __attribute__((noinline)) void k3s2_rows(const float* h0, const float* h1, const
   for (std::size_t o = 0; o < out_w; o += 4) {
     f32x4 acc = op(op(load(h0 + o), load(h1 + o)), load(h2 + o));
     if (kAverage) acc = mul(acc, load(inv_div + o));
-    if (o + 4 <= out_w) {
-      store(y + o, acc);
-    } else {
-      store_first(y + o, acc, out_w - o);
-    }
+    store_upto(y + o, acc, out_w - o);
   }
 }
 

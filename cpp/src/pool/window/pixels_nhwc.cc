@@ -40,12 +40,10 @@ Status separable_nhwc(const float* in, float* out, std::size_t batch, std::size_
   thread::ScratchPlan plan;
   const std::size_t buf_at = plan.add<float>(extent * channels);
   const std::size_t taps_at = plan.add<const float*>(cols.kernel);
-  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);
-  thread::Chunks work{batch * out_h, 0, item_bytes};
+  thread::Chunks work = output_rows_work(rows, batch, row_stride);
   thread::ScratchSlots scratch;
-  const Status s = scratch.allocate(plan, thread::threads_for(work));
+  const Status s = scratch.allocate(plan, &work);
   if (s != Status::kOk) return s;
-  work.max_slots = scratch.slots();
 
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     float* const buf = scratch.get<float>(slot, buf_at);
@@ -82,12 +80,10 @@ Status indirect_nhwc(const float* in, float* out, std::size_t batch, std::size_t
   thread::ScratchPlan plan;
   const std::size_t taps_at =
       plan.add<const float*>(std::max<std::uint64_t>(std::uint64_t{rows.max_count} * cols.max_count, 1));
-  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_stride * sizeof(float);
-  thread::Chunks work{batch * out_h, 0, item_bytes};
+  thread::Chunks work = output_rows_work(rows, batch, row_stride);
   thread::ScratchSlots scratch;
-  const Status s = scratch.allocate(plan, thread::threads_for(work));
+  const Status s = scratch.allocate(plan, &work);
   if (s != Status::kOk) return s;
-  work.max_slots = scratch.slots();
 
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     const float** const taps = scratch.get<const float*>(slot, taps_at);

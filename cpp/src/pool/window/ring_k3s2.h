@@ -66,9 +66,8 @@ Status pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size
   const std::size_t inv_at = plan.add<float>(kAverage ? std::uint64_t{out_w} + 4 : 0);
   thread::Chunks work{planes * rows.outputs(), 0, 3 * row_floats * sizeof(float)};
   thread::ScratchSlots scratch;
-  const Status status = scratch.allocate(plan, thread::threads_for(work));
+  const Status status = scratch.allocate(plan, &work);
   if (status != Status::kOk) return status;
-  work.max_slots = scratch.slots();
 
   struct Geometry {
     const float* in;

@@ -47,12 +47,10 @@ Status rows_nchw(const float* in, float* out, std::size_t planes, std::size_t in
   thread::ScratchPlan plan;
   const std::size_t buf_at = plan.add<float>(extent);
   const std::size_t inv_at = plan.add<float>(kAverage ? round_up4(out_w) : 0);
-  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * in_w * sizeof(float);
-  thread::Chunks work{planes * out_h, 0, item_bytes};
+  thread::Chunks work = output_rows_work(rows, planes, in_w);
   thread::ScratchSlots scratch;
-  const Status s = scratch.allocate(plan, thread::threads_for(work));
+  const Status s = scratch.allocate(plan, &work);
   if (s != Status::kOk) return s;
-  work.max_slots = scratch.slots();
 
   const bool fused = pass == ColumnPass::kFusedS2K2 || pass == ColumnPass::kPlanesS2K2;
   const float* in_end = in + planes * in_h * in_w;

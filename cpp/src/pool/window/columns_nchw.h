@@ -1,7 +1,7 @@
 // Channels-first window micro-kernels: the horizontal (column) passes over
 // one reduced row, and the fused passes for 2-wide stride-2 windows. They
 // neither allocate nor choose: rows_nchw.cc's driver calls the one the entry
-// point chose (WindowPath). Included by the NCHW drivers only; internal
+// point chose (ColumnPass). Included by the NCHW drivers only; internal
 // linkage keeps the inlining they had as file-local functions.
 #pragma once
 

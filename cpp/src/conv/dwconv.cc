@@ -10,12 +10,14 @@
 // per tap (Keras's (kh, kw, 1, C) layout is already channel-contiguous);
 // taps outside the input are skipped.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "conv/conv.h"
 #include "conv/internal.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
+#include "thread/scratch.h"
 
 namespace nnwasm::conv {
 namespace {
@@ -27,10 +29,9 @@ Status check_depthwise(const float* in, const float* weights, WeightLayout layou
   Status st = detail::check_shape(s);
   if (st != Status::kOk) return st;
   if (s.groups != s.in_channels || s.out_channels != s.in_channels) return Status::kInvalidArgument;
-  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
   if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
-  if (s.batch != 0 && (in == nullptr || weights == nullptr || out == nullptr)) return Status::kNullPointer;
-  return Status::kOk;
+  bool empty;
+  return detail::check_conv(in, weights, out, s, act, &empty);
 }
 
 // One output row of a channel, stride 1 along the row. rows[ky] points at
@@ -67,13 +68,7 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
       for (std::size_t kx = 0; kx < kw; ++kx, ++w, x += dw) a = add(a, mul(load_splat(w), load(x)));
     }
     a = min(max(a, lo), hi);
-    if (ox + 4 <= out_w) {
-      store(y + ox, a);
-    } else {
-      float tmp[4];
-      store(tmp, a);
-      std::memcpy(y + ox, tmp, (out_w - ox) * sizeof(float));
-    }
+    store_upto(y + ox, a, out_w - ox);
   }
 }
 
@@ -86,6 +81,18 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
   const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
   const f32x4 b = splat(bias);
   std::size_t ox = ox_start;
+  // Tap (w, r, dx) into the accumulators of 4, 8 or 16 pixels from ox, and
+  // the eight taps after w0 (which starts the accumulators), in one order
+  // for every width so all widths give the same sums.
+#define NNWASM_DW_TAP4(w, r, dx) a0 = add(a0, mul(w, load(r + ox + dx)));
+#define NNWASM_DW_TAP8(w, r, dx) NNWASM_DW_TAP4(w, r, dx) a1 = add(a1, mul(w, load(r + ox + 4 + dx)));
+#define NNWASM_DW_TAP16(w, r, dx)                 \
+  NNWASM_DW_TAP8(w, r, dx)                        \
+  a2 = add(a2, mul(w, load(r + ox + 8 + dx)));    \
+  a3 = add(a3, mul(w, load(r + ox + 12 + dx)));
+#define NNWASM_DW_3X3_TAPS(TAP)                                         \
+  TAP(w1, r0, 1) TAP(w2, r0, 2) TAP(w3, r1, 0) TAP(w4, r1, 1) TAP(w5, r1, 2) \
+  TAP(w6, r2, 0) TAP(w7, r2, 1) TAP(w8, r2, 2)
   // Four accumulators: each takes nine dependent adds, so fewer would leave
   // the adders waiting on latency.
   for (; ox + 16 <= out_w; ox += 16) {
@@ -93,20 +100,7 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
     f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
     f32x4 a2 = add(b, mul(w0, load(r0 + ox + 8)));
     f32x4 a3 = add(b, mul(w0, load(r0 + ox + 12)));
-#define NNWASM_DW_TAP(w, r, dx)                         \
-    a0 = add(a0, mul(w, load(r + ox + dx)));            \
-    a1 = add(a1, mul(w, load(r + ox + 4 + dx)));        \
-    a2 = add(a2, mul(w, load(r + ox + 8 + dx)));        \
-    a3 = add(a3, mul(w, load(r + ox + 12 + dx)));
-    NNWASM_DW_TAP(w1, r0, 1)
-    NNWASM_DW_TAP(w2, r0, 2)
-    NNWASM_DW_TAP(w3, r1, 0)
-    NNWASM_DW_TAP(w4, r1, 1)
-    NNWASM_DW_TAP(w5, r1, 2)
-    NNWASM_DW_TAP(w6, r2, 0)
-    NNWASM_DW_TAP(w7, r2, 1)
-    NNWASM_DW_TAP(w8, r2, 2)
-#undef NNWASM_DW_TAP
+    NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP16)
     store(y + ox, min(max(a0, lo), hi));
     store(y + ox + 4, min(max(a1, lo), hi));
     store(y + ox + 8, min(max(a2, lo), hi));
@@ -115,40 +109,20 @@ void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* 
   for (; ox + 8 <= out_w; ox += 8) {
     f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
     f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
-#define NNWASM_DW_TAP(w, r, dx)                  \
-    a0 = add(a0, mul(w, load(r + ox + dx)));     \
-    a1 = add(a1, mul(w, load(r + ox + 4 + dx)));
-    NNWASM_DW_TAP(w1, r0, 1)
-    NNWASM_DW_TAP(w2, r0, 2)
-    NNWASM_DW_TAP(w3, r1, 0)
-    NNWASM_DW_TAP(w4, r1, 1)
-    NNWASM_DW_TAP(w5, r1, 2)
-    NNWASM_DW_TAP(w6, r2, 0)
-    NNWASM_DW_TAP(w7, r2, 1)
-    NNWASM_DW_TAP(w8, r2, 2)
-#undef NNWASM_DW_TAP
+    NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP8)
     store(y + ox, min(max(a0, lo), hi));
     store(y + ox + 4, min(max(a1, lo), hi));
   }
   for (; ox < out_w; ox += 4) {  // the padded rows have 4 spare columns
-    f32x4 a = add(b, mul(w0, load(r0 + ox)));
-    a = add(a, mul(w1, load(r0 + ox + 1)));
-    a = add(a, mul(w2, load(r0 + ox + 2)));
-    a = add(a, mul(w3, load(r1 + ox)));
-    a = add(a, mul(w4, load(r1 + ox + 1)));
-    a = add(a, mul(w5, load(r1 + ox + 2)));
-    a = add(a, mul(w6, load(r2 + ox)));
-    a = add(a, mul(w7, load(r2 + ox + 1)));
-    a = add(a, mul(w8, load(r2 + ox + 2)));
-    a = min(max(a, lo), hi);
-    if (ox + 4 <= out_w) {
-      store(y + ox, a);
-    } else {
-      float tmp[4];
-      store(tmp, a);
-      std::memcpy(y + ox, tmp, (out_w - ox) * sizeof(float));
-    }
+    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
+    NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP4)
+    a0 = min(max(a0, lo), hi);
+    store_upto(y + ox, a0, out_w - ox);
   }
+#undef NNWASM_DW_3X3_TAPS
+#undef NNWASM_DW_TAP16
+#undef NNWASM_DW_TAP8
+#undef NNWASM_DW_TAP4
 }
 
 // Two output rows of a 3x3, stride 1, dilation 1 depthwise at once: input
@@ -216,31 +190,25 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   std::size_t plane_floats;
   if (!checked_product(&plane_floats, {PH, PW}) || !checked_product(&plane_floats, {PH, PW + taps + kh}))
     return Status::kSizeOverflow;
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
-  // Per slot: the padded plane and the channel's taps; and kh row pointers.
-  const std::size_t slots = static_cast<std::size_t>(thread::num_threads());
-  detail::ScratchSlots<float> scratch(slots, PH * PW + taps);
-  detail::ScratchSlots<const float*> row_scratch(slots, kh);
-  if (!scratch.ok() || !row_scratch.ok()) return Status::kSizeOverflow;
+  // Per thread: the padded plane, the channel's taps and kh row pointers.
+  thread::ScratchPlan plan;
+  const std::size_t padded_at = plan.add<float>(std::uint64_t{PH} * PW);
+  const std::size_t taps_at = plan.add<float>(taps);
+  const std::size_t rows_at = plan.add<const float*>(kh);
+  thread::Chunks work{s.batch * C, 2, detail::saturated_bytes({H * W + OH * OW, sizeof(float), taps}) / 2};
+  thread::ScratchSlots scratch;
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
+  // Only the interior changes from plane to plane; the borders stay 0.
+  for (int t = 0; t < scratch.slots(); ++t) std::memset(scratch.get<float>(t, padded_at), 0, PH * PW * sizeof(float));
 
-  struct Slot {
-    float* padded;
-    const float** rows;
-  };
-  const auto setup = [&] {
-    Slot slot{scratch.take(), row_scratch.take()};
-    std::memset(slot.padded, 0, PH * PW * sizeof(float));  // borders stay 0 from plane to plane
-    return slot;
-  };
-  detail::dynamic_for(s.batch * C, 2, (H * W + OH * OW) * sizeof(float) * taps / 2, setup,
-                      [&](Slot slot, std::size_t begin, std::size_t end) {
-    float* padded = slot.padded;
-    float* wt = padded + PH * PW;
-    const float** rows = slot.rows;
+  thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
+    float* const padded = scratch.get<float>(slot, padded_at);
+    float* const wt = scratch.get<float>(slot, taps_at);
+    const float** const rows = scratch.get<const float*>(slot, rows_at);
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t c = item % C;
       const float* x = in + item * H * W;
@@ -248,7 +216,6 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
       for (std::size_t t = 0; t < taps; ++t)
         wt[t] = layout == WeightLayout::kOihw ? weights[c * taps + t] : weights[t * C + c];
       const float b = bias == nullptr ? 0.0f : bias[c];
-      // Only the interior changes from plane to plane; the borders stay 0.
       for (std::size_t iy = 0; iy < H; ++iy)
         copy_row(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W);
       std::size_t oy = 0;
@@ -289,13 +256,12 @@ Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, c
   if (layout != WeightLayout::kHwio) return Status::kInvalidArgument;  // needs channel-contiguous taps
   const std::size_t C = s.in_channels, H = s.in_h, W = s.in_w, OH = s.out_h, OW = s.out_w;
   const std::size_t kh = s.kernel_h, kw = s.kernel_w;
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
-  detail::dynamic_for(s.batch * OH, 1, OW * C * kh * kw * sizeof(float), [] { return 0; },
-                      [&](int, std::size_t begin, std::size_t end) {
+  const thread::Chunks work{s.batch * OH, 1, detail::saturated_bytes({OW, C, kh, kw, sizeof(float)})};
+  thread::parallel_for_slots(work, [&](int, std::size_t begin, std::size_t end) {
     for (std::size_t row = begin; row < end; ++row) {
       const std::size_t n = row / OH, oy = row % OH;
       const float* image = in + n * H * W * C;
@@ -304,7 +270,8 @@ Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, c
         std::size_t c = 0;
         for (; c + 16 <= C; c += 16) {
           f32x4 a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
-          if (bias != nullptr) a0 = load(bias + c), a1 = load(bias + c + 4), a2 = load(bias + c + 8), a3 = load(bias + c + 12);
+          if (bias != nullptr)
+            a0 = load(bias + c), a1 = load(bias + c + 4), a2 = load(bias + c + 8), a3 = load(bias + c + 12);
           for (std::size_t ky = 0; ky < kh; ++ky) {
             const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
             if (iy >= H) continue;

@@ -11,12 +11,14 @@
 //
 // Register budget as in igemm.cc: 4 x 8 tiles, 8 accumulators, no spills.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "conv/conv.h"
 #include "conv/internal.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
+#include "thread/scratch.h"
 
 namespace nnwasm::conv {
 namespace {
@@ -34,8 +36,7 @@ void gemm_tile(std::size_t mr, std::size_t nc, std::size_t K, const float* w, co
   f32x4 acc[MR][2];
   for (std::size_t i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = load_splat(w + i);
   w += MR;
-  // Not unrolled: two k per iteration would need 4 more registers (spills).
-#pragma clang loop unroll(disable)
+  NNWASM_NO_UNROLL
   for (std::size_t k = 0; k < K; ++k) {
     const f32x4 b0 = load(b), b1 = load(b + 4);
     b += NR;
@@ -51,21 +52,7 @@ void gemm_tile(std::size_t mr, std::size_t nc, std::size_t K, const float* w, co
     acc[i][0] = min(max(acc[i][0], lo), hi);
     acc[i][1] = min(max(acc[i][1], lo), hi);
   }
-  if (nc == NR) {
-    for (std::size_t i = 0; i < MR; ++i) {
-      if (i >= mr) break;
-      store(c + i * c_stride, acc[i][0]);
-      store(c + i * c_stride + 4, acc[i][1]);
-    }
-    return;
-  }
-  float row[NR];
-  for (std::size_t i = 0; i < MR; ++i) {
-    if (i >= mr) break;
-    store(row, acc[i][0]);
-    store(row + 4, acc[i][1]);
-    std::memcpy(c + i * c_stride, row, nc * sizeof(float));
-  }
+  detail::store_tile_4x8(acc, mr, nc, c, c_stride);
 }
 
 // Gathers panel[k][j] = input value for K index k = c * taps + tap and the
@@ -126,11 +113,9 @@ void gather_panel(const float* image, const ConvShape& s, std::size_t cin_g, std
 }  // namespace
 
 Status conv_nchw(const float* in, const float* packed, float* out, const ConvShape& s, Activation act) {
-  Status st = detail::check_shape(s);
-  if (st != Status::kOk) return st;
-  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
-  if (s.batch == 0) return Status::kOk;
-  if (in == nullptr || packed == nullptr || out == nullptr) return Status::kNullPointer;
+  bool empty;
+  Status st = detail::check_conv(in, packed, out, s, act, &empty);
+  if (st != Status::kOk || empty) return st;
 
   const std::size_t groups = s.groups, cin_g = s.in_channels / groups, cout_g = s.out_channels / groups;
   const std::size_t taps = s.kernel_h * s.kernel_w, K = cin_g * taps;
@@ -138,18 +123,20 @@ Status conv_nchw(const float* in, const float* packed, float* out, const ConvSha
   const std::size_t blocks = (cout_g + MR - 1) / MR, block_floats = MR * (K + 1);
   const std::size_t plane = s.in_h * s.in_w;
 
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
-  detail::ScratchSlots<float> panels_scratch(static_cast<std::size_t>(thread::num_threads()), K * NR);
-  if (!panels_scratch.ok()) return Status::kSizeOverflow;
-
+  // Per thread: the K x NR panel of gathered inputs.
+  thread::ScratchPlan plan;
+  const std::size_t panel_at = plan.add<float>(std::uint64_t{K} * NR);
   const std::size_t items = s.batch * groups * panels;
-  const std::size_t item_cost = NR * K * cout_g * sizeof(float);
-  detail::dynamic_for(items, 4, item_cost, [&] { return panels_scratch.take(); },
-                      [&](float* panel, std::size_t begin, std::size_t end) {
+  thread::Chunks work{items, 4, detail::saturated_bytes({NR, K, cout_g, sizeof(float)})};
+  thread::ScratchSlots scratch;
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
+
+  thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
+    float* const panel = scratch.get<float>(slot, panel_at);
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t q = item % panels, g = (item / panels) % groups, n = item / (panels * groups);
       const std::size_t p0 = q * NR, np = std::min(NR, pixels - p0);

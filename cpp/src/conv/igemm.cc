@@ -15,12 +15,15 @@
 // ran at half the speed); 8 independent accumulators still cover the f32
 // add latency.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "conv/conv.h"
 #include "conv/internal.h"
 #include "simd/vec.h"
+#include "runtime/heap_array.h"
 #include "thread/pool.h"
+#include "thread/scratch.h"
 
 namespace nnwasm::conv {
 namespace {
@@ -48,8 +51,7 @@ void igemm_tile(std::size_t mr, std::size_t nc, std::size_t kc, std::size_t taps
     const float* a1 = a[1];
     const float* a2 = a[2];
     const float* a3 = a[3];
-    // Not unrolled: two k per iteration would need 4 more registers (spills).
-#pragma clang loop unroll(disable)
+    NNWASM_NO_UNROLL
     for (std::size_t k = 0; k < kc; ++k) {
       const f32x4 b0 = load(w), b1 = load(w + 4);
       w += NR;
@@ -67,23 +69,7 @@ void igemm_tile(std::size_t mr, std::size_t nc, std::size_t kc, std::size_t taps
       {min(max(c20, lo), hi), min(max(c21, lo), hi)},
       {min(max(c30, lo), hi), min(max(c31, lo), hi)},
   };
-  if (nc == NR) {
-    for (std::size_t i = 0; i < MR; ++i) {
-      if (i >= mr) break;
-      store(c + i * c_stride, rows[i][0]);
-      store(c + i * c_stride + 4, rows[i][1]);
-    }
-    return;
-  }
-  // Column tail (the last block of a group's channels): through a small
-  // buffer.
-  float row[NR];
-  for (std::size_t i = 0; i < MR; ++i) {
-    if (i >= mr) break;
-    store(row, rows[i][0]);
-    store(row + 4, rows[i][1]);
-    std::memcpy(c + i * c_stride, row, nc * sizeof(float));
-  }
+  detail::store_tile_4x8(rows, mr, nc, c, c_stride);
 }
 
 static_assert(MR == 4 && NR == 8, "igemm_tile's body is written out for 4x8 tiles");
@@ -91,11 +77,9 @@ static_assert(MR == 4 && NR == 8, "igemm_tile's body is written out for 4x8 tile
 }  // namespace
 
 Status conv_nhwc(const float* in, const float* packed, float* out, const ConvShape& s, Activation act) {
-  Status st = detail::check_shape(s);
-  if (st != Status::kOk) return st;
-  if (!detail::valid_activation(act)) return Status::kInvalidArgument;
-  if (s.batch == 0) return Status::kOk;
-  if (in == nullptr || packed == nullptr || out == nullptr) return Status::kNullPointer;
+  bool empty;
+  Status st = detail::check_conv(in, packed, out, s, act, &empty);
+  if (st != Status::kOk || empty) return st;
 
   const std::size_t cin = s.in_channels, cout = s.out_channels, groups = s.groups;
   const std::size_t cin_g = cin / groups, cout_g = cout / groups;
@@ -105,20 +89,22 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   const std::size_t block_floats = NR * (taps * cin_g + 1);
   const std::size_t tiles = (M + MR - 1) / MR;
 
-  float lo_f, hi_f;
-  detail::clamp_bounds(act, &lo_f, &hi_f);
-  const f32x4 lo = splat(lo_f), hi = splat(hi_f);
-  const bool pass = detail::needs_output_pass(act);
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const bool pass = clamp.pass;
 
-  // The zero row padding taps read (K per tap = cin_g floats).
-  float* zero = static_cast<float*>(std::calloc(cin_g + 4, sizeof(float)));
-  detail::ScratchSlots<const float*> indirection(static_cast<std::size_t>(thread::num_threads()), taps * MR);
-  if (zero == nullptr || !indirection.ok()) {
-    std::free(zero);
-    return Status::kSizeOverflow;
-  }
+  // The zero row padding taps read (K per tap = cin_g floats), shared by
+  // every thread; per thread, a tile's indirection pointers.
+  HeapArray<float> zero;
+  if ((st = zero.allocate(cin_g + 4)) != Status::kOk) return st;
+  std::fill(zero.begin(), zero.end(), 0.0f);
+  thread::ScratchPlan plan;
+  const std::size_t indirection_at = plan.add<const float*>(std::uint64_t{taps} * MR);
+  // Chunks of 8 tiles: 32 output rows, a few microseconds of work each.
+  thread::Chunks work{tiles, 8, detail::saturated_bytes({MR, taps, cin_g, cout, sizeof(float)})};
+  thread::ScratchSlots scratch;
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
 
-  const std::size_t tile_cost = MR * taps * cin_g * cout * sizeof(float);
   // The tiles of a chunk walk the packed weights a slice at a time, so a
   // slice read from memory serves every tile of the chunk from cache even
   // when all the weights would not fit in it.
@@ -135,14 +121,13 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
         for (std::size_t kx = 0; kx < kw; ++kx) {
           const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
           const bool inside = iy < s.in_h && ix < s.in_w;
-          ind[(ky * kw + kx) * MR + i] = inside ? image + (iy * s.in_w + ix) * cin : zero;
+          ind[(ky * kw + kx) * MR + i] = inside ? image + (iy * s.in_w + ix) * cin : zero.data();
         }
       }
     }
   };
-  // Chunks of 8 tiles: 32 output rows, a few microseconds of work each.
-  detail::dynamic_for(tiles, 8, tile_cost, [&] { return indirection.take(); },
-                      [&](const float** ind, std::size_t begin, std::size_t end) {
+  thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
+    const float** const ind = scratch.get<const float*>(slot, indirection_at);
     for (std::size_t g = 0; g < groups; ++g) {
       for (std::size_t b0 = 0; b0 < blocks; b0 += slice_blocks) {
         const std::size_t b1 = std::min(blocks, b0 + slice_blocks);
@@ -162,7 +147,6 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
       detail::output_pass(out + m0 * cout, (m1 - m0) * cout, act);
     }
   });
-  std::free(zero);
   return Status::kOk;
 }
 

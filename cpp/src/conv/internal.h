@@ -1,16 +1,25 @@
-// Helpers shared by the convolution kernel files: argument checks, the
-// activation output pass, and per-thread scratch slots.
+// Helpers shared by the convolution kernel files: argument checks and the
+// activation output pass. (Threads and per-thread scratch: thread/.)
 #pragma once
 
-#include <atomic>
 #include <cmath>
 #include <cstddef>
-#include <cstdlib>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <limits>
 
 #include "conv/conv.h"
 #include "simd/vec.h"
-#include "thread/pool.h"
+
+// Keeps a loop rolled: the GEMM micro-kernels' K loops, where two steps per
+// iteration would need 4 more registers than V8 gives (spills). GCC (the
+// native test build) has no such pragma.
+#if defined(__clang__)
+#define NNWASM_NO_UNROLL _Pragma("clang loop unroll(disable)")
+#else
+#define NNWASM_NO_UNROLL
+#endif
 
 namespace nnwasm::conv::detail {
 
@@ -32,8 +41,31 @@ inline Status check_shape(const ConvShape& s) {
   return Status::kOk;
 }
 
+// A work estimate in bytes for thread::Chunks (how finely to split), as a
+// product that saturates instead of wrapping on wasm32's 32-bit size_t.
+inline std::size_t saturated_bytes(std::initializer_list<std::size_t> factors) {
+  std::uint64_t p = 1;
+  for (std::size_t f : factors) {
+    if (f != 0 && p > std::numeric_limits<std::size_t>::max() / f) return std::numeric_limits<std::size_t>::max();
+    p *= f;
+  }
+  return static_cast<std::size_t>(p);
+}
+
 inline bool valid_activation(Activation a) {
   return static_cast<int>(a) >= 0 && static_cast<int>(a) < static_cast<int>(Activation::kCount);
+}
+
+// The checks of every convolution entry point: shape, activation, and the
+// three buffers unless the batch is empty (*empty: nothing to do).
+inline Status check_conv(const float* in, const float* weights, const float* out, const ConvShape& s,
+                         Activation act, bool* empty) {
+  const Status st = check_shape(s);
+  if (st != Status::kOk) return st;
+  if (!valid_activation(act)) return Status::kInvalidArgument;
+  *empty = s.batch == 0;
+  if (!*empty && (in == nullptr || weights == nullptr || out == nullptr)) return Status::kNullPointer;
+  return Status::kOk;
 }
 
 // The clamp the micro-kernels apply in registers: [lo, hi] for linear, relu
@@ -48,6 +80,19 @@ inline void clamp_bounds(Activation a, float* lo, float* hi) {
 inline bool needs_output_pass(Activation a) {
   return a != Activation::kLinear && a != Activation::kRelu && a != Activation::kRelu6;
 }
+
+// What the micro-kernels apply to their results: the clamp in registers,
+// and whether an output pass follows.
+struct OutputClamp {
+  simd::f32x4 lo, hi;
+  bool pass;
+  explicit OutputClamp(Activation a) : pass(needs_output_pass(a)) {
+    float l, h;
+    clamp_bounds(a, &l, &h);
+    lo = simd::splat(l);
+    hi = simd::splat(h);
+  }
+};
 
 // One output value through a non-clamp activation (float math, as Keras).
 inline float activate_one(float x, Activation a) {
@@ -74,60 +119,32 @@ inline float activate_one(float x, Activation a) {
   }
 }
 
-inline void output_pass(float* x, std::size_t n, Activation a) {
-  for (std::size_t i = 0; i < n; ++i) x[i] = activate_one(x[i], a);
+// Stores rows i < mr of a 4 x 8 tile of results (two vectors a row), the
+// first nc <= 8 columns of each, rows c_stride floats apart: the store of
+// both GEMM micro-kernels. Inlined, so the tile stays in registers.
+__attribute__((always_inline)) inline void store_tile_4x8(const simd::f32x4 (&tile)[4][2], std::size_t mr,
+                                                          std::size_t nc, float* c, std::size_t c_stride) {
+  if (nc == 8) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i >= mr) break;
+      simd::store(c + i * c_stride, tile[i][0]);
+      simd::store(c + i * c_stride + 4, tile[i][1]);
+    }
+    return;
+  }
+  // Column tail (the last block of a group's channels): through a small
+  // buffer.
+  float row[8];
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (i >= mr) break;
+    simd::store(row, tile[i][0]);
+    simd::store(row + 4, tile[i][1]);
+    std::memcpy(c + i * c_stride, row, nc * sizeof(float));
+  }
 }
 
-// Scratch for parallel_for ranges: allocated once per call on the calling
-// thread (workers never allocate), one slot per range; a range takes the
-// next free slot. parallel_for runs at most num_threads() ranges.
-template <class T>
-class ScratchSlots {
- public:
-  ScratchSlots(std::size_t slots, std::size_t per_slot) : per_slot_(per_slot), slots_(slots) {
-    data_ = static_cast<T*>(std::malloc(sizeof(T) * (per_slot == 0 ? 1 : per_slot) * slots));
-  }
-  ~ScratchSlots() { std::free(data_); }
-  ScratchSlots(const ScratchSlots&) = delete;
-  ScratchSlots& operator=(const ScratchSlots&) = delete;
-  bool ok() const { return data_ != nullptr; }
-  T* take() {
-    const std::size_t i = next_.fetch_add(1);
-    return i < slots_ ? data_ + i * per_slot_ : nullptr;
-  }
-
- private:
-  T* data_;
-  std::size_t per_slot_, slots_;
-  std::atomic<std::size_t> next_{0};
-};
-
-// Runs fn(slot_scratch, begin, end) over [0, items) in chunks of `chunk`
-// items handed out from a shared counter: a thread that is slowed down (by
-// another process on its core, say) takes fewer chunks instead of holding
-// up the whole op, as a static split would. Each item is still computed by
-// one thread with the same code, so results do not depend on the split.
-// `setup()` runs once per participating thread and returns its scratch.
-template <class Setup, class Fn>
-void dynamic_for(std::size_t items, std::size_t chunk, std::size_t item_bytes, Setup&& setup, Fn&& fn) {
-  if (items == 0) return;
-  if (chunk == 0) chunk = 1;
-  const std::size_t chunks = (items + chunk - 1) / chunk;
-  const std::size_t threads = static_cast<std::size_t>(thread::num_threads());
-  std::atomic<std::size_t> next{0};
-  const std::size_t workers = threads < chunks ? threads : chunks;
-  const std::size_t per_worker_bytes = item_bytes * (items / workers + 1);
-  thread::parallel_for(workers, per_worker_bytes, [&](std::size_t begin, std::size_t end) {
-    auto scratch = setup();
-    for (std::size_t w = begin; w < end; ++w) {
-      for (;;) {
-        const std::size_t c = next.fetch_add(1, std::memory_order_relaxed);
-        if (c >= chunks) break;
-        const std::size_t b = c * chunk;
-        fn(scratch, b, b + chunk < items ? b + chunk : items);
-      }
-    }
-  });
+inline void output_pass(float* x, std::size_t n, Activation a) {
+  for (std::size_t i = 0; i < n; ++i) x[i] = activate_one(x[i], a);
 }
 
 }  // namespace nnwasm::conv::detail

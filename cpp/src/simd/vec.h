@@ -102,6 +102,14 @@ inline void store_first(float* p, f32x4 v, std::size_t n) {
     default: break;
   }
 }
+// Stores min(n, 4) lanes: a row's whole vectors and its last, partial one.
+inline void store_upto(float* p, f32x4 v, std::size_t n) {
+  if (n >= 4) {
+    wasm_v128_store(p, v);
+  } else {
+    store_first(p, v, n);
+  }
+}
 // For the convolution micro-kernels: one float broadcast from memory (a
 // single vbroadcastss on x86 hosts).
 inline f32x4 load_splat(const float* p) { return wasm_v128_load32_splat(p); }
@@ -157,6 +165,7 @@ inline f32x4 where_nonzero(f32x4 mask, f32x4 x, f32x4 otherwise) {
   return r;
 }
 inline void store_first(float* p, f32x4 v, std::size_t n) { std::memcpy(p, v.v, n * sizeof(float)); }
+inline void store_upto(float* p, f32x4 v, std::size_t n) { std::memcpy(p, v.v, (n < 4 ? n : 4) * sizeof(float)); }
 inline f32x4 max_nan(f32x4 acc, f32x4 x) {
   f32x4 r;
   for (int i = 0; i < 4; ++i) {

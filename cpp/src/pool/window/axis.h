@@ -1,55 +1,44 @@
 // Pooling windows along one axis, shared by the window and adaptive kernels
 // in both layouts. Separable: a 2D window is a set of rows times a set of
-// columns, so each kernel describes its rows and its columns once per call.
+// columns, so each entry point describes its rows and its columns once per
+// call (on the calling thread: the tables are allocated here, and a failed
+// allocation is kOutOfMemory, not an abort).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <limits>
-#include <vector>
 
 #include "pool/pool.h"
+#include "runtime/heap_array.h"
+#include "thread/pool.h"
 
 namespace nnwasm::pool {
-
-// A thread's scratch row on 64-byte cache lines of its own. Two threads'
-// rows sharing a line bounce it between the cores on every write (false
-// sharing); with plain std::vector rows the 3x3/2 NCHW pooling ran no faster
-// on 2 threads than on 1, both threads busy.
-template <class T>
-class ScratchRow {
- public:
-  ScratchRow(std::size_t n, T fill) {
-    const std::size_t bytes = (n * sizeof(T) + 63) / 64 * 64;
-    data_ = static_cast<T*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
-    if (data_ == nullptr) std::abort();  // as std::vector does without exceptions
-    for (std::size_t i = 0; i < n; ++i) data_[i] = fill;
-  }
-  ~ScratchRow() { std::free(data_); }
-  ScratchRow(const ScratchRow&) = delete;
-  ScratchRow& operator=(const ScratchRow&) = delete;
-  T* data() { return data_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-
- private:
-  T* data_;
-};
 
 struct AxisWindows {
   // Output o pools the real cells first[o] + k * step, k < count[o]. When
   // count is 0 (a window of padding only), first is still PyTorch's clipped
   // start, which it reports as the max's index.
-  std::vector<std::int64_t> first;
-  std::vector<std::int64_t> count;
+  HeapArray<std::int64_t> first;
+  HeapArray<std::int64_t> count;
   // This axis's factor of the averaging divisor.
-  std::vector<float> size;
+  HeapArray<float> size;
   std::size_t step = 1;
   std::size_t max_count = 0;
   // Strided windows: output o's taps are o * stride + k * step (k < kernel)
   // in padded coordinates (input index + pad_begin); adaptive windows are not.
   bool strided = false;
   std::size_t stride = 1, kernel = 1, pad_begin = 0;
+
+  std::size_t outputs() const { return first.size(); }
+
+  Status allocate(std::size_t out) {
+    Status s;
+    if ((s = first.allocate(out)) != Status::kOk || (s = count.allocate(out)) != Status::kOk ||
+        (s = size.allocate(out)) != Status::kOk)
+      return s;
+    return Status::kOk;
+  }
 };
 
 // Largest padded extent a kernel sizes a row buffer for.
@@ -57,17 +46,16 @@ constexpr std::uint64_t kMaxExtent = std::uint64_t{1} << 28;
 
 // Fills `axis` for strided windows. `divisor_pad_end` > 0 with
 // count_include_pad: sizes count padding up to in + divisor_pad_end.
-inline bool strided_axis(std::size_t in, std::size_t out, std::size_t kernel, std::size_t stride,
-                         std::size_t dilation, std::size_t pad_begin, bool count_include_pad,
-                         std::size_t pad_end, AxisWindows* axis) {
-  if (kernel == 0 || stride == 0 || dilation == 0 || in == 0) return false;
+inline Status strided_axis(std::size_t in, std::size_t out, std::size_t kernel, std::size_t stride,
+                           std::size_t dilation, std::size_t pad_begin, bool count_include_pad,
+                           std::size_t pad_end, AxisWindows* axis) {
+  if (kernel == 0 || stride == 0 || dilation == 0 || in == 0) return Status::kInvalidArgument;
   const std::uint64_t span = std::uint64_t{dilation} * (kernel - 1) + 1;
   if (span > kMaxExtent || pad_begin > kMaxExtent || pad_end > kMaxExtent ||
       std::uint64_t{stride} * out > kMaxExtent * 4)
-    return false;
-  axis->first.resize(out);
-  axis->count.resize(out);
-  axis->size.resize(out);
+    return Status::kInvalidArgument;
+  const Status s = axis->allocate(out);
+  if (s != Status::kOk) return s;
   axis->step = dilation;
   axis->strided = true;
   axis->stride = stride;
@@ -94,17 +82,16 @@ inline bool strided_axis(std::size_t in, std::size_t out, std::size_t kernel, st
     }
     if (static_cast<std::size_t>(count) > axis->max_count) axis->max_count = static_cast<std::size_t>(count);
   }
-  return true;
+  return Status::kOk;
 }
 
 // PyTorch's adaptive windows [floor(o*in/out), ceil((o+1)*in/out)). When out
 // divides in they are strided windows of in/out, which the fast paths take.
-inline bool adaptive_axis(std::size_t in, std::size_t out, AxisWindows* axis) {
-  if (in == 0) return false;
+inline Status adaptive_axis(std::size_t in, std::size_t out, AxisWindows* axis) {
+  if (in == 0) return Status::kInvalidArgument;
   if (out != 0 && in % out == 0) return strided_axis(in, out, in / out, in / out, 1, 0, false, 0, axis);
-  axis->first.resize(out);
-  axis->count.resize(out);
-  axis->size.resize(out);
+  const Status s = axis->allocate(out);
+  if (s != Status::kOk) return s;
   axis->step = 1;
   axis->strided = false;
   axis->max_count = 0;
@@ -116,23 +103,45 @@ inline bool adaptive_axis(std::size_t in, std::size_t out, AxisWindows* axis) {
     axis->size[o] = static_cast<float>(stop - start);
     if (stop - start > axis->max_count) axis->max_count = static_cast<std::size_t>(stop - start);
   }
-  return true;
+  return Status::kOk;
 }
 
 // Both axes of a Window2d, with divisor_override folded in (rows' sizes 1,
 // columns' sizes the override), so every average divides by
 // rows.size[oh] * cols.size[ow].
 inline Status window_axes(const Window2d& w, AxisWindows* rows, AxisWindows* cols) {
-  if (!strided_axis(w.in_h, w.out_h, w.kernel_h, w.stride_h, w.dilation_h, w.pad_top, w.count_include_pad,
-                    w.pad_bottom, rows) ||
-      !strided_axis(w.in_w, w.out_w, w.kernel_w, w.stride_w, w.dilation_w, w.pad_left, w.count_include_pad,
-                    w.pad_right, cols))
-    return Status::kInvalidArgument;
+  Status s;
+  if ((s = strided_axis(w.in_h, w.out_h, w.kernel_h, w.stride_h, w.dilation_h, w.pad_top, w.count_include_pad,
+                        w.pad_bottom, rows)) != Status::kOk ||
+      (s = strided_axis(w.in_w, w.out_w, w.kernel_w, w.stride_w, w.dilation_w, w.pad_left, w.count_include_pad,
+                        w.pad_right, cols)) != Status::kOk)
+    return s;
   if (w.divisor_override != 0.0f) {
-    for (auto& s : rows->size) s = 1.0f;
-    for (auto& s : cols->size) s = w.divisor_override;
+    for (float& f : rows->size) f = 1.0f;
+    for (float& f : cols->size) f = w.divisor_override;
   }
   return Status::kOk;
 }
+
+// Adaptive windows of both axes.
+inline Status adaptive_axes(std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w,
+                            AxisWindows* rows, AxisWindows* cols) {
+  Status s;
+  if ((s = adaptive_axis(in_h, out_h, rows)) != Status::kOk || (s = adaptive_axis(in_w, out_w, cols)) != Status::kOk)
+    return s;
+  return Status::kOk;
+}
+
+// The work of a driver over output rows, for thread::parallel_for_slots:
+// one item per output row of every plane (or image), costed by the input
+// rows of `row_floats` its windows read.
+inline thread::Chunks output_rows_work(const AxisWindows& rows, std::size_t planes, std::size_t row_floats) {
+  const std::size_t item_bytes = std::max<std::size_t>(rows.max_count, 1) * row_floats * sizeof(float);
+  return thread::Chunks{planes * rows.outputs(), 0, item_bytes};
+}
+
+inline bool is_k3s2(const AxisWindows& a) { return a.strided && a.kernel == 3 && a.stride == 2 && a.step == 1; }
+
+inline std::size_t round_up4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
 }  // namespace nnwasm::pool

@@ -1,6 +1,6 @@
 // 3x3 windows at stride 2 (max_pool2d(3, 2, 1) of ResNet's stem, Keras
-// 'same' 3x3/2), both layouts: the loop over output rows shared by
-// window_pool_nchw.cc and window_pool_nhwc.cc, which supply the row kernels.
+// 'same' 3x3/2), both layouts: the driver over output rows shared by
+// k3s2_nchw.cc and k3s2_nhwc.cc, which supply the row kernels.
 //
 // Columns first: each input row is pooled along W once, read front to back,
 // into a ring of three pooled rows, and each output row combines three ring
@@ -17,17 +17,17 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
-#include "pool/reduce_rows.h"
-#include "pool/windows.h"
+#include "pool/ops.h"
+#include "pool/window/axis.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
+#include "thread/scratch.h"
 
 namespace nnwasm::pool {
-
-inline bool is_k3s2(const AxisWindows& a) { return a.strided && a.kernel == 3 && a.stride == 2 && a.step == 1; }
 
 // An axis's windows as plain pointers, for the row kernels' structs, which
 // every thread copies (see pool_rows_k3s2).
@@ -55,23 +55,34 @@ inline simd::f32x4 combine(simd::f32x4 a, simd::f32x4 b) {
 //   combine_rows<kAverage, kFast>(h0, h1, h2, inv, y)
 // The fast passes (max only) return whether they must be redone exactly.
 template <class Op, bool kAverage, class Layout>
-void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t row_floats,
-                    std::size_t out_row, std::size_t width, const AxisWindows& rows, const AxisWindows& cols,
-                    const Layout& layout) {
+Status pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t row_floats,
+                      std::size_t out_row, std::size_t width, const AxisWindows& rows, const AxisWindows& cols,
+                      const Layout& layout) {
   constexpr bool kMax = std::is_same<Op, MaxOp>::value;
+  const std::size_t out_w = cols.outputs();
+  thread::ScratchPlan plan;
+  const std::size_t ring_at = plan.add<float>(std::uint64_t{3} * width);
+  const std::size_t pad_at = plan.add<float>(width);
+  const std::size_t inv_at = plan.add<float>(kAverage ? std::uint64_t{out_w} + 4 : 0);
+  thread::Chunks work{planes * rows.outputs(), 0, 3 * row_floats * sizeof(float)};
+  thread::ScratchSlots scratch;
+  const Status status = scratch.allocate(plan, &work);
+  if (status != Status::kOk) return status;
+
   struct Geometry {
     const float* in;
     float* out;
     std::size_t out_h, out_w, row_floats, out_row, width;
     std::int64_t top, H;
     const float *row_size, *col_size;
+    const thread::ScratchSlots* scratch;
+    std::size_t ring_at, pad_at, inv_at;
     Layout layout;
   };
-  const Geometry shared{in, out, rows.first.size(), cols.first.size(), row_floats, out_row, width,
+  const Geometry shared{in, out, rows.outputs(), out_w, row_floats, out_row, width,
                         -static_cast<std::int64_t>(rows.pad_begin), static_cast<std::int64_t>(in_h),
-                        rows.size.data(), cols.size.data(), layout};
-  thread::parallel_for(planes * shared.out_h, 3 * row_floats * sizeof(float), [&shared](std::size_t begin,
-                                                                                         std::size_t end) {
+                        rows.size.data(), cols.size.data(), &scratch, ring_at, pad_at, inv_at, layout};
+  thread::parallel_for_slots(work, [&shared](int thread_slot, std::size_t begin, std::size_t end) {
     // A private copy: the calling thread writes its own loop state on the
     // stack lines next to `shared`, and a worker reading them on every row
     // bounced those lines between the cores (2 threads ran slower than 1).
@@ -81,8 +92,12 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
     const std::int64_t top = g.top, H = g.H;
     const float* in = g.in;
     float* out = g.out;
-    ScratchRow<float> ring(3 * width, Op::identity()), pad_row(width, Op::identity());
-    ScratchRow<float> inv(kAverage ? out_w + 4 : 0, 1.0f);
+    float* const ring = g.scratch->template get<float>(thread_slot, g.ring_at);
+    float* const pad_row = g.scratch->template get<float>(thread_slot, g.pad_at);
+    float* const inv = g.scratch->template get<float>(thread_slot, g.inv_at);
+    std::fill(ring, ring + 3 * width, Op::identity());
+    std::fill(pad_row, pad_row + width, Op::identity());
+    if (kAverage) std::fill(inv, inv + out_w + 4, 1.0f);
     float inv_size = -1.0f;
     // Which input row each ring slot holds, and whether it was pooled the
     // exact way (it may hold a NaN, so rows combining it go the exact way).
@@ -104,9 +119,9 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
       // the plane are the padding row).
       bool nan = false;
       const auto pooled = [&](std::int64_t r) -> const float* {
-        if (r < 0 || r >= H) return pad_row.data();
+        if (r < 0 || r >= H) return pad_row;
         const std::size_t slot = static_cast<std::size_t>(r % 3);
-        float* dst = ring.data() + slot * width;
+        float* dst = ring + slot * width;
         if (slot_row[slot] != r) {
           const float* src = x + static_cast<std::size_t>(r) * row_floats;
           bool redo = !kMax;
@@ -125,12 +140,12 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
         const float* s1 = x + static_cast<std::size_t>(r0 + 1) * row_floats;
         const float* s2 = s1 + row_floats;
         const std::size_t slot = static_cast<std::size_t>((r0 + 2) % 3);
-        float* h2 = ring.data() + slot * width;
+        float* h2 = ring + slot * width;
         bool redo = !kMax || nan;
         if constexpr (kMax) {
-          if (!redo) redo = layout.template pool_pair<false, true>(s1, s2, h0, h2, inv.data(), y);
+          if (!redo) redo = layout.template pool_pair<false, true>(s1, s2, h0, h2, inv, y);
         }
-        if (redo) layout.template pool_pair<kAverage, false>(s1, s2, h0, h2, inv.data(), y);
+        if (redo) layout.template pool_pair<kAverage, false>(s1, s2, h0, h2, inv, y);
         slot_row[slot] = r0 + 2;
         slot_nan[slot] = redo;
         continue;
@@ -138,12 +153,13 @@ void pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size_t
       const float* h1 = pooled(r0 + 1);
       const float* h2 = pooled(r0 + 2);
       if (kMax && !nan) {
-        layout.template combine_rows<false, kMax>(h0, h1, h2, inv.data(), y);
+        layout.template combine_rows<false, kMax>(h0, h1, h2, inv, y);
       } else {
-        layout.template combine_rows<kAverage, false>(h0, h1, h2, inv.data(), y);
+        layout.template combine_rows<kAverage, false>(h0, h1, h2, inv, y);
       }
     }
   });
+  return Status::kOk;
 }
 
 }  // namespace nnwasm::pool

@@ -5,24 +5,11 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <limits>
 
+#include "pool/ops.h"
 #include "simd/vec.h"
 
 namespace nnwasm::pool {
-
-struct SumOp {
-  static simd::f32x4 apply(simd::f32x4 a, simd::f32x4 b) { return simd::add(a, b); }
-  static float apply(float a, float b) { return a + b; }
-  static float identity() { return 0.0f; }
-};
-
-struct MaxOp {
-  static simd::f32x4 apply(simd::f32x4 a, simd::f32x4 b) { return simd::max_nan(a, b); }
-  // NaN wins, as simd::max_nan.
-  static float apply(float a, float b) { return (a != a || b != b) ? a + b : (a > b ? a : b); }
-  static float identity() { return -std::numeric_limits<float>::infinity(); }
-};
 
 // dst[i] (op)= rows[0][i] op ... op rows[G-1][i], rows `row_stride` apart.
 template <class Op, int G, bool kAccumulate>

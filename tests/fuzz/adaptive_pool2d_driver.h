@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 #include "pool/pool.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 namespace nnwasm::fuzz {
 
@@ -48,13 +48,7 @@ void adaptive_pool2d_hostile(Input& in) {
 
 // kMax: adaptive_max_pool2d_nchw (with indices one time in two), else adaptive_avg_pool2d_nchw.
 template <bool kMax>
-int fuzz_adaptive_pool2d(const std::uint8_t* data, std::size_t size) {
-  const char* const kWhat = kMax ? "adaptive_max_pool2d_nchw" : "adaptive_avg_pool2d_nchw";
-  Input in(data, size);
-  if (in.one_in(8)) {
-    adaptive_pool2d_hostile<kMax>(in);
-    return 0;
-  }
+void adaptive_pool2d_checked(Input& in) {
   const std::size_t planes = in.size(0, 32);
   const std::size_t cap = kMaxElements / 2 / std::max<std::size_t>(planes, 1);
   const std::size_t in_h = std::min(in.size(0, 200), cap);
@@ -67,30 +61,20 @@ int fuzz_adaptive_pool2d(const std::uint8_t* data, std::size_t size) {
 
   Buffer x(planes * in_h * in_w);
   in.fill(x.v, x.count);
-  const std::size_t out_count = planes * out_h * out_w;
-  if ((in_h == 0 || in_w == 0) && out_count != 0) {  // every window would be empty
-    Buffer y(out_count);
-    expect_status(call_adaptive_pool2d<kMax>(x.data(), y.data(), nullptr, planes, in_h, in_w, out_h, out_w),
-                  Status::kInvalidArgument, kWhat);
-    y.check_spare(kWhat);
-    return 0;
-  }
-  Buffer idx(with_indices ? out_count : 0);
-  const Buffer y = run_kernel(
-      compare_threads, out_count,
-      [&](float* out) {
-        return call_adaptive_pool2d<kMax>(x.data(), out, with_indices ? idx.data() : nullptr, planes, in_h, in_w, out_h,
-                                          out_w);
+  check_pooling(
+      x, in_h == 0 || in_w == 0, planes * out_h * out_w, with_indices, compare_threads,
+      [&](float* out, float* indices) {
+        return call_adaptive_pool2d<kMax>(x.data(), out, indices, planes, in_h, in_w, out_h, out_w);
       },
-      kWhat);
-  std::vector<float> want_indices;
-  expect_close(y,
-               ref::adaptive_pool2d_nchw(x.data(), planes, in_h, in_w, out_h, out_w, kMax,
-                                         with_indices ? &want_indices : nullptr),
-               kWhat);
-  if (with_indices) expect_close(idx, want_indices, "adaptive_max_pool2d_nchw indices");
-  x.check_spare("kernel wrote into its input's spare bytes");
-  return 0;
+      [&](std::vector<float>* indices) {
+        return ref::adaptive_pool2d_nchw(x.data(), planes, in_h, in_w, out_h, out_w, kMax, indices);
+      },
+      kMax ? "adaptive_max_pool2d_nchw" : "adaptive_avg_pool2d_nchw");
+}
+
+template <bool kMax>
+int fuzz_adaptive_pool2d(const std::uint8_t* data, std::size_t size) {
+  return fuzz_one(data, size, adaptive_pool2d_hostile<kMax>, adaptive_pool2d_checked<kMax>);
 }
 
 }  // namespace nnwasm::fuzz

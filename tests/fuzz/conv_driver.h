@@ -15,7 +15,7 @@
 
 #include "conv/conv.h"
 #include "fuzz.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 namespace nnwasm::fuzz {
 
@@ -126,12 +126,7 @@ inline void conv_hostile(Input& in, ConvKind kind) {
   for (const Buffer* buf : {&x, &w, &b, &packed, &y}) buf->check_spare("hostile call wrote past a buffer");
 }
 
-inline int fuzz_conv(const std::uint8_t* data, std::size_t size, ConvKind kind) {
-  Input in(data, size);
-  if (in.one_in(8)) {
-    conv_hostile(in, kind);
-    return 0;
-  }
+inline void conv_checked(Input& in, ConvKind kind) {
   const bool dw = is_depthwise(kind), nhwc = conv_nhwc_layout(kind);
   conv::ConvShape s;
   s.batch = in.size(0, 3);
@@ -165,7 +160,7 @@ inline int fuzz_conv(const std::uint8_t* data, std::size_t size, ConvKind kind) 
   const std::size_t in_count = s.batch * s.in_channels * s.in_h * s.in_w;
   const std::size_t out_count = s.batch * s.out_channels * s.out_h * s.out_w;
   if (in_count + out_count > kMaxElements || out_count * taps * std::max<std::size_t>(cin_g, 1) > (1u << 21))
-    return 0;
+    return;
 
   const std::size_t weight_count = s.out_channels * std::max<std::size_t>(cin_g, 1) * taps;
   Buffer x(in_count), w(weight_count), b(s.out_channels);
@@ -185,14 +180,14 @@ inline int fuzz_conv(const std::uint8_t* data, std::size_t size, ConvKind kind) 
       expect_status(call_conv(kind, x.data(), w.data(), layout, bp, w.data(), y.data(), s, act),
                     Status::kInvalidArgument, what);
       expect_status(ps, Status::kInvalidArgument, "packed_weights_size");
-      return 0;
+      return;
     }
     expect_status(ps, Status::kOk, "packed_weights_size");
     packed = Buffer(packed_count);
     const Status pw = conv::pack_weights(w.data(), layout, bp, s, pack_target(kind), packed.data());
     if (invalid == 5) {
       expect_status(pw, Status::kInvalidArgument, "pack_weights with a bad layout");
-      return 0;
+      return;
     }
     expect_status(pw, Status::kOk, "pack_weights");
     packed.check_spare("pack_weights wrote past its output");
@@ -202,7 +197,7 @@ inline int fuzz_conv(const std::uint8_t* data, std::size_t size, ConvKind kind) 
     expect_status(call_conv(kind, x.data(), w.data(), layout, bp, packed.data(), y.data(), s, act),
                   Status::kInvalidArgument, what);
     y.check_spare(what);
-    return 0;
+    return;
   }
   const Buffer y = run_kernel(
       compare_threads, out_count,
@@ -211,7 +206,11 @@ inline int fuzz_conv(const std::uint8_t* data, std::size_t size, ConvKind kind) 
   expect_close(y, ref::conv2d(x.data(), w.data(), layout, bp, s, act, nhwc), what);
   x.check_spare("kernel wrote into its input's spare bytes");
   w.check_spare("kernel wrote into its weights' spare bytes");
-  return 0;
+}
+
+inline int fuzz_conv(const std::uint8_t* data, std::size_t size, ConvKind kind) {
+  return fuzz_one(
+      data, size, [&](Input& in) { conv_hostile(in, kind); }, [&](Input& in) { conv_checked(in, kind); });
 }
 
 }  // namespace nnwasm::fuzz

@@ -27,6 +27,7 @@
 #include <limits>
 #include <vector>
 
+#include "reference.h"  // tests/cpp/reference.h
 #include "runtime/status.h"
 #include "thread/pool.h"
 
@@ -140,18 +141,12 @@ struct Buffer {
   }
 };
 
-inline bool close(float got, float want, float rtol = 2e-5f, float atol = 1e-5f) {
-  if (std::isnan(want)) return std::isnan(got);
-  if (std::isinf(want)) return got == want;
-  return std::fabs(got - want) <= atol + rtol * std::fabs(want);
-}
-
 // Aborts (libFuzzer keeps the crashing input) at the first value that is
 // not close to the reference.
 inline void expect_close(const Buffer& got, const std::vector<float>& want, const char* what) {
   if (got.count != want.size()) die("output size differs from the reference");
   for (std::size_t i = 0; i < want.size(); ++i) {
-    if (!close(got.v[i], want[i])) {
+    if (!ref::close(got.v[i], want[i])) {
       std::fprintf(stderr, "fuzz: %s: index %zu of %zu: got %.9g, want %.9g\n", what, i, want.size(),
                    static_cast<double>(got.v[i]), static_cast<double>(want[i]));
       std::abort();
@@ -204,6 +199,42 @@ inline bool no_elements(std::initializer_list<std::size_t> dims) {
 
 inline void expect_refused_unless(Status got, bool harmless, const char* what) {
   if (got == Status::kOk && !harmless) die(what);
+}
+
+// The body of every LLVMFuzzerTestOneInput: one input in eight is a hostile
+// call (hostile(in)), the others a case checked against the reference
+// (checked(in)).
+template <class Hostile, class Checked>
+int fuzz_one(const std::uint8_t* data, std::size_t size, Hostile&& hostile, Checked&& checked) {
+  Input in(data, size);
+  if (in.one_in(8))
+    hostile(in);
+  else
+    checked(in);
+  return 0;
+}
+
+// The checked case of a pooling kernel with optional indices. With an empty
+// input and a non-empty output every window is empty: the kernel must refuse
+// (kInvalidArgument) and write nothing. Otherwise run_kernel, then the output
+// and the indices (when asked) against reference(want_indices or null).
+// kernel(out, indices or null) returns a Status.
+template <class Kernel, class Reference>
+void check_pooling(const Buffer& x, bool empty_input, std::size_t out_count, bool with_indices, bool compare_threads,
+                   Kernel&& kernel, Reference&& reference, const char* what) {
+  if (empty_input && out_count != 0) {
+    Buffer y(out_count);
+    expect_status(kernel(y.data(), nullptr), Status::kInvalidArgument, what);
+    y.check_spare(what);
+    return;
+  }
+  Buffer idx(with_indices ? out_count : 0);
+  const Buffer y = run_kernel(
+      compare_threads, out_count, [&](float* out) { return kernel(out, with_indices ? idx.data() : nullptr); }, what);
+  std::vector<float> want_indices;
+  expect_close(y, reference(with_indices ? &want_indices : nullptr), what);
+  if (with_indices) expect_close(idx, want_indices, "indices");
+  x.check_spare("kernel wrote into its input's spare bytes");
 }
 
 // Dimensions small enough to allocate for real (hostile calls that null one

@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 #include "pool/pool.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 namespace nnwasm::fuzz {
 
@@ -59,13 +59,8 @@ inline void global_pool_hostile(Input& in, GlobalKind kind) {
   y.check_spare("hostile call wrote past its output");
 }
 
-inline int fuzz_global_pool(const std::uint8_t* data, std::size_t size, GlobalKind kind) {
+inline void global_pool_checked(Input& in, GlobalKind kind) {
   const char* const what = global_pool_name(kind);
-  Input in(data, size);
-  if (in.one_in(8)) {
-    global_pool_hostile(in, kind);
-    return 0;
-  }
   const bool masked = in.flag();
   const std::size_t batch = in.size(0, 16);
   const std::size_t channels = std::min(in.size(0, 1024), kMaxElements / std::max<std::size_t>(batch, 1));
@@ -90,7 +85,11 @@ inline int fuzz_global_pool(const std::uint8_t* data, std::size_t size, GlobalKi
                what);
   x.check_spare("kernel wrote into its input's spare bytes");
   mask.check_spare("kernel wrote into its mask's spare bytes");
-  return 0;
+}
+
+inline int fuzz_global_pool(const std::uint8_t* data, std::size_t size, GlobalKind kind) {
+  return fuzz_one(
+      data, size, [&](Input& in) { global_pool_hostile(in, kind); }, [&](Input& in) { global_pool_checked(in, kind); });
 }
 
 }  // namespace nnwasm::fuzz

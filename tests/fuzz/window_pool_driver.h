@@ -12,7 +12,7 @@
 
 #include "fuzz.h"
 #include "pool/pool.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 namespace nnwasm::fuzz {
 
@@ -112,12 +112,7 @@ inline void window_hostile(Input& in, WindowKind kind) {
   idx.check_spare("hostile call wrote past its indices");
 }
 
-inline int fuzz_window_pool(const std::uint8_t* data, std::size_t size, WindowKind kind) {
-  Input in(data, size);
-  if (in.one_in(8)) {
-    window_hostile(in, kind);
-    return 0;
-  }
+inline void window_checked(Input& in, WindowKind kind) {
   const bool max = is_max(kind), nhwc = is_nhwc(kind);
   const std::size_t outer = in.size(0, 8);
   const std::size_t channels = nhwc ? in.size(0, 24) : 1;
@@ -137,29 +132,20 @@ inline int fuzz_window_pool(const std::uint8_t* data, std::size_t size, WindowKi
 
   Buffer x(outer * channels * w.in_h * w.in_w);
   in.fill(x.v, x.count);
-  const std::size_t out_count = outer * channels * w.out_h * w.out_w;
   const char* what = window_name(kind);
-  if ((w.in_h == 0 || w.in_w == 0) && out_count != 0) {  // windows with nothing to pool
-    Buffer y(out_count);
-    expect_status(call_window_pool(kind, x.data(), y.data(), nullptr, outer, channels, w), Status::kInvalidArgument,
-                  what);
-    y.check_spare(what);
-    return 0;
-  }
-  Buffer idx(with_indices ? out_count : 0);
-  const Buffer y = run_kernel(
-      compare_threads, out_count,
-      [&](float* out) {
-        return call_window_pool(kind, x.data(), out, with_indices ? idx.data() : nullptr, outer, channels, w);
+  check_pooling(
+      x, w.in_h == 0 || w.in_w == 0, outer * channels * w.out_h * w.out_w, with_indices, compare_threads,
+      [&](float* out, float* indices) { return call_window_pool(kind, x.data(), out, indices, outer, channels, w); },
+      [&](std::vector<float>* indices) {
+        return ref::window_pool2d(x.data(), nhwc ? outer : outer * channels, nhwc ? channels : 1, w, max, nhwc,
+                                  indices);
       },
       what);
-  std::vector<float> want_indices;
-  expect_close(y, ref::window_pool2d(x.data(), nhwc ? outer : outer * channels, nhwc ? channels : 1, w, max, nhwc,
-                                     with_indices ? &want_indices : nullptr),
-               what);
-  if (with_indices) expect_close(idx, want_indices, "max_pool2d_nchw indices");
-  x.check_spare("kernel wrote into its input's spare bytes");
-  return 0;
+}
+
+inline int fuzz_window_pool(const std::uint8_t* data, std::size_t size, WindowKind kind) {
+  return fuzz_one(
+      data, size, [&](Input& in) { window_hostile(in, kind); }, [&](Input& in) { window_checked(in, kind); });
 }
 
 }  // namespace nnwasm::fuzz

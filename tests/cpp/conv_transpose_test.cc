@@ -18,8 +18,8 @@ using conv::Activation;
 using conv::PackFor;
 using conv_transpose::ConvTransposeShape;
 using conv_transpose::WeightLayout;
-using testing::close;
-using testing::random_floats;
+using ref::close;
+using ref::random_floats;
 
 // PyTorch's weight (in, out/groups, kh, kw) or Keras's (kh, kw, out, in).
 float weight_at(const std::vector<float>& w, WeightLayout layout, const ConvTransposeShape& s, std::size_t ic,

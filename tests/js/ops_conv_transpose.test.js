@@ -194,3 +194,34 @@ test('bad arguments give clear errors and leave the module usable', () => {
   const y = convTranspose('t', [[[1, 2]]], [[[1, 1]]], { nd: 1, layout: 'torch' });
   expect(Array.from(y.data)).toEqual([1, 3, 2]);
 });
+
+test('ONNX Runtime ConvTranspose agrees on seeded configurations (groups, dilation, pads, output_padding)', async () => {
+  const { runOnnxOp } = await import('./reference/onnx.js');
+  const r = rng(77);
+  for (let cfg = 0; cfg < 60; cfg++) {
+    const groups = pick(r, [1, 2]);
+    const C = groups * int(r, 1, 3);
+    const coutG = int(r, 1, 3);
+    const [H, W] = [int(r, 1, 5), int(r, 1, 6)];
+    const [kh, kw] = [int(r, 1, 3), int(r, 1, 3)];
+    const stride = [int(r, 1, 3), int(r, 1, 3)];
+    const dil = [int(r, 1, 2), int(r, 1, 2)];
+    // ORT checks output_padding < stride (PyTorch allows < max(stride, dilation)).
+    const op = [int(r, 0, stride[0] - 1), int(r, 0, stride[1] - 1)];
+    const pad = [int(r, 0, Math.floor((kh - 1) * dil[0] / 2)), int(r, 0, Math.floor((kw - 1) * dil[1] / 2))];
+    const x = values(r, C * H * W);
+    const w = values(r, C * coutG * kh * kw);
+    const b = values(r, coutG * groups);
+    const want = await runOnnxOp({
+      op: 'ConvTranspose',
+      attrs: { group: groups, strides: stride, dilations: dil, pads: [pad[0], pad[1], pad[0], pad[1]], output_padding: op, kernel_shape: [kh, kw] },
+      input: { data: x, shape: [1, C, H, W] },
+      initializers: [{ name: 'W', dims: [C, coutG, kh, kw], data: w }, { name: 'B', dims: [coutG * groups], data: b }],
+    });
+    const y = convTranspose('t', torch.tensor(x, [1, C, H, W]), torch.tensor(w, [C, coutG, kh, kw]),
+      { nd: 2, layout: 'torch', bias: torch.tensor(b, [b.length]), stride, dilation: dil, padding: pad, output_padding: op, groups });
+    expect(y.shape).toEqual(want.shape);
+    expectClose(y.data, want.data, `ORT config ${cfg}: ${JSON.stringify({ C, coutG, groups, H, W, kh, kw, stride, dil, pad, op })}`);
+    y.dispose();
+  }
+});

@@ -214,6 +214,7 @@ export interface Torch {
     Upsample: new (size?: IntOrArray | null | Opts<InterpolateArgs>, ...rest: any[]) => TorchModule;
     UpsamplingNearest2d: ModuleClass;
     UpsamplingBilinear2d: ModuleClass;
+    ModuleList: new (modules?: TorchModule[]) => SequentialModule;
     ConvTranspose1d: new (...args: any[]) => ConvModule & { forward(input: TensorLike, output_size?: number[] | null): Tensor };
     ConvTranspose2d: new (...args: any[]) => ConvModule & { forward(input: TensorLike, output_size?: number[] | null): Tensor };
     [name: string]: any;

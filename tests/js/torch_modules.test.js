@@ -233,3 +233,26 @@ describe('memory', () => {
     expect(x.tolist()).toEqual([1, 2]);
   });
 });
+
+describe('ModuleList', () => {
+  test('its modules take part in state_dict under their index', () => {
+    class Blocks extends nn().Module {
+      constructor() {
+        super();
+        this.layers = new (nn().ModuleList)([new (nn().Linear)(2, 2), new (nn().ReLU)(), new (nn().Linear)(2, 1)]);
+      }
+
+      forward(x) {
+        let h = x;
+        for (const layer of this.layers) h = layer.forward(h);
+        return h;
+      }
+    }
+    const b = new Blocks();
+    expect(Object.keys(b.state_dict())).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
+    expect(b.layers[2]).toBeInstanceOf(nn().Linear);
+    expect(b.layers.length).toBe(3);
+    expect(b.forward([[1, 2]]).shape).toEqual([1, 1]);
+    expect(() => new (nn().ModuleList)([1])).toThrow(/^ModuleList.append: module must be a torch.nn Module, got 1$/);
+  });
+});

@@ -65,3 +65,29 @@ export class Sequential extends Module {
     return x;
   }
 }
+
+// torch.nn.ModuleList: holds modules under '0', '1', ... so that they take
+// part in named_modules and state_dict; it has no forward of its own.
+export class ModuleList extends Module {
+  constructor(modules = []) {
+    super();
+    if (!Array.isArray(modules)) typeFail('ModuleList', `modules must be an array of torch.nn Modules, got ${fmtValue(modules)}`);
+    for (const m of modules) this.append(m);
+  }
+
+  append(module) {
+    if (!(module instanceof Module)) typeFail('ModuleList.append', `module must be a torch.nn Module, got ${fmtValue(module)}`);
+    const name = String(this._modules.size);
+    this.add_module(name, module);
+    Object.defineProperty(this, name, { get: () => this._modules.get(name), configurable: true, enumerable: false });
+    return this;
+  }
+
+  get length() {
+    return this._modules.size;
+  }
+
+  [Symbol.iterator]() {
+    return this._modules.values();
+  }
+}

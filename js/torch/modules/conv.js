@@ -8,7 +8,9 @@ import { fail, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { uniform } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
+import { checkChoice } from '../functional/checks.js';
 import { torchConv } from '../functional/conv.js';
+import { convPadsForPad, torchPad } from '../functional/pad.js';
 import { Module } from './module.js';
 
 function uniformTensor(shape, bound, where) {
@@ -30,7 +32,7 @@ class ConvNd extends Module {
     if (a.in_channels % a.groups !== 0) fail(where, `in_channels (${a.in_channels}) must be divisible by groups (${a.groups})`);
     if (a.out_channels % a.groups !== 0) fail(where, `out_channels (${a.out_channels}) must be divisible by groups (${a.groups})`);
     if (typeof a.bias !== 'boolean') typeFail(where, `bias must be a boolean, got ${fmtValue(a.bias)}`);
-    if (a.padding_mode !== 'zeros') fail(where, `padding_mode must be 'zeros' (the only mode nnwasm implements), got ${fmtValue(a.padding_mode)}`);
+    checkChoice(where, 'padding_mode', a.padding_mode, ['zeros', 'reflect', 'replicate', 'circular']);
     this.where = where;
     this.nd = nd;
     this.in_channels = a.in_channels;
@@ -54,10 +56,18 @@ class ConvNd extends Module {
   }
 
   forward(input) {
-    return torchConv(this.where, this.nd, {
-      input, weight: this.weight, bias: this.bias, stride: this.stride, padding: this.padding,
+    const conv = (x, padding) => torchConv(this.where, this.nd, {
+      input: x, weight: this.weight, bias: this.bias, stride: this.stride, padding,
       dilation: this.dilation, groups: this.groups,
     });
+    if (this.padding_mode === 'zeros') return conv(input, this.padding);
+    // As PyTorch: F.pad in that mode, then a convolution without padding.
+    const padded = torchPad(this.where, input, convPadsForPad(this.padding, this.kernel_size, this.dilation), this.padding_mode, null);
+    try {
+      return conv(padded, 0);
+    } finally {
+      padded.dispose();
+    }
   }
 
   parameters() {
@@ -77,6 +87,7 @@ class ConvNd extends Module {
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${tuple(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.padding_mode !== 'zeros') s += `, padding_mode=${tuple(this.padding_mode)}`;
     return `${s})`;
   }
 }

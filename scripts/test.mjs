@@ -31,10 +31,13 @@ function newestMtime(dir) {
   return newest;
 }
 
-function record(suite, passed, failed, note = '') {
+// A suite's line reads "N passed, N failed", then ", N skipped" when a test
+// skipped itself (GTEST_SKIP): a skip is neither a pass nor a failure.
+function record(suite, passed, failed, note = '', skipped = 0) {
   totals.passed += passed;
   totals.failed += failed;
-  results.push(`${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
+  totals.skipped = (totals.skipped ?? 0) + skipped;
+  results.push(`${suite}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${note ? ` (${note})` : ''}`);
 }
 
 function gtestCounts(suite, jsonPath, exitStatus) {
@@ -44,7 +47,10 @@ function gtestCounts(suite, jsonPath, exitStatus) {
   }
   const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
   const failed = report.failures + (report.errors ?? 0);
-  record(suite, report.tests - failed - (report.disabled ?? 0), failed);
+  const skipped = (report.testsuites ?? [])
+    .flatMap((s) => s.testsuite ?? [])
+    .filter((t) => t.result === 'SKIPPED').length;
+  record(suite, report.tests - failed - skipped - (report.disabled ?? 0), failed, '', skipped);
 }
 
 // 0. Build the WebAssembly module if dist/ is missing or older than a source.
@@ -129,5 +135,5 @@ if (want('e2e') && existsSync(join(root, 'tests', 'e2e', 'run.mjs'))) {
 }
 
 console.log(`\n${results.join('\n')}`);
-console.log(`${totals.passed} passed, ${totals.failed} failed`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed === 0 ? 0 : 1);

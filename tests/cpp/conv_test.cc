@@ -1,16 +1,16 @@
 // Convolution kernels (NHWC IGEMM, NCHW GEMM, depthwise both layouts)
-// against a direct scalar double reference, at tile boundaries: output
-// pixels and channels at tile-1, tile, tile+1 and 2*tile+prime, K around the
-// unroll, with groups, strides, dilation, padding, both weight layouts and
-// every activation, at 1 and 2 threads.
+// against ref::conv2d, at tile boundaries: output pixels and channels at
+// tile-1, tile, tile+1 and 2*tile+prime of conv.h's tile sizes, K per tap
+// around a vector, with groups, strides, dilation, padding, both weight
+// layouts and every activation, at 1 and 2 threads.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <limits>
+#include <algorithm>
 #include <vector>
 
 #include "conv/conv.h"
 #include "reference.h"
+#include "thread_count_fixture.h"
 #include "thread/pool.h"
 
 namespace nnwasm {
@@ -20,64 +20,13 @@ using conv::Activation;
 using conv::ConvShape;
 using conv::PackFor;
 using conv::WeightLayout;
-using testing::close;
-using testing::random_floats;
-
-double activate_ref(double x, Activation a) {
-  switch (a) {
-    case Activation::kLinear: return x;
-    case Activation::kRelu: return x > 0 ? x : 0;
-    case Activation::kRelu6: return x < 0 ? 0 : (x > 6 ? 6 : x);
-    case Activation::kSigmoid: return 1 / (1 + std::exp(-x));
-    case Activation::kTanh: return std::tanh(x);
-    case Activation::kElu: return x > 0 ? x : std::expm1(x);
-    case Activation::kSelu: return 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * std::expm1(x));
-    case Activation::kGelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-    case Activation::kSilu: return x / (1 + std::exp(-x));
-    case Activation::kSoftplus: return std::log1p(std::exp(x));
-    case Activation::kSoftsign: return x / (1 + std::fabs(x));
-    case Activation::kHardSigmoid: return std::min(1.0, std::max(0.0, (x + 3) / 6));
-    default: return x;
-  }
-}
+using ref::close;
+using ref::random_floats;
 
 std::size_t out_size(std::size_t in, std::size_t pad_lo, std::size_t pad_hi, std::size_t k, std::size_t s,
                      std::size_t d) {
   const std::size_t span = d * (k - 1) + 1;
   return (in + pad_lo + pad_hi - span) / s + 1;
-}
-
-// Weights in OIHW or HWIO; input/output NHWC or NCHW.
-std::vector<float> reference(const std::vector<float>& x, const std::vector<float>& w, WeightLayout wl,
-                             const float* bias, const ConvShape& s, bool nhwc, Activation act) {
-  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups;
-  std::vector<float> y(s.batch * s.out_channels * s.out_h * s.out_w);
-  for (std::size_t n = 0; n < s.batch; ++n)
-    for (std::size_t o = 0; o < s.out_channels; ++o)
-      for (std::size_t oy = 0; oy < s.out_h; ++oy)
-        for (std::size_t ox = 0; ox < s.out_w; ++ox) {
-          const std::size_t g = o / cout_g;
-          double sum = bias ? bias[o] : 0.0;
-          for (std::size_t c = 0; c < cin_g; ++c)
-            for (std::size_t ky = 0; ky < s.kernel_h; ++ky)
-              for (std::size_t kx = 0; kx < s.kernel_w; ++kx) {
-                const long iy = long(oy * s.stride_h + ky * s.dilation_h) - long(s.pad_top);
-                const long ix = long(ox * s.stride_w + kx * s.dilation_w) - long(s.pad_left);
-                if (iy < 0 || ix < 0 || iy >= long(s.in_h) || ix >= long(s.in_w)) continue;
-                const std::size_t ci = g * cin_g + c;
-                const float xv = nhwc ? x[((n * s.in_h + iy) * s.in_w + ix) * s.in_channels + ci]
-                                      : x[((n * s.in_channels + ci) * s.in_h + iy) * s.in_w + ix];
-                const float wv = wl == WeightLayout::kOihw
-                                     ? w[((o * cin_g + c) * s.kernel_h + ky) * s.kernel_w + kx]
-                                     : w[((ky * s.kernel_w + kx) * cin_g + c) * s.out_channels + o];
-                sum += double(xv) * double(wv);
-              }
-          const double v = activate_ref(sum, act);
-          const std::size_t idx = nhwc ? ((n * s.out_h + oy) * s.out_w + ox) * s.out_channels + o
-                                       : ((n * s.out_channels + o) * s.out_h + oy) * s.out_w + ox;
-          y[idx] = static_cast<float>(v);
-        }
-  return y;
 }
 
 // Runs the kernel family that fits (GEMM or depthwise) in one layout.
@@ -108,7 +57,7 @@ void expect_matches(const ConvShape& s, bool nhwc, WeightLayout wl, bool with_bi
   const float* bias = with_bias ? b.data() : nullptr;
   std::vector<float> y;
   ASSERT_EQ(run(x, w, wl, bias, s, nhwc, act, depthwise, &y), Status::kOk);
-  const auto want = reference(x, w, wl, bias, s, nhwc, act);
+  const auto want = ref::conv2d(x.data(), w.data(), wl, bias, s, act, nhwc);
   for (std::size_t i = 0; i < y.size(); ++i)
     ASSERT_TRUE(close(y[i], want[i], 1e-4f, 1e-5f))
         << "i=" << i << " got " << y[i] << " want " << want[i] << " nhwc=" << nhwc << " N=" << s.batch
@@ -131,22 +80,31 @@ ConvShape make_shape(std::size_t n, std::size_t cin, std::size_t h, std::size_t 
   return s;
 }
 
-class ConvThreads : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override { thread::set_num_threads(GetParam()); }
-  void TearDown() override { thread::set_num_threads(1); }
-};
+using ConvThreads = ThreadCountTest;
+
+// tile-1, tile, tile+1 and 2*tile+prime for each of conv.h's tile sizes
+// (with 1): the lists follow kNhwcMr/kNhwcNr/kNchwMr/kNchwNr when they change.
+std::vector<std::size_t> tile_boundaries() {
+  std::vector<std::size_t> sizes = {1};
+  for (std::size_t t : {conv::kNhwcMr, conv::kNhwcNr, conv::kNchwMr, conv::kNchwNr})
+    for (std::size_t n : {t - 1, t, t + 1, 2 * t + 3}) sizes.push_back(n);
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
 
 // Output pixels (rows of the NHWC tile, columns of the NCHW one) and output
-// channels around both tile sizes (MR = 5, NR = 8: 4, 5, 6, 7, 8, 9, 13, 19);
-// K per tap around the unroll by 2 (1, 2, 3, 7) and a full vector group (8).
+// channels (columns of the NHWC tile, rows of the NCHW one) at every tile
+// boundary of both kernels; K per tap (the input channels, walked one k at a
+// time: the K loops are not unrolled, but the NCHW panel gathers vectors of
+// 4) at 1, 3, 4, 5 and 8.
 TEST_P(ConvThreads, GemmKernelsAtTileBoundaries) {
-  const std::size_t tiles[] = {1, 4, 5, 6, 7, 8, 9, 13, 19};
+  const std::vector<std::size_t> tiles = tile_boundaries();
   std::uint32_t seed = 1;
   for (bool nhwc : {true, false})
     for (std::size_t pixels : tiles)
       for (std::size_t cout : tiles)
-        for (std::size_t cin : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{8}}) {
+        for (std::size_t cin : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5}, std::size_t{8}}) {
           // 1D (H = 1) with `pixels` output steps, kernel 3, pad 1.
           const ConvShape s = make_shape(1, cin, 1, pixels, cout, 1, 3, 1, 1, 1, 1);
           expect_matches(s, nhwc, WeightLayout::kOihw, true, Activation::kLinear, false, seed++);

@@ -9,53 +9,18 @@
 
 #include "pool/pool.h"
 #include "reference.h"
+#include "thread_count_fixture.h"
 #include "thread/pool.h"
 
 namespace nnwasm {
 namespace {
 
-using testing::close;
-using testing::random_floats;
+using ref::close;
+using ref::random_floats;
 
 const std::size_t kSizes[] = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 37, 64, 67, 100};
 
-std::vector<float> reference_adaptive(const std::vector<float>& in, std::size_t rows, std::size_t L,
-                                      std::size_t O) {
-  std::vector<float> out(rows * O);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t i = 0; i < O; ++i) {
-      const std::size_t s = i * L / O, e = ((i + 1) * L + O - 1) / O;
-      double sum = 0;
-      for (std::size_t k = s; k < e; ++k) sum += in[r * L + k];
-      out[r * O + i] = static_cast<float>(sum / static_cast<double>(e - s));
-    }
-  return out;
-}
-
-// mean over l of x[n, l, c] (nlc) or x[n, c, l] (ncl) where mask[n, l] != 0.
-std::vector<float> reference_global(const std::vector<float>& in, const float* mask, std::size_t N,
-                                    std::size_t L, std::size_t C, bool channels_last) {
-  std::vector<float> out(N * C);
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t c = 0; c < C; ++c) {
-      double sum = 0;
-      std::size_t count = 0;
-      for (std::size_t l = 0; l < L; ++l) {
-        if (mask && mask[n * L + l] == 0.0f) continue;
-        sum += channels_last ? in[(n * L + l) * C + c] : in[(n * C + c) * L + l];
-        ++count;
-      }
-      out[n * C + c] = count == 0 ? std::numeric_limits<float>::quiet_NaN()
-                                  : static_cast<float>(sum / static_cast<double>(count));
-    }
-  return out;
-}
-
-class ThreadCounts : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override { thread::set_num_threads(GetParam()); }
-  void TearDown() override { thread::set_num_threads(1); }
-};
+using ThreadCounts = ThreadCountTest;
 
 TEST_P(ThreadCounts, AdaptiveAvgPool1dMatchesReference) {
   for (std::size_t L : kSizes)
@@ -64,7 +29,7 @@ TEST_P(ThreadCounts, AdaptiveAvgPool1dMatchesReference) {
       const auto in = random_floats(rows * L, static_cast<std::uint32_t>(L * 131 + O));
       std::vector<float> out(rows * O, -7.0f);
       ASSERT_EQ(pool::adaptive_avg_pool1d_ncl(in.data(), out.data(), rows, L, O), Status::kOk);
-      const auto want = reference_adaptive(in, rows, L, O);
+      const auto want = ref::adaptive_avg_pool1d_ncl(in.data(), rows, L, O);
       for (std::size_t i = 0; i < out.size(); ++i)
         ASSERT_TRUE(close(out[i], want[i])) << "L=" << L << " O=" << O << " i=" << i << " got " << out[i]
                                             << " want " << want[i];
@@ -86,7 +51,7 @@ TEST_P(ThreadCounts, GlobalAvgPool1dBothLayoutsMatchReference) {
           const Status s = channels_last ? pool::global_avg_pool1d_nlc(in.data(), m, out.data(), N, L, C)
                                          : pool::global_avg_pool1d_ncl(in.data(), m, out.data(), N, C, L);
           ASSERT_EQ(s, Status::kOk);
-          const auto want = reference_global(in, m, N, L, C, channels_last);
+          const auto want = ref::global_avg_pool1d(in.data(), m, N, L, C, channels_last);
           for (std::size_t i = 0; i < out.size(); ++i)
             ASSERT_TRUE(close(out[i], want[i]))
                 << "C=" << C << " L=" << L << " masked=" << masked << " last=" << channels_last << " i=" << i

@@ -1,7 +1,7 @@
-// Window, adaptive and global-max pooling kernels against scalar references
-// written as PyTorch's loops, at sizes around the kernels' tiles (4 outputs
-// per vector along W in NCHW; 16- and 4-channel blocks in NHWC): tile-1,
-// tile, tile+1 and 2*tile+prime, with padding, dilation, strides above the
+// Window, adaptive and global-max pooling kernels against the scalar
+// references of reference.h (PyTorch's loops), at sizes around the kernels'
+// tiles (4 outputs per vector along W in NCHW; 16- and 4-channel blocks in
+// NHWC): tile-1, tile, tile+1 and 2*tile+prime, with padding, dilation, strides above the
 // kernel, windows of padding only, NaN and Infinity, at 1 and 2 threads.
 #include <gtest/gtest.h>
 
@@ -13,81 +13,17 @@
 
 #include "pool/pool.h"
 #include "reference.h"
+#include "thread_count_fixture.h"
 #include "thread/pool.h"
 
 namespace nnwasm {
 namespace {
 
-using testing::close;
-using testing::random_floats;
+using ref::close;
+using ref::random_floats;
+using ref::to_channels_last;
 
 const float kInf = std::numeric_limits<float>::infinity();
-
-struct Axis {
-  std::int64_t first, count;
-  double size;
-};
-
-// Real taps of output o along one axis, as windows.h promises (and PyTorch's loops).
-Axis axis_of(std::int64_t o, std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t d, std::int64_t pad,
-             bool include_pad, std::int64_t pad_end) {
-  const std::int64_t start = o * s - pad;
-  std::int64_t first = start;
-  while (first < 0) first += d;
-  std::int64_t count = 0;
-  for (std::int64_t t = 0; t < k; ++t) {
-    const std::int64_t i = start + t * d;
-    if (i >= 0 && i < in) ++count;
-  }
-  const double size = include_pad ? static_cast<double>(std::min(start + k, in + pad_end) - start) : count;
-  return {first, count, size};
-}
-
-// Reference on NCHW planes; returns outputs and (for max) indices.
-void reference_window(const std::vector<float>& x, std::size_t planes, const pool::Window2d& w, bool max,
-                      std::vector<float>* out, std::vector<float>* idx) {
-  out->assign(planes * w.out_h * w.out_w, 0.0f);
-  idx->assign(out->size(), 0.0f);
-  for (std::size_t p = 0; p < planes; ++p)
-    for (std::size_t oh = 0; oh < w.out_h; ++oh)
-      for (std::size_t ow = 0; ow < w.out_w; ++ow) {
-        const Axis r = axis_of(oh, w.in_h, w.kernel_h, w.stride_h, w.dilation_h, w.pad_top, w.count_include_pad,
-                               w.pad_bottom);
-        const Axis c = axis_of(ow, w.in_w, w.kernel_w, w.stride_w, w.dilation_w, w.pad_left, w.count_include_pad,
-                               w.pad_right);
-        double sum = 0;
-        float best = -kInf;
-        std::int64_t best_index = r.first * static_cast<std::int64_t>(w.in_w) + c.first;
-        for (std::int64_t i = 0; i < r.count; ++i)
-          for (std::int64_t j = 0; j < c.count; ++j) {
-            const std::int64_t h = r.first + i * w.dilation_h, col = c.first + j * w.dilation_w;
-            const std::int64_t flat = h * static_cast<std::int64_t>(w.in_w) + col;
-            const float v = x[p * w.in_h * w.in_w + flat];
-            sum += v;
-            if (v > best || std::isnan(v)) {
-              best = v;
-              best_index = flat;
-            }
-          }
-        const std::size_t o = (p * w.out_h + oh) * w.out_w + ow;
-        if (max) {
-          (*out)[o] = best;
-          (*idx)[o] = static_cast<float>(best_index);
-        } else {
-          const double div = w.divisor_override != 0.0f ? w.divisor_override : r.size * c.size;
-          (*out)[o] = r.count * c.count == 0 ? 0.0f : static_cast<float>(sum / div);
-        }
-      }
-}
-
-// NCHW -> NHWC for the channels-last kernels.
-std::vector<float> to_nhwc(const std::vector<float>& x, std::size_t n, std::size_t c, std::size_t hw) {
-  std::vector<float> y(x.size());
-  for (std::size_t b = 0; b < n; ++b)
-    for (std::size_t ch = 0; ch < c; ++ch)
-      for (std::size_t i = 0; i < hw; ++i) y[(b * hw + i) * c + ch] = x[(b * c + ch) * hw + i];
-  return y;
-}
 
 bool same_value(float got, float want) { return std::isnan(want) ? std::isnan(got) : got == want; }
 
@@ -95,11 +31,7 @@ std::size_t out_size(std::size_t in, std::size_t k, std::size_t s, std::size_t p
   return (in + 2 * p - d * (k - 1) - 1) / s + 1;
 }
 
-class WindowPoolThreads : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override { thread::set_num_threads(GetParam()); }
-  void TearDown() override { thread::set_num_threads(1); }
-};
+using WindowPoolThreads = ThreadCountTest;
 
 void sprinkle_specials(std::vector<float>* x, std::uint32_t seed) {
   for (std::size_t i = 0; i < x->size(); ++i) {
@@ -138,7 +70,7 @@ TEST_P(WindowPoolThreads, WindowPoolingBothLayoutsMatchReference) {
         ++seed;
         auto x = random_floats(N * C * w.in_h * w.in_w, seed);
         if (seed % 3 == 0) sprinkle_specials(&x, seed);
-        const auto xl = to_nhwc(x, N, C, w.in_h * w.in_w);
+        const auto xl = to_channels_last(x, N, C, w.in_h * w.in_w);
         for (int mode = 0; mode < 4; ++mode) {
           pool::Window2d g = w;
           const bool max = mode >= 2;
@@ -149,8 +81,8 @@ TEST_P(WindowPoolThreads, WindowPoolingBothLayoutsMatchReference) {
             g.pad_right = g.pad_left;
           }
           if (mode == 3) g.divisor_override = 0.0f;
-          std::vector<float> want, want_idx;
-          reference_window(x, N * C, g, max, &want, &want_idx);
+          std::vector<float> want_idx;
+          const auto want = ref::window_pool2d(x.data(), N * C, 1, g, max, false, &want_idx);
           std::vector<float> got(want.size(), -7.0f), got_idx(want.size(), -7.0f);
           const Status s = max ? pool::max_pool2d_nchw(x.data(), got.data(), mode == 3 ? got_idx.data() : nullptr,
                                                        N * C, g)
@@ -170,7 +102,7 @@ TEST_P(WindowPoolThreads, WindowPoolingBothLayoutsMatchReference) {
           const Status sl = max ? pool::max_pool2d_nhwc(xl.data(), got_l.data(), N, C, g)
                                 : pool::avg_pool2d_nhwc(xl.data(), got_l.data(), N, C, g);
           ASSERT_EQ(sl, Status::kOk);
-          const auto want_l = to_nhwc(want, N, C, g.out_h * g.out_w);
+          const auto want_l = to_channels_last(want, N, C, g.out_h * g.out_w);
           for (std::size_t i = 0; i < want_l.size(); ++i)
             ASSERT_TRUE(max ? same_value(got_l[i], want_l[i]) : close(got_l[i], want_l[i]))
                 << "nhwc mode " << mode << " C " << C << " i " << i << " got " << got_l[i] << " want " << want_l[i];
@@ -190,30 +122,15 @@ TEST_P(WindowPoolThreads, AdaptivePoolingMatchesReference) {
           ASSERT_EQ(pool::adaptive_avg_pool2d_nchw(x.data(), avg.data(), planes, H, W, OH, OW), Status::kOk);
           ASSERT_EQ(pool::adaptive_max_pool2d_nchw(x.data(), mx.data(), idx.data(), planes, H, W, OH, OW), Status::kOk);
           ASSERT_EQ(pool::adaptive_max_pool2d_nchw(x.data(), mx2.data(), nullptr, planes, H, W, OH, OW), Status::kOk);
-          for (std::size_t p = 0; p < planes; ++p)
-            for (std::size_t oh = 0; oh < OH; ++oh)
-              for (std::size_t ow = 0; ow < OW; ++ow) {
-                const std::size_t h0 = oh * H / OH, h1 = ((oh + 1) * H + OH - 1) / OH;
-                const std::size_t w0 = ow * W / OW, w1 = ((ow + 1) * W + OW - 1) / OW;
-                double sum = 0;
-                float best = -kInf;
-                std::size_t bi = h0 * W + w0;
-                for (std::size_t h = h0; h < h1; ++h)
-                  for (std::size_t c = w0; c < w1; ++c) {
-                    const float v = x[p * H * W + h * W + c];
-                    sum += v;
-                    if (v > best || std::isnan(v)) {
-                      best = v;
-                      bi = h * W + c;
-                    }
-                  }
-                const std::size_t o = (p * OH + oh) * OW + ow;
-                const float mean = static_cast<float>(sum / static_cast<double>((h1 - h0) * (w1 - w0)));
-                ASSERT_TRUE(close(avg[o], mean)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
-                ASSERT_TRUE(same_value(mx[o], best)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
-                ASSERT_TRUE(same_value(mx2[o], best)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
-                ASSERT_EQ(idx[o], static_cast<float>(bi)) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
-              }
+          std::vector<float> want_idx;
+          const auto want_avg = ref::adaptive_pool2d_nchw(x.data(), planes, H, W, OH, OW, false, nullptr);
+          const auto want_max = ref::adaptive_pool2d_nchw(x.data(), planes, H, W, OH, OW, true, &want_idx);
+          for (std::size_t o = 0; o < want_avg.size(); ++o) {
+            ASSERT_TRUE(close(avg[o], want_avg[o])) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+            ASSERT_TRUE(same_value(mx[o], want_max[o])) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+            ASSERT_TRUE(same_value(mx2[o], want_max[o])) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+            ASSERT_EQ(idx[o], want_idx[o]) << H << "x" << W << "->" << OH << "x" << OW << " o " << o;
+          }
         }
 }
 
@@ -232,18 +149,10 @@ TEST_P(WindowPoolThreads, GlobalMaxPoolBothLayoutsWithMasks) {
           ASSERT_EQ(last ? pool::global_max_pool1d_nlc(x.data(), m, got.data(), N, L, C)
                          : pool::global_max_pool1d_ncl(x.data(), m, got.data(), N, C, L),
                     Status::kOk);
-          for (std::size_t n = 0; n < N; ++n)
-            for (std::size_t c = 0; c < C; ++c) {
-              float best = -kInf;
-              for (std::size_t l = 0; l < L; ++l) {
-                if (m && m[n * L + l] == 0.0f) continue;
-                const float v = last ? x[(n * L + l) * C + c] : x[(n * C + c) * L + l];
-                if (std::isnan(v) || std::isnan(best)) best = std::numeric_limits<float>::quiet_NaN();
-                else best = std::max(best, v);
-              }
-              ASSERT_TRUE(same_value(got[n * C + c], best))
-                  << "C " << C << " L " << L << " masked " << masked << " last " << last << " n " << n << " c " << c;
-            }
+          const auto want = ref::global_max_pool1d(x.data(), m, N, L, C, last);
+          for (std::size_t i = 0; i < want.size(); ++i)
+            ASSERT_TRUE(same_value(got[i], want[i]))
+                << "C " << C << " L " << L << " masked " << masked << " last " << last << " i " << i;
         }
       }
 }
@@ -293,8 +202,7 @@ TEST_P(WindowPoolThreads, ThreeByThreeStrideTwoMatchesReference) {
               g.pad_bottom = g.pad_top;
               g.pad_right = g.pad_left;
             }
-            std::vector<float> want, want_idx;
-            reference_window(x, planes, g, max, &want, &want_idx);
+            const auto want = ref::window_pool2d(x.data(), planes, 1, g, max, false, nullptr);
             std::vector<float> got(want.size(), -7.0f);
             const Status s = max ? pool::max_pool2d_nchw(x.data(), got.data(), nullptr, planes, g)
                                  : pool::avg_pool2d_nchw(x.data(), got.data(), planes, g);
@@ -305,12 +213,12 @@ TEST_P(WindowPoolThreads, ThreeByThreeStrideTwoMatchesReference) {
                   << " ceil " << ceil_mode << " i " << i << " got " << got[i] << " want " << want[i];
             if (mode == 1) continue;  // the NHWC kernels serve Keras: real-cell counts
             // The planes as the channels of one NHWC image.
-            const auto xl = to_nhwc(x, 1, planes, in_h * in_w);
+            const auto xl = to_channels_last(x, 1, planes, in_h * in_w);
             std::vector<float> got_l(want.size(), -7.0f);
             const Status sl = max ? pool::max_pool2d_nhwc(xl.data(), got_l.data(), 1, planes, g)
                                   : pool::avg_pool2d_nhwc(xl.data(), got_l.data(), 1, planes, g);
             ASSERT_EQ(sl, Status::kOk);
-            const auto want_l = to_nhwc(want, 1, planes, g.out_h * g.out_w);
+            const auto want_l = to_channels_last(want, 1, planes, g.out_h * g.out_w);
             for (std::size_t i = 0; i < want_l.size(); ++i)
               ASSERT_TRUE(max ? same_value(got_l[i], want_l[i]) : close(got_l[i], want_l[i]))
                   << "nhwc mode " << mode << " C " << planes << " in " << in_h << "x" << in_w << " pad "

@@ -9,7 +9,7 @@
 
 #include "conv/conv.h"
 #include "fuzz.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 using namespace nnwasm;
 using namespace nnwasm::fuzz;

@@ -7,7 +7,7 @@
 
 #include "fuzz.h"
 #include "pool/pool.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 using namespace nnwasm;
 using namespace nnwasm::fuzz;

@@ -15,7 +15,7 @@
 
 #include "conv/conv.h"
 #include "fuzz.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 namespace nnwasm::fuzz {
 

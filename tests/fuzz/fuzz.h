@@ -27,6 +27,7 @@
 #include <limits>
 #include <vector>
 
+#include "reference.h"  // tests/cpp/reference.h
 #include "runtime/status.h"
 #include "thread/pool.h"
 
@@ -140,18 +141,12 @@ struct Buffer {
   }
 };
 
-inline bool close(float got, float want, float rtol = 2e-5f, float atol = 1e-5f) {
-  if (std::isnan(want)) return std::isnan(got);
-  if (std::isinf(want)) return got == want;
-  return std::fabs(got - want) <= atol + rtol * std::fabs(want);
-}
-
 // Aborts (libFuzzer keeps the crashing input) at the first value that is
 // not close to the reference.
 inline void expect_close(const Buffer& got, const std::vector<float>& want, const char* what) {
   if (got.count != want.size()) die("output size differs from the reference");
   for (std::size_t i = 0; i < want.size(); ++i) {
-    if (!close(got.v[i], want[i])) {
+    if (!ref::close(got.v[i], want[i])) {
       std::fprintf(stderr, "fuzz: %s: index %zu of %zu: got %.9g, want %.9g\n", what, i, want.size(),
                    static_cast<double>(got.v[i]), static_cast<double>(want[i]));
       std::abort();

@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 #include "pool/pool.h"
-#include "reference.h"
+#include "reference.h"  // tests/cpp/reference.h
 
 namespace nnwasm::fuzz {
 

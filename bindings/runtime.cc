@@ -30,8 +30,10 @@ std::uintptr_t tensor_alloc(double bytes) {
   constexpr std::size_t kHalfAddressSpace = std::size_t{1} << 31;
   const auto brk = reinterpret_cast<std::uintptr_t>(sbrk(0));
   if (p == nullptr && size >= kHalfAddressSpace - 65536 && size <= emscripten_get_heap_max() - brk) {
-    void* a = std::malloc(size / 2);
-    void* b = a == nullptr ? nullptr : std::malloc(size - size / 2);
+    // volatile: the compiler would otherwise drop a malloc whose block is
+    // only freed.
+    void* volatile a = std::malloc(size / 2);
+    void* volatile b = a == nullptr ? nullptr : std::malloc(size - size / 2);
     std::free(b);
     std::free(a);
     p = std::aligned_alloc(16, size);

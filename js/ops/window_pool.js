@@ -251,3 +251,8 @@ export function kerasPool(where, spatial, input, options, max, plans = new PlanC
   if (x === null) return withTensor(where, input, 'inputs', (t) => kerasPoolOn(where, spatial, t, options, max, plans));
   return kerasPoolOn(where, spatial, x, options, max, plans);
 }
+
+// Keras pooling's padding check (js/ops/options.js), under its older name.
+export function checkPadding(where, v) {
+  return checkKerasPadding(where, v);
+}

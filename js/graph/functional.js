@@ -193,6 +193,12 @@ export class Model extends Layer {
     return p.plan;
   }
 
+  // The steps predict() runs, by layer name; fused chains read
+  // 'pad+conv+bn+relu' (for inspecting what the fusion pass did).
+  executionPlan({ fuse = true } = {}) {
+    return this.#plan(fuse).steps.map((s) => s.name);
+  }
+
   // x: a Tensor / nested array, an array of them (one per input), or an
   // object by input name. Returns a Tensor, or an array for several outputs.
   predict(x, { fuse = true } = {}) {

@@ -195,6 +195,12 @@ export class Sequential extends Layer {
     }
   }
 
+  // The steps predict() runs, by layer name; fused chains read
+  // 'pad+conv+bn+relu' (for inspecting what the fusion pass did).
+  executionPlan({ fuse = true } = {}) {
+    return this.#plan(fuse).steps.map((s) => s.name);
+  }
+
   // Runs every layer on x (a Tensor or nested array) and returns the last
   // output, a new Tensor; x itself is left as it was. At inference chains
   // like Conv -> BatchNormalization -> ReLU run fused (fuse: false runs

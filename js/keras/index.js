@@ -33,10 +33,13 @@ registerLayer(Model, 'Model');
 // keras.layers.dense({...}), keras.layers.conv2dTranspose({...}).
 const factories = {};
 for (const [name, cls] of Object.entries(layerClasses)) {
-  const factory = name.charAt(0).toLowerCase() + name.slice(1).replace(/(\d)D(?=$|Transpose$)/, '$1d')
-    .replace(/^reLU$/, 'reLU').replace(/^pReLU$/, 'prelu').replace(/^eLU$/, 'elu').replace(/^leakyReLU$/, 'leakyReLU');
+  const factory = name.charAt(0).toLowerCase() + name.slice(1).replace(/(\d)D(?=$|Transpose$)/, '$1d');
   if (!(factory in factories)) factories[factory] = (options) => new cls(options);
 }
+// TensorFlow.js's own irregular spellings.
+Object.assign(factories, { prelu: factories.pReLU, elu: factories.eLU, cropping2D: factories.cropping2d });
+delete factories.pReLU;
+delete factories.eLU;
 
 export const keras = {
   layers: { Layer, ...layerClasses, ...factories },

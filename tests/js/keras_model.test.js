@@ -203,6 +203,20 @@ describe('fusion', () => {
     expect(maxAbsDiff(seq.predict(x).data, seq.predict(x, { fuse: false }).data)).toBeLessThan(1e-5);
   });
 
+  test.each(['channels_last', 'channels_first'])('1D: ZeroPadding1D -> Conv1D (causal) -> BatchNormalization -> gelu, %s', (df) => {
+    const cf = df === 'channels_first';
+    const seq = new keras.Sequential([
+      new L.ZeroPadding1D({ padding: [2, 1], data_format: df, input_shape: cf ? [3, 9] : [9, 3] }),
+      new L.Conv1D({ filters: 4, kernel_size: 3, padding: 'causal', dilation_rate: 2, data_format: df }),
+      new L.BatchNormalization({ axis: cf ? 1 : -1 }), new L.Activation('gelu'),
+      new L.DepthwiseConv1D({ kernel_size: 2, strides: 2, data_format: df }), new L.BatchNormalization({ axis: cf ? 1 : -1 }),
+    ]);
+    randomizeAndCopy(seq, null, 12);
+    expect(seq.executionPlan().length).toBe(2);
+    const x = torch.randn(2, ...(cf ? [3, 9] : [9, 3]));
+    expect(maxAbsDiff(seq.predict(x).data, seq.predict(x, { fuse: false }).data)).toBeLessThan(1e-5);
+  });
+
   test('a BatchNormalization output used twice is not folded away', () => {
     const x = keras.Input({ shape: [5, 5, 2] });
     const bnOut = new L.BatchNormalization().apply(new L.Conv2D({ filters: 2, kernel_size: 1 }).apply(x));
@@ -276,6 +290,18 @@ describe('functional API', () => {
     const x = [[1, 2, 3], [0, -1, 2]];
     expect(copy.predict(x).tolist()).toEqual(seq.predict(x).tolist());
     expect(seq.summary()).toContain('Non-trainable params: 8');
+  });
+
+  test('a Model is a layer of another Model', () => {
+    const i = keras.Input({ shape: [4] });
+    const inner = new keras.Model({ inputs: i, outputs: new L.Dense({ units: 2, kernel_initializer: 'ones' }).apply(i), name: 'inner' });
+    const o = keras.Input({ shape: [4] });
+    const outer = new keras.Model({ inputs: o, outputs: new L.ReLU().apply(inner.apply(o)), name: 'outer' });
+    expect(outer.predict([[1, 2, -9, 1]]).tolist()).toEqual([[0, 0]]);
+    expect(outer.predict([[1, 2, 3, 1]]).tolist()).toEqual([[7, 7]]);
+    expect(outer.layers.map((l) => l.name)).toContain('inner');
+    expect(outer.count_params()).toBe(10);
+    expect(inner.apply(torch.tensor([[1, 1, 1, 1]])).tolist()).toEqual([[4, 4]]);
   });
 
   test('a failing layer frees every intermediate and the model stays usable', () => {

@@ -305,3 +305,60 @@ describe('config round trips, both spellings, factories', () => {
     expect(backend().memory.tensors).toBe(before);
   });
 });
+
+// The examples in Keras's own documentation of each layer.
+describe('documented examples (keras.io)', () => {
+  const arange = (n, from = 0) => Array.from({ length: n }, (_, i) => i + from);
+  const near = (values) => values.map((v) => expect.closeTo(v, 5));
+  const run = (layer, x) => Array.from(layer.apply(x).data);
+
+  test('ReLU', () => {
+    const x = [[-3, -1, 0, 2]];
+    expect(run(new L.ReLU(), x)).toEqual(near([0, 0, 0, 2]));
+    expect(run(new L.ReLU({ max_value: 1 }), x)).toEqual(near([0, 0, 0, 1]));
+    expect(run(new L.ReLU({ negative_slope: 1 }), x)).toEqual(near([-3, -1, 0, 2]));
+    expect(run(new L.ReLU({ threshold: 1.5 }), x)).toEqual(near([0, 0, 0, 2]));
+  });
+
+  test('LeakyReLU, ELU, Softmax', () => {
+    expect(run(new L.LeakyReLU({ negative_slope: 0.5 }), [[-3, -1, 0, 2]])).toEqual(near([-1.5, -0.5, 0, 2]));
+    expect(run(new L.Softmax(), [[1, 2, 1]])).toEqual(near([0.21194157, 0.5761169, 0.21194157]));
+  });
+
+  test('shape arithmetic of Dense, Flatten, Reshape, Permute', () => {
+    expect(new L.Dense({ units: 32 }).compute_output_shape([null, 16])).toEqual([null, 32]);
+    expect(new L.Flatten().compute_output_shape([null, 1, 10, 64])).toEqual([null, 640]);
+    expect(new L.Reshape({ target_shape: [3, 4] }).compute_output_shape([null, 12])).toEqual([null, 3, 4]);
+    expect(new L.Reshape({ target_shape: [-1, 2, 2] }).compute_output_shape([null, 3, 4])).toEqual([null, 3, 2, 2]);
+    expect(new L.Permute({ dims: [2, 1] }).compute_output_shape([null, 10, 64])).toEqual([null, 64, 10]);
+    expect(new L.Cropping2D({ cropping: [[2, 2], [4, 4]] }).compute_output_shape([2, 28, 28, 3])).toEqual([2, 24, 20, 3]);
+    expect(new L.Cropping1D({ cropping: 1 }).compute_output_shape([2, 3, 2])).toEqual([2, 1, 2]);
+  });
+
+  test('UpSampling2D size (1, 2)', () => {
+    const x = arange(12);
+    const y = new L.UpSampling2D({ size: [1, 2] }).apply([[[x.slice(0, 3)], [x.slice(3, 6)]], [[x.slice(6, 9)], [x.slice(9, 12)]]]);
+    expect(y.tolist()).toEqual([[[[0, 1, 2], [0, 1, 2]], [[3, 4, 5], [3, 4, 5]]], [[[6, 7, 8], [6, 7, 8]], [[9, 10, 11], [9, 10, 11]]]]);
+  });
+
+  test('ZeroPadding2D padding 1', () => {
+    const y = new L.ZeroPadding2D({ padding: 1 }).apply([[[[0, 1], [2, 3]]]]);
+    const z = [0, 0];
+    expect(y.tolist()).toEqual([[[z, z, z, z], [z, [0, 1], [2, 3], z], [z, z, z, z]]]);
+  });
+
+  test('Concatenate axis 1', () => {
+    const x = [[arange(5), arange(5, 5)], [arange(5, 10), arange(5, 15)]];
+    const y = [[arange(5, 20)], [arange(5, 25)]];
+    expect(new L.Concatenate({ axis: 1 }).apply([x, y]).tolist()).toEqual([
+      [arange(5), arange(5, 5), arange(5, 20)], [arange(5, 10), arange(5, 15), arange(5, 25)]]);
+  });
+
+  test('DepthwiseConv2D / SeparableConv2D / Conv2DTranspose output shapes', () => {
+    expect(new L.DepthwiseConv2D({ kernel_size: 3, depth_multiplier: 2 }).compute_output_shape([4, 10, 10, 12])).toEqual([4, 8, 8, 24]);
+    expect(new L.SeparableConv2D({ filters: 4, kernel_size: 3 }).compute_output_shape([4, 10, 10, 12])).toEqual([4, 8, 8, 4]);
+    expect(new L.Conv2DTranspose({ filters: 32, kernel_size: 3 }).compute_output_shape([4, 10, 8, 128])).toEqual([4, 12, 10, 32]);
+    expect(new L.Conv1DTranspose({ filters: 32, kernel_size: 3 }).compute_output_shape([4, 10, 128])).toEqual([4, 12, 32]);
+    expect(new L.DepthwiseConv1D({ kernel_size: 3, depth_multiplier: 2 }).compute_output_shape([4, 10, 12])).toEqual([4, 8, 24]);
+  });
+});

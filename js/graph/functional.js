@@ -319,7 +319,7 @@ export class Model extends Layer {
       const cls = layerClass(where, entry.class_name, customObjects);
       const layer = cls.from_config({ ...(entry.config ?? {}), name }, customObjects);
       byName.set(name, { layer, nodes: [] });
-      (entry.inbound_nodes ?? []).forEach((node) => pending.push({ name, node }));
+      (entry.inbound_nodes ?? []).forEach((node, index) => pending.push({ name, node, index }));
     }
     const tensor = ([layerName, nodeIndex, tensorIndex]) => byName.get(layerName)?.nodes[nodeIndex]?.[tensorIndex];
     // Apply nodes once their inputs exist (config order is usually enough).
@@ -327,13 +327,19 @@ export class Model extends Layer {
     while (pending.length > 0 && progress) {
       progress = false;
       for (let i = 0; i < pending.length; i++) {
-        const { name, node } = pending[i];
-        const refs = Array.isArray(node) ? node : node.args ?? [];
-        const ins = refs.map(tensor);
-        if (ins.some((t) => t === undefined)) continue;
-        const kwargs = refs[0]?.[3] ?? {};
+        const { name, node, index } = pending[i];
         const entry = byName.get(name);
-        const out = entry.layer.apply(ins.length === 1 && !isMergeLike(entry.layer) ? ins[0] : ins, kwargs);
+        if (entry.nodes.length !== index) continue;  // a shared layer's nodes in order
+        // tf.keras 2: [[layer, node, tensor, kwargs], ...]; Keras 3:
+        // { args: [tensor or [tensors]], kwargs } with keras_history refs.
+        const keras3 = !Array.isArray(node);
+        const args = keras3 ? [node.args?.[0]].flat() : node;
+        const refs = args.map((a) => (Array.isArray(a) ? a : a?.config?.keras_history));
+        const ins = refs.map((r) => (Array.isArray(r) ? tensor(r) : undefined));
+        if (ins.some((t) => t === undefined)) continue;
+        const kwargs = keras3 ? node.kwargs ?? {} : refs[0]?.[3] ?? {};
+        const list = entry.layer.constructor.takesList === true || ins.length > 1 || (keras3 && Array.isArray(node.args?.[0]));
+        const out = entry.layer.apply(list ? ins : ins[0], kwargs);
         entry.nodes.push(Array.isArray(out) ? out : [out]);
         pending.splice(i, 1);
         i--;
@@ -420,10 +426,6 @@ export class Model extends Layer {
   toString() {
     return `Model(name=${this.name}, layers=[${this.#layers.map((l) => l.name).join(', ')}])`;
   }
-}
-
-function isMergeLike(layer) {
-  return Array.isArray(layer.input_spec_shape?.[0]);
 }
 
 export function model(options) {

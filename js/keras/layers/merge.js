@@ -63,6 +63,12 @@ function withTensors(where, inputs, body) {
 }
 
 class Merge extends Layer {
+  // A config's inbound node lists one tensor the same way whether or not
+  // the layer took a list: merges always do.
+  static get takesList() {
+    return true;
+  }
+
   constructor(options, op) {
     super(options, {});
     this.op = op;
@@ -150,6 +156,10 @@ export class Average extends Merge {
 }
 
 export class Concatenate extends Layer {
+  static get takesList() {
+    return true;
+  }
+
   constructor(options) {
     super(options, { axis: -1 });
     if (!Number.isInteger(this.options.axis)) typeFail(this.where, `axis must be an integer, got ${fmtValue(this.options.axis)}`);

@@ -192,6 +192,32 @@ describe('merge layers', () => {
   });
 });
 
+// Transposed conv by its definition: every input pixel scatters kernel *
+// value into the full output ((L-1)*s + k), which is then cropped to
+// Keras's output length, floor(total / 2) at the start for 'same'.
+function transposeReference(x, [N, H, W, C], kernel, k, s, padding, op, F, bias) {
+  const len = (L) => (L - 1) * s + k - 2 * (padding === 'same' ? Math.floor(k / 2) : 0) + op;
+  const [OH, OW] = [len(H), len(W)];
+  const full = (L) => (L - 1) * s + k;
+  const before = (L, O) => (padding === 'same' ? Math.floor(Math.max(full(L) - O, 0) / 2) : 0);
+  const [bh, bw] = [before(H, OH), before(W, OW)];
+  const out = new Float32Array(N * OH * OW * F);
+  for (let n = 0; n < N; n++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+      const oh = h * s + i - bh;
+      const ow = w * s + j - bw;
+      if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) continue;
+      for (let f = 0; f < F; f++) {
+        let acc = 0;
+        for (let c = 0; c < C; c++) acc += x[((n * H + h) * W + w) * C + c] * kernel[((i * k + j) * F + f) * C + c];
+        out[((n * OH + oh) * OW + ow) * F + f] += acc;
+      }
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] += bias[i % F];
+  return { data: out, shape: [N, OH, OW, F] };
+}
+
 describe('conv variants', () => {
   test.each([1, 2, 3, 4])('DepthwiseConv2D seed %i (depth_multiplier, strides, same/valid, both formats)', (seed) => {
     const next = rng(seed);
@@ -228,24 +254,29 @@ describe('conv variants', () => {
     expect(nn.get_weights().map((w) => w.shape)).toEqual([[3, 3, C, o.depth_multiplier], [1, 1, C * o.depth_multiplier, o.filters], [o.filters]]);
   });
 
-  test.each([1, 2, 3, 4, 5, 6])('Conv2DTranspose seed %i (strides, same/valid, output_padding)', (seed) => {
+  test.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('Conv2DTranspose seed %i (strides, same/valid, output_padding)', (seed) => {
     const next = rng(seed + 40);
     const f = formats[seed % 2];
     const C = randInt(next, 1, 3);
     const s = randInt(next, 1, 3);
     const k = randInt(next, 1, 4);
     const padding = seed % 3 === 0 ? 'valid' : 'same';
-    const op = seed > 4 && s > 1 ? s - 1 : null;
+    const op = seed > 4 && s > 1 ? randInt(next, 0, s - 1) : null;
     const o = { filters: randInt(next, 1, 4), kernel_size: k, strides: s, padding, output_padding: op };
     const tfo = { filters: o.filters, kernelSize: k, strides: s, padding, dataFormat: fmtCamel(f) };
     const shape = cl(f) ? [2, 3, 4, C] : [2, C, 3, 4];
     const nn = new L.Conv2DTranspose({ ...o, data_format: f });
     if (op !== null) {
-      // tfjs-layers has no output_padding: check the documented length.
-      const out = nn.compute_output_shape([null, 3, 4, C].map((d, i) => (cl(f) ? d : [null, C, 3, 4][i])));
-      const sp = cl(f) ? out.slice(1, 3) : out.slice(2);
-      const half = padding === 'same' ? Math.floor(k / 2) : 0;
-      expect(sp).toEqual([3, 4].map((L0) => (L0 - 1) * s + k - 2 * half + op));
+      // tfjs-layers has no output_padding: the scatter-add definition, cropped
+      // as TensorFlow's conv2d_transpose crops (floor(total / 2) first).
+      nn.build([null, ...shape.slice(1)]);
+      const ws = nn.get_weights();
+      const x = torch.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => next() * 2 - 1), shape);
+      const y = nn.apply(x);
+      const xl = cl(f) ? x : x.permute(0, 2, 3, 1);
+      const want = transposeReference(xl.data, [2, 3, 4, C], ws[0].data, k, s, padding, op, o.filters, ws[1].data);
+      expect(cl(f) ? y.shape : [y.shape[0], y.shape[2], y.shape[3], y.shape[1]]).toEqual(want.shape);
+      expect(maxAbsDiff((cl(f) ? y : y.permute(0, 2, 3, 1)).data, want.data)).toBeLessThan(1e-5);
       return;
     }
     expectClose(runBoth(nn, tfl.layers.conv2dTranspose(tfo), shape, seed), 1e-4, `Conv2DTranspose k${k} s${s} ${padding}`);

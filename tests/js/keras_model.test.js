@@ -323,6 +323,25 @@ describe('functional API', () => {
     expect(inner.apply(torch.tensor([[1, 1, 1, 1]])).tolist()).toEqual([[4, 4]]);
   });
 
+  test('intermediates are freed as soon as no later layer needs them', () => {
+    const seen = [];
+    const probe = () => new L.Activation({ activation: (t) => { seen.push(live()); return t.clone(); } });
+    const x = keras.Input({ shape: [8] });
+    let y = x;
+    for (let i = 0; i < 6; i++) y = probe().apply(new L.ReLU().apply(y));
+    // a branch kept alive across three layers holds exactly one more tensor
+    const side = new L.ReLU().apply(y);
+    let z = side;
+    for (let i = 0; i < 3; i++) z = probe().apply(z);
+    const m = new keras.Model({ inputs: x, outputs: new L.Add().apply([z, side]) });
+    const t = torch.randn(2, 8);
+    m.predict(t).dispose();
+    // along the chain: the same count at every step (each input freed once used)
+    expect(seen.slice(0, 7)).toEqual(new Array(7).fill(seen[0]));
+    // on the branch: `side` stays alive for Add, one tensor more
+    expect(seen.slice(7)).toEqual([seen[0] + 1, seen[0] + 1]);
+  });
+
   test('a failing layer frees every intermediate and the model stays usable', () => {
     const x = keras.Input({ shape: [3] });
     let fail = false;

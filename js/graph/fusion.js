@@ -9,9 +9,8 @@ import { resolveActivation } from '../ops/activations.js';
 import { Tensor } from '../tensor.js';
 import { Activation, ReLU } from '../keras/layers/activation.js';
 import { Conv1D, Conv2D } from '../keras/layers/conv.js';
-import {
-  convGeneral, DepthwiseConv1D, DepthwiseConv2D, kerasConvPadding,
-} from '../keras/layers/conv_variants.js';
+import { convGeneral } from '../ops/conv.js';
+import { DepthwiseConv1D, DepthwiseConv2D, kerasConvPadding } from '../keras/layers/conv_variants.js';
 import { BatchNormalization } from '../keras/layers/normalization.js';
 import { ZeroPadding1D, ZeroPadding2D } from '../keras/layers/reshaping.js';
 

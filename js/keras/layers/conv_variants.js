@@ -7,7 +7,7 @@
 //   transposed kernel (k..., filters, in).
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { cat } from '../../ops/concat.js';
-import * as convOps from '../../ops/conv.js';
+import { convGeneral } from '../../ops/conv.js';
 import { resolveActivation } from '../../ops/activations.js';
 import { padSpatial } from '../../ops/pad.js';
 import { withTensor } from '../../ops/run.js';
@@ -16,7 +16,6 @@ import { getInitializer, serializeInitializer } from '../initializers.js';
 import { WeightedLayer } from './layer.js';
 
 const dimsText = (shape) => fmtShape(shape.map((d) => d ?? 'None'));
-const HWIO_LAYOUT = 1;
 
 // Keras's 'valid' / 'same' / 'causal' arithmetic for one spatial dim:
 // output size and the zero padding before and after. length null -> null.
@@ -32,29 +31,6 @@ export function kerasConvPadding(where, length, k, s, d, padding) {
   const total = Math.max((out - 1) * s + span - length, 0);
   const before = Math.floor(total / 2);
   return { out, before, after: total - before };
-}
-
-// convGeneral (branch abi) when it has landed; else the same call through
-// the plan form of js/ops/conv.js's runConv.
-export function convGeneral(where, input, weight, o) {
-  if (typeof convOps.convGeneral === 'function') return convOps.convGeneral(where, input, weight, o);
-  const { nd, bias = null, stride, dilation, padBefore, padAfter, groups = 1, channelsLast, activation = null } = o;
-  const s = input.shape;
-  const two = (a, one) => (nd === 1 ? [one, a[0]] : a);
-  const spatial = channelsLast ? s.slice(1, 1 + nd) : s.slice(2);
-  const ks = weight.shape.slice(0, nd);
-  const Cout = weight.shape[nd + 1];
-  const outSp = spatial.map((L, i) => Math.floor((L + padBefore[i] + padAfter[i] - dilation[i] * (ks[i] - 1) - 1) / stride[i]) + 1);
-  const [H, W] = two(spatial, 1);
-  const [OH, OW] = two(outSp, 1);
-  const [kh, kw] = two(ks, 1);
-  const [sh, sw] = two(stride, 1);
-  const [dh, dw] = two(dilation, 1);
-  const [pt, pl] = two(padBefore, 0);
-  const C = channelsLast ? s[nd + 1] : s[1];
-  const outShape = channelsLast ? [s[0], ...outSp, Cout] : [s[0], Cout, ...outSp];
-  const plan = { N: s[0], C, H, W, Cout, OH, OW, kh, kw, sh, sw, dh, dw, pt, pl, groups, channelsLast, outShape };
-  return convOps.runConv(where, plan, input, weight, HWIO_LAYOUT, bias, activation ?? resolveActivation(where, null));
 }
 
 function positiveInt(where, name, v) {

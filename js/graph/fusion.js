@@ -9,8 +9,8 @@ import { resolveActivation } from '../ops/activations.js';
 import { Tensor } from '../tensor.js';
 import { Activation, ReLU } from '../keras/layers/activation.js';
 import { Conv1D, Conv2D } from '../keras/layers/conv.js';
-import { convGeneral } from '../ops/conv.js';
-import { DepthwiseConv1D, DepthwiseConv2D, kerasConvPadding } from '../keras/layers/conv_variants.js';
+import { convGeneral, kerasConvGeometry } from '../ops/conv.js';
+import { DepthwiseConv1D, DepthwiseConv2D } from '../keras/layers/conv_variants.js';
 import { BatchNormalization } from '../keras/layers/normalization.js';
 import { ZeroPadding1D, ZeroPadding2D } from '../keras/layers/reshaping.js';
 
@@ -106,7 +106,7 @@ class FusedConv {
     }
     c.compute_output_shape(convIn);  // the conv's own checks and errors
     const C = channelsLast ? convIn[nd + 1] : convIn[1];
-    const geo = convIn.slice(first, first + nd).map((L, i) => kerasConvPadding(c.where, L, c.kernel_size[i],
+    const geo = convIn.slice(first, first + nd).map((L, i) => kerasConvGeometry(c.where, L, c.kernel_size[i],
       c.strides[i], c.dilation_rate[i], c.padding));
     const { kernel, bias } = this.weights();
     const activation = this.act ?? c.activationSpec;

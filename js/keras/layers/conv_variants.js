@@ -7,7 +7,7 @@
 //   transposed kernel (k..., filters, in).
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { cat } from '../../ops/concat.js';
-import { convGeneral } from '../../ops/conv.js';
+import { convGeneral, kerasConvGeometry } from '../../ops/conv.js';
 import { resolveActivation } from '../../ops/activations.js';
 import { padSpatial } from '../../ops/pad.js';
 import { withTensor } from '../../ops/run.js';
@@ -16,22 +16,6 @@ import { getInitializer, serializeInitializer } from '../initializers.js';
 import { WeightedLayer } from './layer.js';
 
 const dimsText = (shape) => fmtShape(shape.map((d) => d ?? 'None'));
-
-// Keras's 'valid' / 'same' / 'causal' arithmetic for one spatial dim:
-// output size and the zero padding before and after. length null -> null.
-export function kerasConvPadding(where, length, k, s, d, padding) {
-  const span = d * (k - 1) + 1;
-  if (length === null) return { out: null, before: 0, after: 0 };
-  if (padding === 'valid') {
-    if (length < span) fail(where, `kernel_size ${k} with dilation_rate ${d} spans ${span} steps, more than the input's ${length}`);
-    return { out: Math.floor((length - span) / s) + 1, before: 0, after: 0 };
-  }
-  if (padding === 'causal') return { out: Math.floor((length - 1) / s) + 1, before: span - 1, after: 0 };
-  const out = Math.ceil(length / s);
-  const total = Math.max((out - 1) * s + span - length, 0);
-  const before = Math.floor(total / 2);
-  return { out, before, after: total - before };
-}
 
 function positiveInt(where, name, v) {
   if (typeof v !== 'number' || !Number.isInteger(v)) typeFail(where, `${name} must be an integer, got ${fmtValue(v)}`);
@@ -98,7 +82,7 @@ class ConvVariant extends WeightedLayer {
   }
 
   geometry(spatial) {
-    return spatial.map((L, i) => kerasConvPadding(this.where, L, this.kernel_size[i], this.strides[i], this.dilation_rate[i], this.padding));
+    return spatial.map((L, i) => kerasConvGeometry(this.where, L, this.kernel_size[i], this.strides[i], this.dilation_rate[i], this.padding));
   }
 
   outputShape(N, spatial, C) {

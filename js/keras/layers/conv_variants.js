@@ -385,12 +385,13 @@ class ConvTranspose extends ConvVariant {
     return this.outputShape(N, this.transposeGeometry(spatial).map((g) => g.out), this.filters);
   }
 
-  // TODO(conv-transpose): run js/ops/conv_transpose.js's convTranspose
-  // (branch conv-transpose, not merged here) with
-  //   { nd, layout: 'keras', bias, stride, dilation, padBefore: geo.before,
-  //     padAfter: geo.after, output_padding: geo.extra, groups: 1, channelsLast, activation };
-  // until then the same result comes from a plain convolution of the
-  // zero-upsampled input with the flipped kernel (s^nd times the work).
+  // TODO(conv-transpose): once branch conv-transpose (js/ops/conv_transpose.js)
+  // is merged, this body becomes one call with the same geometry:
+  //   convTranspose(this.where, x, this.kernel, { nd: this.rank, layout: 'keras', bias: this.bias,
+  //     stride: this.strides, dilation: this.dilation_rate, padding: this.padding,
+  //     output_padding: this.output_padding, channelsLast: this.channelsLast, activation: this.activationSpec })
+  // Until then: a plain convolution of the zero-upsampled input with the
+  // flipped kernel (stride^nd times the multiply-adds).
   call(inputs) {
     return withTensor(this.where, inputs, 'inputs', (x) => {
       if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);

@@ -40,7 +40,7 @@ function runPad(where, x, before, after, mode, value) {
     const e = dims[d];
     fields[`in${d}`] = e ? e.n : 1;
     fields[`out${d}`] = e ? e.n + e.b + e.a : 1;
-    fields[`before${d}`] = e ? e.b >>> 0 : 0;  // a signed word (bindings/pad.cc): two's complement, as abi.js packs only u32
+    fields[`before${d}`] = e ? e.b : 0;  // an :i32 word: negative crops
   }
   const words = entry.pack(fields);
   return runKernel(where, outShape, (out) => {

@@ -3,11 +3,9 @@
 // computed by hand, the call forms (positional, options object), NaN, and an
 // error for every bad argument.
 import { backend, init, torch } from '../../js/index.js';
-import { HAS_CONV_TRANSPOSE_OP } from '../../js/torch/functional/conv_transpose.js';
 
 // TODO(conv_transpose): these run once js/ops/conv_transpose.js has landed
 // (js/torch/functional/conv_transpose.js sets the flag).
-const testConvTranspose = HAS_CONV_TRANSPOSE_OP ? test : test.skip;
 
 const F = () => torch.nn.functional;
 const nn = () => torch.nn;
@@ -84,7 +82,7 @@ describe('examples from PyTorch\'s documentation', () => {
     expect(new (nn().Linear)(20, 30).forward(torch.randn(128, 20)).shape).toEqual([128, 30]);
   });
 
-  testConvTranspose('ConvTranspose2d output_size gives back the input size', () => {
+  test('ConvTranspose2d output_size gives back the input size', () => {
     const input = torch.randn(1, 16, 12, 12);
     const downsample = new (nn().Conv2d)(16, 16, 3, { stride: 2, padding: 1 });
     const upsample = new (nn().ConvTranspose2d)(16, 16, 3, { stride: 2, padding: 1 });
@@ -218,7 +216,7 @@ describe('values computed by hand', () => {
     expect(F().interpolate([[[1, 2, 3, 4, 5]]], { scale_factor: 1.5, recompute_scale_factor: true }).tolist()).toEqual([[[1, 1, 2, 3, 3, 4, 5]]]);
   });
 
-  testConvTranspose('conv_transpose: each input spreads the kernel at stride steps; unbatched input', () => {
+  test('conv_transpose: each input spreads the kernel at stride steps; unbatched input', () => {
     const y = F().conv_transpose1d([[[1, 2]]], [[[1, 10, 100]]], null, 2);
     expect(y.tolist()).toEqual([[[1, 10, 102, 20, 200]]]);
     expect(F().conv_transpose1d([[1, 2]], [[[1, 10, 100]]], [5], 2).tolist()).toEqual([[6, 15, 107, 25, 205]]);
@@ -342,19 +340,13 @@ describe('errors name the function, the argument, expected and given', () => {
     expect(() => F().conv_transpose1d([[[1, 2]]], [[[1, 1]]], null, 2, 0, 2)).toThrow(/^conv_transpose1d: output_padding must be smaller than either stride or dilation, got output_padding=\[2\], stride=\[2\], dilation=\[1\]$/);
     expect(() => F().conv_transpose1d([[[1, 2]]], [[[1, 1]]], null, 1, 'same')).toThrow(/^conv_transpose1d: padding must be an int or an array of 1 ints/);
     expect(() => F().conv_transpose2d([[1, 2]], [[[[1]]]])).toThrow(/^conv_transpose2d: input must have 3 or 4 dimensions \(C, H, W\) or \(N, C, H, W\), got shape \[1, 2\]$/);
-    if (HAS_CONV_TRANSPOSE_OP) expect(() => F().conv_transpose1d([[[1, 2]]], [[[1]], [[1]]])).toThrow(/^conv_transpose1d: /);  // weight for 2 input channels
+    expect(() => F().conv_transpose1d([[[1, 2]]], [[[1]], [[1]]])).toThrow(/^conv_transpose1d: /);  // weight for 2 input channels
     expect(() => F().conv_transpose1d([[[1, 2]]], [[[1]]], true)).toThrow(/^conv_transpose1d: bias must be a Tensor or null, got true$/);
     expect(() => new (nn().ConvTranspose2d)(3, 4, 3, { groups: 2 })).toThrow(/^ConvTranspose2d: in_channels \(3\) must be divisible by groups \(2\)$/);
     expect(() => new (nn().ConvTranspose2d)(4, 4, 3, { padding_mode: 'reflect' })).toThrow(/^ConvTranspose2d: only 'zeros' padding_mode is supported/);
     expect(() => new (nn().ConvTranspose1d)(4, 4, 0)).toThrow(/^ConvTranspose1d: kernel_size must be >= 1, got 0$/);
     expect(() => new (nn().ConvTranspose2d)(2, 2, 3, { stride: 2, padding: 1 }).forward(torch.zeros(1, 2, 6, 6), [14, 14])).toThrow(
       /^ConvTranspose2d: requested an output size of \[14, 14\], but valid sizes range from \[11\] to \[12\] in dim 0/);
-  });
-
-  (HAS_CONV_TRANSPOSE_OP ? test.skip : test)('until js/ops/conv_transpose.js lands, the transposed convolutions say so', () => {
-    expect(() => F().conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 1, 1))).toThrow(
-      /^conv_transpose2d: transposed convolution is not available yet: js\/ops\/conv_transpose.js has not landed$/);
-    expect(() => new (nn().ConvTranspose1d)(1, 1, 1).forward([[[1]]])).toThrow(/^ConvTranspose1d: transposed convolution is not available yet/);
   });
 
   test('dropout, flatten, cat, add / mul', () => {

@@ -7,11 +7,9 @@
 import { init, torch } from '../../js/index.js';
 import { buildModel } from '../../bench/onnx.mjs';
 import { firstMismatch, randomValues, rng } from './reference/random.js';
-import { HAS_CONV_TRANSPOSE_OP } from '../../js/torch/functional/conv_transpose.js';
 
 // TODO(conv_transpose): these run once js/ops/conv_transpose.js has landed
 // (js/torch/functional/conv_transpose.js sets the flag).
-const describeConvTranspose = HAS_CONV_TRANSPOSE_OP ? describe : describe.skip;
 
 const F = () => torch.nn.functional;
 const nn = () => torch.nn;
@@ -162,7 +160,7 @@ describe('F.interpolate and nn.Upsample against ONNX Resize', () => {
   });
 });
 
-describeConvTranspose('conv_transpose against ONNX ConvTranspose', () => {
+describe('conv_transpose against ONNX ConvTranspose', () => {
   const cases = [
     // nd, [N, Cin, ...spatial], Cout, kernel, stride, padding, output_padding, groups, dilation, bias
     [1, [2, 4, 7], 6, [3], [2], [1], [1], 1, [1], true],

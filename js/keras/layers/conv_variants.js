@@ -6,12 +6,10 @@
 //   pointwise_kernel (1..., in * depth_multiplier, filters);
 //   transposed kernel (k..., filters, in).
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
-import { cat } from '../../ops/concat.js';
 import { convGeneral, kerasConvGeometry } from '../../ops/conv.js';
+import { convTranspose } from '../../ops/conv_transpose.js';
 import { resolveActivation } from '../../ops/activations.js';
-import { padSpatial } from '../../ops/pad.js';
 import { withTensor } from '../../ops/run.js';
-import { Tensor } from '../../tensor.js';
 import { getInitializer, serializeInitializer } from '../initializers.js';
 import { WeightedLayer } from './layer.js';
 
@@ -299,54 +297,6 @@ export function kerasTransposeGeometry(length, k, s, d, padding, outputPadding) 
   return after >= 0 ? { out, before, after, extra: 0 } : { out, before, after: 0, extra: -after };
 }
 
-// Keras's transposed kernel (k..., filters, in) as the HWIO kernel
-// (k..., in, filters) of the equivalent convolution, flipped in space;
-// made once per kernel tensor.
-function flippedKernel(kernel, nd) {
-  return kernel.derived('keras-transpose-as-conv', () => {
-    const s = kernel.shape;
-    const ks = s.slice(0, nd);
-    const [F, C] = s.slice(nd);
-    const taps = ks.reduce((a, b) => a * b, 1);
-    const src = kernel.data;
-    const out = new Float32Array(src.length);
-    for (let t = 0; t < taps; t++) {
-      const flipped = taps - 1 - t;  // row-major over k..., reversed in every dim
-      for (let f = 0; f < F; f++) for (let c = 0; c < C; c++) out[(flipped * C + c) * F + f] = src[(t * F + f) * C + c];
-    }
-    return Tensor.fromFloat32(out, [...ks, C, F], 'Conv2DTranspose');
-  });
-}
-
-// x with stride - 1 zeros after every element of each spatial dim
-// (L -> L * stride): concatenating zeros on a new axis after it.
-function zeroUpsample(where, x, strides, channelsLast) {
-  let cur = x;
-  const nd = strides.length;
-  for (let i = 0; i < nd; i++) {
-    const s = strides[i];
-    if (s === 1) continue;
-    const shape = cur.shape;
-    const dim = (channelsLast ? 1 : 2) + i;
-    const outer = shape.slice(0, dim + 1);
-    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    const view = cur.reshape([...outer, 1, inner]);
-    const zeros = Tensor.fromFloat32(new Float32Array(outer.reduce((a, b) => a * b, 1) * (s - 1) * inner), [...outer, s - 1, inner], where);
-    let joined;
-    try {
-      joined = cat(where, [view, zeros], dim + 1);
-    } finally {
-      view.dispose();
-      zeros.dispose();
-    }
-    const next = joined.reshape([...shape.slice(0, dim), shape[dim] * s, ...shape.slice(dim + 1)]);
-    joined.dispose();
-    if (cur !== x) cur.dispose();
-    cur = next;
-  }
-  return cur;
-}
-
 class ConvTranspose extends ConvVariant {
   constructor(options, nd) {
     super(options, nd, { filters: undefined, output_padding: null, kernel_initializer: 'glorot_uniform' }, { needsFilters: true });
@@ -385,48 +335,14 @@ class ConvTranspose extends ConvVariant {
     return this.outputShape(N, this.transposeGeometry(spatial).map((g) => g.out), this.filters);
   }
 
-  // TODO(conv-transpose): once branch conv-transpose (js/ops/conv_transpose.js)
-  // is merged, this body becomes one call with the same geometry:
-  //   convTranspose(this.where, x, this.kernel, { nd: this.rank, layout: 'keras', bias: this.bias,
-  //     stride: this.strides, dilation: this.dilation_rate, padding: this.padding,
-  //     output_padding: this.output_padding, channelsLast: this.channelsLast, activation: this.activationSpec })
-  // Until then: a plain convolution of the zero-upsampled input with the
-  // flipped kernel (stride^nd times the multiply-adds).
   call(inputs) {
     return withTensor(this.where, inputs, 'inputs', (x) => {
       if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
-      const { spatial } = this.splitShape(x.shape);
-      const geo = this.transposeGeometry(spatial);
-      const nd = this.rank;
-      const up = zeroUpsample(this.where, x, this.strides, this.channelsLast);
-      try {
-        // The full transposed output is the conv of `up` padded by span - 1
-        // on both sides; `up` already ends with stride - 1 zeros.
-        const before = [];
-        const after = [];
-        const crop = [];
-        for (let i = 0; i < nd; i++) {
-          const span = this.dilation_rate[i] * (this.kernel_size[i] - 1) + 1;
-          before.push(span - 1 - geo[i].before);
-          const a = span - 1 - geo[i].after + geo[i].extra - (this.strides[i] - 1);
-          after.push(Math.max(a, 0));
-          crop.push(Math.min(a, 0));
-        }
-        let input = up;
-        if (crop.some((c) => c < 0)) {
-          input = padSpatial(this.where, up, { nd, channelsLast: this.channelsLast, before: new Array(nd).fill(0), after: crop });
-        }
-        try {
-          return convGeneral(this.where, input, flippedKernel(this.kernel, nd), {
-            nd, layout: 'HWIO', bias: this.bias, stride: new Array(nd).fill(1), dilation: this.dilation_rate,
-            padBefore: before, padAfter: after, groups: 1, channelsLast: this.channelsLast, activation: this.activationSpec,
-          });
-        } finally {
-          if (input !== up) input.dispose();
-        }
-      } finally {
-        if (up !== x) up.dispose();
-      }
+      return convTranspose(this.where, x, this.kernel, {
+        nd: this.rank, layout: 'keras', bias: this.bias, stride: this.strides, dilation: this.dilation_rate,
+        padding: this.padding, output_padding: this.output_padding, channelsLast: this.channelsLast,
+        activation: this.activationSpec,
+      });
     });
   }
 

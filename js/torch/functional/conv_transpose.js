@@ -2,18 +2,10 @@
 // js/ops/conv_transpose.js. Weight in PyTorch's layout (in, out/groups, k...);
 // unbatched (C, L) / (C, H, W) input gives unbatched output, as in PyTorch.
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
+import { convTranspose } from '../../ops/conv_transpose.js';
 import { withTensor } from '../../ops/run.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
-
-// TODO(conv_transpose): js/ops/conv_transpose.js (OPS-SPEC's convTranspose)
-// arrives from another engineer. When it lands, replace the two lines after
-// this comment with
-//   import { convTranspose } from '../../ops/conv_transpose.js';
-//   export const HAS_CONV_TRANSPOSE_OP = true;
-// (the tests that run the op are gated on that flag).
-const convTranspose = (where) => fail(where, 'transposed convolution is not available yet: js/ops/conv_transpose.js has not landed');
-export const HAS_CONV_TRANSPOSE_OP = false;
 
 const SPEC = [['input', REQUIRED], ['weight', REQUIRED], ['bias', null], ['stride', 1], ['padding', 0],
   ['output_padding', 0], ['groups', 1], ['dilation', 1]];

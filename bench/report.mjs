@@ -106,7 +106,8 @@ function workloadFacts(w) {
     facts.push(`bytes moved (input${w.inputCount > 1 ? 's' : ''} read + output written) ${mib(bytesMoved(w))}`);
   }
   if (FLOPS_GROUPS.has(w.group)) {
-    facts.push(`${sig(flopsOf(w) / 1e9)} GFLOP per call (mul+add = 2${w.group === 'block' ? '; the three convolutions only' : ''})`);
+    const which = w.group === 'block' ? '; the three convolutions only' : '';
+    facts.push(`${sig(flopsOf(w) / 1e9)} GFLOP per call (mul+add = 2${which})`);
   }
   if (w.tolerance) facts.push(`checked to max relative error ${w.tolerance}`);
   facts.push(`nnwasm API: ${w.group === 'block' ? 'keras.Input + layer.apply + keras.Model.predict'

@@ -170,13 +170,19 @@ export const WORKLOADS = [
     id: 'depthwise_conv2d_3x3s1_same_nhwc', group: 'compute', api: 'keras', layout: 'NHWC',
     title: 'DepthwiseConv2D (1,112,112,32) 3x3 stride 1 same, bias, NHWC',
     inputShape: [1, 112, 112, 32],
-    op: { type: 'conv', depthwise: true, filters: 32, kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padding: 'same', groups: 32, bias: true },
+    op: {
+      type: 'conv', depthwise: true, filters: 32, kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padding: 'same',
+      groups: 32, bias: true,
+    },
   },
   {
     id: 'depthwise_conv2d_3x3s2_same_nhwc', group: 'compute', api: 'keras', layout: 'NHWC',
     title: 'DepthwiseConv2D (1,112,112,96) 3x3 stride 2 same, bias, NHWC',
     inputShape: [1, 112, 112, 96],
-    op: { type: 'conv', depthwise: true, filters: 96, kernel: [3, 3], stride: [2, 2], dilation: [1, 1], padding: 'same', groups: 96, bias: true },
+    op: {
+      type: 'conv', depthwise: true, filters: 96, kernel: [3, 3], stride: [2, 2], dilation: [1, 1], padding: 'same',
+      groups: 96, bias: true,
+    },
   },
   {
     // Conv2D 1x1 (no bias) -> BN -> ReLU6 -> DepthwiseConv2D 3x3 same (no

@@ -142,7 +142,8 @@ export async function prepare(w, inputs) {
             use_bias: op.bias, data_format: dataFormat,
           };
           // (in, out, k...) -> Keras (k..., out, in)
-          const kernel = relayout(inputs.weight, inputs.weightShape, spatialDims === 1 ? 'IOW' : 'IOHW', spatialDims === 1 ? 'WOI' : 'HWOI');
+          const [from, to] = spatialDims === 1 ? ['IOW', 'WOI'] : ['IOHW', 'HWOI'];
+          const kernel = relayout(inputs.weight, inputs.weightShape, from, to);
           const cls = `Conv${spatialDims}DTranspose`;
           layer = withWeights(cls, options, inputs.inputShape,
             [[kernel.data, kernel.shape], ...(op.bias ? [[inputs.bias, [op.filters]]] : [])]);
@@ -172,8 +173,8 @@ export async function prepare(w, inputs) {
           if (op.depthwise) {
             const { C } = splitShape(inputs.inputShape, inputs.layout);
             const options = {
-              kernel_size: one(op.kernel), strides: one(op.stride), padding: op.padding, depth_multiplier: op.filters / C,
-              dilation_rate: one(op.dilation), use_bias: op.bias, data_format: dataFormat,
+              kernel_size: one(op.kernel), strides: one(op.stride), padding: op.padding,
+              depth_multiplier: op.filters / C, dilation_rate: one(op.dilation), use_bias: op.bias, data_format: dataFormat,
             };
             // torch (C*m, 1, k...) -> Keras (k..., C, m): channel c's j-th filter is output c*m + j.
             const kernel = weightAs(inputs, spatialDims === 1 ? 'WOI' : 'HWOI');

@@ -185,15 +185,19 @@ const LAYER_OPS = {
     const x = keep(tf.tensor(inputs.input, w.inputShape));
     const kernel = keep(tf.tensor(inputs.kernel, inputs.kernelShape));
     const bias = inputs.bias ? keep(tf.tensor(inputs.bias, [w.op.units])) : undefined;
-    variant(`tf.fused.matMul({ a: x, b: kernel${bias ? ', bias' : ''} })`, () => tf.fused.matMul({ a: x, b: kernel, bias }), asIs);
-    if (bias) variant('tf.add(tf.matMul(x, kernel), bias)', () => tf.tidy(() => tf.add(tf.matMul(x, kernel), bias)), asIs);
+    variant(`tf.fused.matMul({ a: x, b: kernel${bias ? ', bias' : ''} })`,
+      () => tf.fused.matMul({ a: x, b: kernel, bias }), asIs);
+    if (bias) {
+      variant('tf.add(tf.matMul(x, kernel), bias)', () => tf.tidy(() => tf.add(tf.matMul(x, kernel), bias)), asIs);
+    }
   },
 
   batch_norm(w, inputs, { keep, variant, asIs }) {
     channelsLastOnly(w);
     const C = w.inputShape[w.inputShape.length - 1];
     const x = keep(tf.tensor(inputs.input, w.inputShape));
-    const [mean, variance, offset, scale] = ['mean', 'variance', 'beta', 'gamma'].map((k) => keep(tf.tensor(inputs.bn[k], [C])));
+    const [mean, variance, offset, scale] = ['mean', 'variance', 'beta', 'gamma']
+      .map((k) => keep(tf.tensor(inputs.bn[k], [C])));
     variant(`tf.batchNorm(x, mean, variance, beta, gamma, ${w.op.epsilon})`,
       () => tf.batchNorm(x, mean, variance, offset, scale, w.op.epsilon), asIs);
   },
@@ -225,7 +229,8 @@ const LAYER_OPS = {
     const bias = inputs.bias ? keep(tf.tensor(inputs.bias, [op.filters])) : null;
     const outShape = outputShapeOf(w);
     const call = () => tf.conv2dTranspose(x, filter, outShape, op.stride, op.padding);
-    variant(`tf.conv2dTranspose(x, filter, [${outShape}], [${op.stride}], '${op.padding}')${bias ? ' + tf.add(bias)' : ''}`,
+    const text = `tf.conv2dTranspose(x, filter, [${outShape}], [${op.stride}], '${op.padding}')`;
+    variant(`${text}${bias ? ' + tf.add(bias)' : ''}`,
       bias ? () => tf.tidy(() => tf.add(call(), bias)) : call, asIs,
       { note: 'tfjs has no fused transposed conv with bias: the bias is a second op' });
   },
@@ -238,10 +243,12 @@ const LAYER_OPS = {
     const epsilon = w.op.epsilon;
     const bnWeights = (p, n) => [p.gamma, p.beta, p.mean, p.variance].map((a) => tf.tensor(a, [n]));
     const layers = [
-      [tfl.layers.conv2d({ filters: hidden, kernelSize: 1, useBias: false }), () => [tf.tensor(expand, [1, 1, C, hidden])]],
+      [tfl.layers.conv2d({ filters: hidden, kernelSize: 1, useBias: false }),
+        () => [tf.tensor(expand, [1, 1, C, hidden])]],
       [tfl.layers.batchNormalization({ epsilon }), () => bnWeights(bn1, hidden)],
       [tfl.layers.reLU({ maxValue: 6 })],
-      [tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }), () => [tf.tensor(depthwise, [3, 3, hidden, 1])]],
+      [tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }),
+        () => [tf.tensor(depthwise, [3, 3, hidden, 1])]],
       [tfl.layers.batchNormalization({ epsilon }), () => bnWeights(bn2, hidden)],
       [tfl.layers.reLU({ maxValue: 6 })],
       [tfl.layers.conv2d({ filters: C, kernelSize: 1, useBias: false }), () => [tf.tensor(project, [1, 1, hidden, C])]],

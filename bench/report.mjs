@@ -1,6 +1,6 @@
 // Turns the collected results into bench/RESULTS.md.
 import fs from 'node:fs';
-import { WORKLOADS, bytesMoved, convFlops, outputShapeOf, product } from './workloads.mjs';
+import { WORKLOADS, bytesMoved, flopsOf, outputShapeOf, product } from './workloads.mjs';
 
 const LIB_ORDER = ['nnwasm', 'tfjs', 'ort'];
 const LIB_NAMES = { nnwasm: 'nnwasm', tfjs: 'tfjs-backend-wasm', ort: 'onnxruntime-web' };
@@ -16,6 +16,14 @@ const mib = (bytes) => `${sig(bytes / 2 ** 20)} MiB`;
 
 /** Input size in MiB, rounded, as the key of the same-size bandwidth probe. */
 export const inputMiB = (w) => Number((4 * product(w.inputShape) / 2 ** 20).toFixed(2));
+/**
+ * Buffer size of a row's same-size bandwidth probe: a pooling row's input;
+ * an elementwise row's whole working set (inputs + output), which is what
+ * stays or does not stay in cache between calls.
+ */
+export const probeMiB = (w) => (w.group === 'elementwise' ? Number((bytesMoved(w) / 2 ** 20).toFixed(2)) : inputMiB(w));
+const BANDWIDTH_GROUPS = new Set(['pool', 'elementwise']);
+const FLOPS_GROUPS = new Set(['conv', 'compute', 'block']);
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function threadsCell(config) {
@@ -53,7 +61,7 @@ function rowsFor(workload, configs) {
 }
 
 function tableFor(workload, configs, limits) {
-  const kind = workload.group;
+  const kind = BANDWIDTH_GROUPS.has(workload.group) ? 'pool' : FLOPS_GROUPS.has(workload.group) ? 'conv' : workload.group;
   const header = {
     pool: ['library', 'threads', 'call', 'median ms', 'min–max ms', 'GB/s', '% of DRAM BW', '% of same-size BW', 'CPU/wall', 'check'],
     latency: ['library', 'threads', 'call', 'median µs/call', 'min–max µs', 'CPU/wall', 'check'],
@@ -78,10 +86,10 @@ function tableFor(workload, configs, limits) {
       const gbps = bytesMoved(workload) / (t.medianMs / 1000) / 1e9;
       const pct = (bw) => (bw ? `${sig((100 * gbps) / bw, 2)} %` : '—');
       const dram = limits?.bandwidthNative?.[r.config.threads]?.gbps;
-      const sameSize = limits?.bandwidthBySize?.[inputMiB(workload)]?.[r.config.threads]?.gbps;
+      const sameSize = limits?.bandwidthBySize?.[probeMiB(workload)]?.[r.config.threads]?.gbps;
       lines.push(`| ${lib} | ${threads} | ${callCell(r)} | ${sig(t.medianMs)} | ${sig(t.minMs)}–${sig(t.maxMs)} | ${sig(gbps)} | ${pct(dram)} | ${pct(sameSize)} | ${cpu} | ${checkCell(r)} |`);
     } else {
-      const gflops = convFlops(workload) / (t.medianMs / 1000) / 1e9;
+      const gflops = flopsOf(workload) / (t.medianMs / 1000) / 1e9;
       const peak = limits?.peak?.gflops ? limits.peak.gflops * (r.config.setup?.threadsUsed ?? r.config.threads) : null;
       lines.push(`| ${lib} | ${threads} | ${callCell(r)} | ${sig(t.medianMs)} | ${sig(t.minMs)}–${sig(t.maxMs)} | ${sig(gflops)} | ${peak ? sig((100 * gflops) / peak, 2) + ' %' : '—'} | ${cpu} | ${checkCell(r)} |`);
     }
@@ -93,9 +101,17 @@ function workloadFacts(w) {
   const inBytes = 4 * product(w.inputShape);
   const outShape = outputShapeOf(w);
   const facts = [`input (${w.inputShape}) ${w.layout}, ${mib(inBytes)}; output (${outShape})`];
-  if (w.group === 'pool') facts.push(`bytes moved (input read + output written) ${mib(bytesMoved(w))}`);
-  if (w.group === 'conv') facts.push(`${sig(convFlops(w) / 1e9)} GFLOP per call (mul+add = 2)`);
-  facts.push(`nnwasm API: ${w.api === 'torch' ? 'torch.nn.functional' : 'keras.layers'}`);
+  if (w.inputCount > 1) facts.push(`${w.inputCount} inputs of that shape`);
+  if (BANDWIDTH_GROUPS.has(w.group)) {
+    facts.push(`bytes moved (input${w.inputCount > 1 ? 's' : ''} read + output written) ${mib(bytesMoved(w))}`);
+  }
+  if (FLOPS_GROUPS.has(w.group)) {
+    const which = w.group === 'block' ? '; the three convolutions only' : '';
+    facts.push(`${sig(flopsOf(w) / 1e9)} GFLOP per call (mul+add = 2${which})`);
+  }
+  if (w.tolerance) facts.push(`checked to max relative error ${w.tolerance}`);
+  facts.push(`nnwasm API: ${w.group === 'block' ? 'keras.Input + layer.apply + keras.Model.predict'
+    : w.api === 'torch' ? 'torch.nn.functional' : 'keras.layers'}`);
   return facts.join('; ');
 }
 
@@ -186,7 +202,7 @@ export function writeReport(results, file) {
     out.push(bwRow('DRAM read bandwidth: C sum loop, gcc -O2, 1 GiB buffer, best of 20 passes', limits.bandwidthNative));
     out.push(bwRow('same loop compiled with emcc -O3 -msimd128, run in Node', limits.bandwidthWasm));
     for (const [size, table] of Object.entries(limits.bandwidthBySize ?? {}).sort((a, b) => a[0] - b[0])) {
-      out.push(bwRow(`read bandwidth, native, ${size} MiB buffer (a pooling input's size; partly cache-resident)`, table));
+      out.push(bwRow(`read bandwidth, native, ${size} MiB buffer (a pooling input's or an elementwise working set's size; partly cache-resident)`, table));
     }
     const peak = limits.peak?.gflops;
     out.push(`| WASM SIMD f32 mul+add peak, ${limits.peak?.accumulators ?? 12} independent f32x4 chains (× threads for the % column) | ${threadCounts.map((t) => (peak ? `${sig(peak * t)} GFLOP/s${t > 1 ? ' (scaled)' : ''}` : '—')).join(' | ')} |`);
@@ -194,6 +210,7 @@ export function writeReport(results, file) {
     out.push('"% of DRAM BW" divides a pooling row\'s GB/s by the 1 GiB native bandwidth at the same thread count, ' +
       '"% of same-size BW" by the native bandwidth on a buffer the size of that row\'s input (the fairer ceiling when ' +
       'the input partly stays in the last-level cache between calls); ' +
+      'for elementwise rows the same-size buffer is the row\'s whole working set (inputs + output); ' +
       '"% of SIMD peak" divides a conv row\'s GFLOP/s by the one-core peak times the threads the library used.');
     if (limits.errors.length) out.push('', `Probe errors: ${limits.errors.map(cell).join('; ')}`);
     out.push('');
@@ -216,6 +233,12 @@ export function writeReport(results, file) {
       'copies the input into the wasm heap and the output out on every call. ONNX pooling/Conv are channels-first: ' +
       'channels-last inputs are transposed before timing. Reductions run on the input as it is.',
     '- CPU/wall = process CPU time (all threads) / wall time while sampling: how many cores were really busy.',
+    '- Layers between the convolutions (issue 12): elementwise rows are timed as GB/s (every input read once + the ' +
+      'output written once, per call), Dense, Conv2DTranspose and DepthwiseConv2D as GFLOP/s. ONNX BatchNormalization, ' +
+      'ConvTranspose and Conv are channels-first: ORT gets the NCHW input (transposed before timing); ReLU6 (Clip), Add and ' +
+      'Concat run on the NHWC input as it is. The MobileNetV2 block is checked against a float64 plain-JS ' +
+      'evaluation of the whole block at max relative error 1e-4; nnwasm runs it as a functional `keras.Model`, ' +
+      'tfjs as a tfjs-layers `tf.model`, ORT as a 9-node NCHW graph, all with the same seeded weights.',
     '- Peers have no exact op for adaptive pooling with uneven windows (L=1024 → 10): their rows use an exact ' +
       'equivalent (a matmul with an averaging matrix), labelled. Rows marked ≈ are labelled approximations.',
     '',
@@ -225,6 +248,9 @@ export function writeReport(results, file) {
     ['pool', 'Pooling'],
     ['latency', 'Per-call latency (tiny input)'],
     ['conv', 'Convolution'],
+    ['elementwise', 'Layers between the convolutions: elementwise (issue 12)'],
+    ['compute', 'Layers between the convolutions: Dense, transposed and depthwise convolution (issue 12)'],
+    ['block', 'MobileNetV2 inverted-residual block, end to end (issue 12)'],
   ];
   for (const [group, heading] of groups) {
     const ws = workloads.filter((w) => w.group === group);

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureLimits, BUILD_DIR } from './limits.mjs';
-import { writeReport, inputMiB } from './report.mjs';
+import { writeReport, probeMiB } from './report.mjs';
 import { selectWorkloads } from './workloads.mjs';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
@@ -68,7 +68,8 @@ let limits = null;
 if (!args['no-limits']) {
   log('machine limits:');
   const selected = selectWorkloads(args.only);
-  const sizesMiB = [...new Set(selected.filter((w) => w.group === 'pool').map(inputMiB))].sort((a, b) => a - b);
+  const sizesMiB = [...new Set(selected.filter((w) => w.group === 'pool' || w.group === 'elementwise').map(probeMiB))]
+    .sort((a, b) => a - b);
   limits = measureLimits({ threadCounts, sizesMiB, log });
 }
 

@@ -12,6 +12,16 @@
 //   { type: 'avg_pool', kernel, stride, padding, countIncludePad }
 //   { type: 'max_pool', kernel, stride, padding }
 //   { type: 'conv', filters, kernel, stride, dilation, padding, groups, bias }
+//     (depthwise: true: Keras's DepthwiseConv2D, groups = channels)
+//   { type: 'dense', units, bias }                       input (N, C), Keras Dense
+//   { type: 'batch_norm', epsilon }                     inference, moving statistics
+//   { type: 'relu6' }
+//   { type: 'add' }, { type: 'concat', axis: -1 }       two inputs of inputShape (inputCount: 2)
+//   { type: 'conv_transpose', filters, kernel, stride, padding: 'same' | 'valid', bias }
+//     Keras/TF arithmetic: 'same' gives in * stride, the extra pad at the end
+//   { type: 'mobilenetv2_block', expansion, epsilon }   see the row's comment
+// Optional on a workload: inputScale (inputs uniform in [-s, s), default 1),
+// inputCount (2 for merge ops), tolerance (max relative error, default 1e-3).
 // padding: 'valid' | 'same' (TF/Keras: extra pad at the end) | 'causal'
 //          (1D, all on the left) | [p, ...] (PyTorch: p on both sides).
 // api: which nnwasm surface the row exercises: 'torch' (torch.nn.functional,
@@ -129,6 +139,66 @@ export const WORKLOADS = [
     title: '1x1 conv2d (1,256,28,28) -> 256, bias, NCHW',
     inputShape: [1, 256, 28, 28],
     op: { type: 'conv', filters: 256, kernel: [1, 1], stride: [1, 1], dilation: [1, 1], padding: [0, 0], groups: 1, bias: true },
+  },
+  // ---- layers between the convolutions (issue 12) ----
+  // group 'elementwise': timed as bandwidth (GB/s); 'compute' and 'block': GFLOP/s.
+  {
+    id: 'dense_64x1024_1000', group: 'compute', api: 'keras', layout: 'NC',
+    title: 'Dense (64,1024) -> 1000, bias',
+    inputShape: [64, 1024], op: { type: 'dense', units: 1000, bias: true },
+  },
+  {
+    id: 'batch_norm_nhwc', group: 'elementwise', api: 'keras', layout: 'NHWC',
+    title: 'BatchNormalization (8,56,56,96) NHWC, inference',
+    inputShape: [8, 56, 56, 96], op: { type: 'batch_norm', epsilon: 1e-3 },
+  },
+  {
+    // Inputs in [-8, 8) so both ends of the clamp are exercised.
+    id: 'relu6_nhwc', group: 'elementwise', api: 'keras', layout: 'NHWC',
+    title: 'ReLU({max_value: 6}) (8,56,56,96)',
+    inputShape: [8, 56, 56, 96], inputScale: 8, op: { type: 'relu6' },
+  },
+  {
+    id: 'add_nhwc', group: 'elementwise', api: 'keras', layout: 'NHWC',
+    title: 'Add (8,28,28,64) + (8,28,28,64)',
+    inputShape: [8, 28, 28, 64], inputCount: 2, op: { type: 'add' },
+  },
+  {
+    id: 'concat_last_axis_nhwc', group: 'elementwise', api: 'keras', layout: 'NHWC',
+    title: 'Concatenate last axis (8,28,28,64) ++ (8,28,28,64)',
+    inputShape: [8, 28, 28, 64], inputCount: 2, op: { type: 'concat', axis: -1 },
+  },
+  {
+    id: 'conv2d_transpose_3x3s2_same_nhwc', group: 'compute', api: 'keras', layout: 'NHWC',
+    title: 'Conv2DTranspose (1,28,28,64) -> 32, 3x3 stride 2 same, bias, NHWC',
+    inputShape: [1, 28, 28, 64],
+    op: { type: 'conv_transpose', filters: 32, kernel: [3, 3], stride: [2, 2], padding: 'same', bias: true },
+  },
+  {
+    id: 'depthwise_conv2d_3x3s1_same_nhwc', group: 'compute', api: 'keras', layout: 'NHWC',
+    title: 'DepthwiseConv2D (1,112,112,32) 3x3 stride 1 same, bias, NHWC',
+    inputShape: [1, 112, 112, 32],
+    op: {
+      type: 'conv', depthwise: true, filters: 32, kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padding: 'same',
+      groups: 32, bias: true,
+    },
+  },
+  {
+    id: 'depthwise_conv2d_3x3s2_same_nhwc', group: 'compute', api: 'keras', layout: 'NHWC',
+    title: 'DepthwiseConv2D (1,112,112,96) 3x3 stride 2 same, bias, NHWC',
+    inputShape: [1, 112, 112, 96],
+    op: {
+      type: 'conv', depthwise: true, filters: 96, kernel: [3, 3], stride: [2, 2], dilation: [1, 1], padding: 'same',
+      groups: 96, bias: true,
+    },
+  },
+  {
+    // Conv2D 1x1 (no bias) -> BN -> ReLU6 -> DepthwiseConv2D 3x3 same (no
+    // bias) -> BN -> ReLU6 -> Conv2D 1x1 (no bias) -> BN -> Add(block input).
+    id: 'mobilenetv2_block_nhwc', group: 'block', api: 'keras', layout: 'NHWC',
+    title: 'MobileNetV2 inverted-residual block (1,56,56,24), expansion 6, NHWC',
+    inputShape: [1, 56, 56, 24], tolerance: 1e-4,
+    op: { type: 'mobilenetv2_block', expansion: 6, epsilon: 1e-3 },
   },
 ];
 
@@ -282,6 +352,17 @@ export function outputShapeOf(w) {
     case 'avg_pool':
     case 'max_pool': return joinShape(w.layout, N, C, windowGeometry(op, spatial).out);
     case 'conv': return joinShape(w.layout, N, op.filters, windowGeometry(op, spatial).out);
+    case 'dense': return [N, op.units];
+    case 'batch_norm':
+    case 'relu6':
+    case 'add':
+    case 'mobilenetv2_block': return [...w.inputShape];
+    case 'concat': {
+      const shape = [...w.inputShape];
+      shape[concatAxis(w)] *= 2;
+      return shape;
+    }
+    case 'conv_transpose': return joinShape(w.layout, N, op.filters, transposeGeometry(op, spatial).out);
     default: throw new Error(`unknown op type ${op.type}`);
   }
 }
@@ -290,9 +371,51 @@ export function outputLayoutOf(w) {
   return w.op.type === 'global_avg_pool' ? 'NC' : w.layout;
 }
 
-/** Bytes read (input) + written (output), for GB/s. */
+/** Bytes read (inputs, and BatchNorm's four parameter vectors) + written (output), for GB/s. */
 export function bytesMoved(w) {
-  return 4 * (product(w.inputShape) + product(outputShapeOf(w)));
+  const params = w.op.type === 'batch_norm' ? 4 * splitShape(w.inputShape, w.layout).C : 0;
+  return 4 * ((w.inputCount ?? 1) * product(w.inputShape) + params + product(outputShapeOf(w)));
+}
+
+/** The concatenation axis as a non-negative index. */
+export function concatAxis(w) {
+  const rank = w.inputShape.length;
+  return w.op.axis < 0 ? w.op.axis + rank : w.op.axis;
+}
+
+/**
+ * Transposed convolution geometry, Keras/TF arithmetic: the output is what a
+ * forward conv with the same padding maps back onto the input ('same':
+ * in * stride, 'valid': (in - 1) * stride + kernel); `before` is the forward
+ * conv's leading pad, i.e. output o takes input i through tap k when
+ * o = i * stride + k - before.
+ */
+export function transposeGeometry(op, inSpatial) {
+  const before = [], after = [], out = [];
+  inSpatial.forEach((size, d) => {
+    const k = op.kernel[d], s = op.stride[d];
+    const o = op.padding === 'same' ? size * s : (size - 1) * s + k;
+    const total = Math.max((size - 1) * s + k - o, 0);
+    before.push(Math.floor(total / 2)); after.push(total - Math.floor(total / 2)); out.push(o);
+  });
+  return { before, after, out };
+}
+
+/** Multiply-add flops (2 per mul+add) of the compute rows; bias, BN, activations left out. */
+export function flopsOf(w) {
+  const op = w.op;
+  const { N, C, spatial } = splitShape(w.inputShape, w.layout);
+  switch (op.type) {
+    case 'conv': return convFlops(w);
+    case 'dense': return 2 * N * C * op.units;
+    // Every input pixel meets every tap, those landing in the cropped border included.
+    case 'conv_transpose': return 2 * N * product(spatial) * C * op.filters * product(op.kernel);
+    case 'mobilenetv2_block': {
+      const hidden = C * op.expansion, pixels = N * product(spatial);
+      return 2 * pixels * (C * hidden + 9 * hidden + hidden * C);
+    }
+    default: return NaN;
+  }
 }
 
 /** Conv flops, a mul+add counted as 2; bias adds left out. */
@@ -311,8 +434,37 @@ export function convFlops(w) {
  */
 export function makeInputs(w) {
   const rng = makeRng(seedFrom(w.id));
-  const input = uniform(product(w.inputShape), rng);
+  const input = uniform(product(w.inputShape), rng, w.inputScale ?? 1);
   const result = { input, inputShape: w.inputShape, layout: w.layout };
+  const { C } = splitShape(w.inputShape, w.layout);
+  if (w.inputCount === 2) result.input2 = uniform(product(w.inputShape), rng, w.inputScale ?? 1);
+  if (w.op.type === 'dense') {
+    // Keras layout (in, units).
+    result.kernelShape = [C, w.op.units];
+    result.kernel = uniform(C * w.op.units, rng, 1 / Math.sqrt(C));
+    result.bias = w.op.bias ? uniform(w.op.units, rng, 0.1) : null;
+  }
+  if (w.op.type === 'batch_norm') result.bn = batchNormParams(C, rng);
+  if (w.op.type === 'conv_transpose') {
+    // PyTorch / ONNX layout (in, out, k...).
+    const op = w.op;
+    result.weightShape = [C, op.filters, ...op.kernel];
+    result.weight = uniform(product(result.weightShape), rng, 1 / Math.sqrt(C * product(op.kernel)));
+    result.bias = op.bias ? uniform(op.filters, rng, 0.1) : null;
+  }
+  if (w.op.type === 'mobilenetv2_block') {
+    // Keras layouts: 1x1 kernels as (in, out), the depthwise one as (3, 3, hidden).
+    const hidden = C * w.op.expansion;
+    result.block = {
+      hidden,
+      expand: uniform(C * hidden, rng, 1 / Math.sqrt(C)),
+      bn1: batchNormParams(hidden, rng),
+      depthwise: uniform(9 * hidden, rng, 1 / 3),
+      bn2: batchNormParams(hidden, rng),
+      project: uniform(hidden * C, rng, 1 / Math.sqrt(hidden)),
+      bn3: batchNormParams(C, rng),
+    };
+  }
   if (w.op.type === 'conv') {
     const { C } = splitShape(w.inputShape, w.layout);
     const op = w.op;
@@ -323,6 +475,12 @@ export function makeInputs(w) {
     result.bias = op.bias ? uniform(op.filters, rng, 0.1) : null;
   }
   return result;
+}
+
+/** Random BatchNorm weights and moving statistics; variances in [0.5, 1.5). */
+function batchNormParams(C, rng) {
+  const around = (centre, spread) => Float32Array.from({ length: C }, () => centre + (rng() * 2 - 1) * spread);
+  return { gamma: around(1, 0.5), beta: around(0, 0.2), mean: around(0, 0.5), variance: around(1, 0.5) };
 }
 
 // ---- reference ---------------------------------------------------------------
@@ -428,9 +586,112 @@ export function referenceAt(w, inputs) {
         return sum;
       };
     }
+    case 'dense': {
+      const { kernel, bias } = inputs;
+      const units = op.units;
+      return (flat) => {
+        const n = Math.floor(flat / units), u = flat % units;
+        let sum = bias ? bias[u] : 0;
+        for (let k = 0; k < C; k++) sum += input[n * C + k] * kernel[k * units + u];
+        return sum;
+      };
+    }
+    case 'batch_norm': {
+      const { gamma, beta, mean, variance } = inputs.bn;
+      return (flat) => {
+        const { c } = decode(flat);
+        return ((input[flat] - mean[c]) / Math.sqrt(variance[c] + op.epsilon)) * gamma[c] + beta[c];
+      };
+    }
+    case 'relu6':
+      return (flat) => Math.min(Math.max(input[flat], 0), 6);
+    case 'add':
+      return (flat) => input[flat] + inputs.input2[flat];
+    case 'concat': {
+      // One input's slab per step of the dims before the axis; the output alternates them.
+      const axis = concatAxis(w);
+      const slab = product(w.inputShape.slice(axis));
+      return (flat) => {
+        const outer = Math.floor(flat / (2 * slab)), rest = flat % (2 * slab);
+        return (rest < slab ? input : inputs.input2)[outer * slab + (rest % slab)];
+      };
+    }
+    case 'conv_transpose': {
+      const g = transposeGeometry(op, inSp);
+      const { weight, bias, weightShape } = inputs;
+      const wStrides = stridesOf(weightShape);
+      return (flat) => {
+        const { n, c: oc, s: o } = decode(flat);
+        let sum = bias ? bias[oc] : 0;
+        forBox(op.kernel.map(() => 0), op.kernel, op.kernel.map(() => 1), (k) => {
+          // Output o takes input i through tap k when o = i * stride + k - before.
+          const t = o.map((x, d) => x + g.before[d] - k[d]);
+          if (t.some((x, d) => x < 0 || x % op.stride[d] !== 0 || x / op.stride[d] >= inSp[d])) return;
+          const s = t.map((x, d) => x / op.stride[d]);
+          let wOff = oc * wStrides[1];
+          for (let d = 0; d < spatialDims; d++) wOff += k[d] * wStrides[2 + d];
+          for (let ci = 0; ci < C; ci++) sum += weight[wOff + ci * wStrides[0]] * at(n, ci, s);
+        });
+        return sum;
+      };
+    }
+    case 'mobilenetv2_block': {
+      const out = mobilenetV2BlockReference(w, inputs);
+      return (flat) => out[flat];
+    }
     default:
       throw new Error(`no reference for ${op.type}`);
   }
+}
+
+/** The whole inverted-residual block in float64, NHWC. */
+function mobilenetV2BlockReference(w, inputs) {
+  if (w.layout !== 'NHWC') throw new Error('mobilenetv2_block reference is NHWC only');
+  const [N, H, W, C] = w.inputShape;
+  const { input } = inputs;
+  const { hidden, expand, bn1, depthwise, bn2, project, bn3 } = inputs.block;
+  const eps = w.op.epsilon;
+  const bn = (p, c, v) => ((v - p.mean[c]) / Math.sqrt(p.variance[c] + eps)) * p.gamma[c] + p.beta[c];
+  const relu6 = (v) => Math.min(Math.max(v, 0), 6);
+  const pixels = N * H * W;
+
+  const expanded = new Float64Array(pixels * hidden);
+  for (let p = 0; p < pixels; p++) {
+    for (let j = 0; j < hidden; j++) {
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += input[p * C + c] * expand[c * hidden + j];
+      expanded[p * hidden + j] = relu6(bn(bn1, j, sum));
+    }
+  }
+  // 3x3 stride 1 'same': one pixel of zero padding on every side.
+  const filtered = new Float64Array(pixels * hidden);
+  for (let n = 0; n < N; n++) {
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const p = (n * H + y) * W + x;
+        for (let j = 0; j < hidden; j++) {
+          let sum = 0;
+          for (let dy = -1; dy <= 1; dy++) {
+            for (let dx = -1; dx <= 1; dx++) {
+              const yy = y + dy, xx = x + dx;
+              if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
+              sum += expanded[((n * H + yy) * W + xx) * hidden + j] * depthwise[((dy + 1) * 3 + dx + 1) * hidden + j];
+            }
+          }
+          filtered[p * hidden + j] = relu6(bn(bn2, j, sum));
+        }
+      }
+    }
+  }
+  const out = new Float64Array(pixels * C);
+  for (let p = 0; p < pixels; p++) {
+    for (let c = 0; c < C; c++) {
+      let sum = 0;
+      for (let j = 0; j < hidden; j++) sum += filtered[p * hidden + j] * project[j * C + c];
+      out[p * C + c] = bn(bn3, c, sum) + input[p * C + c];
+    }
+  }
+  return out;
 }
 
 /** Strides of a shape keyed by layout letter (spatial ones in order). */
@@ -468,11 +729,12 @@ export function verifyOutput(w, inputs, actual, { samples = 2048 } = {}) {
   for (const p of positions) {
     const expected = ref(p), got = actual[p];
     // float32 accumulation over up to ~10^5 terms: relative 1e-3 is generous
-    // for rounding but far below any indexing or window mistake.
+    // for rounding but far below any indexing or window mistake (a workload
+    // may ask for less: w.tolerance).
     let err = Math.abs(got - expected) / Math.max(1, Math.abs(expected));
     if (Number.isNaN(err)) err = Infinity;
     if (err > maxError || worst === null) { maxError = Math.max(err, maxError); worst = { index: p, expected, got }; }
   }
-  const ok = maxError <= 1e-3;
+  const ok = maxError <= (w.tolerance ?? 1e-3);
   return { ok, checked: positions.length, maxError, ...(ok ? {} : { worst }) };
 }

@@ -4,6 +4,7 @@
 // exist yet, or throws, are reported as 'not implemented yet'.
 import fs from 'node:fs';
 import { Skip, weightAs, splitShape } from './common.mjs';
+import { relayout } from '../workloads.mjs';
 
 export const name = 'nnwasm';
 
@@ -96,7 +97,66 @@ export async function prepare(w, inputs) {
       }
     } else {
       let layer;
+      // Build a keras layer for the input shape and give it these weights, arrays in Keras layout.
+      const withWeights = (cls, options, shape, arrays) => {
+        const l = kerasLayer(cls, options);
+        try {
+          l.build(shape);
+          l.set_weights(arrays.map(([data, dims]) => keep(torch.tensor(data, dims))));
+        } catch (err) {
+          throw notYet(`${cls}.build/set_weights threw`, err);
+        }
+        return l;
+      };
+      const bnArrays = (p) => [p.gamma, p.beta, p.mean, p.variance].map((a) => [a, [a.length]]);
       switch (op.type) {
+        case 'dense': {
+          const options = { units: op.units, use_bias: op.bias };
+          layer = withWeights('Dense', options, inputs.inputShape,
+            [[inputs.kernel, inputs.kernelShape], ...(op.bias ? [[inputs.bias, [op.units]]] : [])]);
+          label = `Dense(${show(options)}).apply(x)`;
+          break;
+        }
+        case 'batch_norm': {
+          const options = { epsilon: op.epsilon };
+          layer = withWeights('BatchNormalization', options, inputs.inputShape, bnArrays(inputs.bn));
+          label = `BatchNormalization(${show(options)}).apply(x)`;
+          break;
+        }
+        case 'relu6':
+          layer = kerasLayer('ReLU', { max_value: 6 });
+          label = 'ReLU({"max_value":6}).apply(x)';
+          break;
+        case 'add':
+        case 'concat': {
+          const x2 = keep(torch.tensor(inputs.input2, inputs.inputShape));
+          const [cls, options] = op.type === 'add' ? ['Add', undefined] : ['Concatenate', { axis: op.axis }];
+          const merge = kerasLayer(cls, options);
+          call = () => merge.apply([x, x2]);
+          label = `${cls}(${options ? show(options) : ''}).apply([a, b])`;
+          break;
+        }
+        case 'conv_transpose': {
+          const options = {
+            filters: op.filters, kernel_size: one(op.kernel), strides: one(op.stride), padding: op.padding,
+            use_bias: op.bias, data_format: dataFormat,
+          };
+          // (in, out, k...) -> Keras (k..., out, in)
+          const [from, to] = spatialDims === 1 ? ['IOW', 'WOI'] : ['IOHW', 'HWOI'];
+          const kernel = relayout(inputs.weight, inputs.weightShape, from, to);
+          const cls = `Conv${spatialDims}DTranspose`;
+          layer = withWeights(cls, options, inputs.inputShape,
+            [[kernel.data, kernel.shape], ...(op.bias ? [[inputs.bias, [op.filters]]] : [])]);
+          label = `${cls}(${show(options)}).apply(x)`;
+          break;
+        }
+        case 'mobilenetv2_block': {
+          const model = functionalBlock(w, inputs, { keep, bnArrays });
+          owned.push({ dispose: () => model.dispose?.() });
+          call = () => model.predict(x);
+          label = 'new keras.Model({ inputs: keras.Input(...), outputs: <8 layers>.apply + Add }).predict(x)';
+          break;
+        }
         case 'global_avg_pool':
           layer = kerasLayer(`GlobalAveragePooling${spatialDims}D`, { data_format: dataFormat });
           label = `GlobalAveragePooling${spatialDims}D({data_format:'${dataFormat}'}).apply(x)`;
@@ -110,6 +170,20 @@ export async function prepare(w, inputs) {
           break;
         }
         case 'conv': {
+          if (op.depthwise) {
+            const { C } = splitShape(inputs.inputShape, inputs.layout);
+            const options = {
+              kernel_size: one(op.kernel), strides: one(op.stride), padding: op.padding,
+              depth_multiplier: op.filters / C, dilation_rate: one(op.dilation), use_bias: op.bias, data_format: dataFormat,
+            };
+            // torch (C*m, 1, k...) -> Keras (k..., C, m): channel c's j-th filter is output c*m + j.
+            const kernel = weightAs(inputs, spatialDims === 1 ? 'WOI' : 'HWOI');
+            const cls = `DepthwiseConv${spatialDims}D`;
+            layer = withWeights(cls, options, inputs.inputShape,
+              [[kernel.data, [...op.kernel, C, op.filters / C]], ...(op.bias ? [[inputs.bias, [op.filters]]] : [])]);
+            label = `${cls}(${show(options)}).apply(x)`;
+            break;
+          }
           const cls = `Conv${spatialDims}D`;
           const options = {
             filters: op.filters, kernel_size: one(op.kernel), strides: one(op.stride), padding: op.padding,
@@ -132,7 +206,7 @@ export async function prepare(w, inputs) {
         default:
           throw new Skip(`no keras mapping for ${op.type}`);
       }
-      call = () => layer.apply(x);
+      if (!call) call = () => layer.apply(x);
     }
 
     // First call: decides 'not implemented yet' and whether ops are async.
@@ -156,10 +230,60 @@ export async function prepare(w, inputs) {
         y.dispose();
         return data;
       },
-      dispose: () => { for (const t of owned.splice(0)) t.dispose(); },
+      dispose: () => disposeAll(owned),
     }];
   } catch (err) {
-    for (const t of owned.splice(0)) t.dispose();
+    disposeAll(owned);
     throw err;
+  }
+}
+
+// A layer may have taken over a weight tensor and freed it already.
+function disposeAll(owned) {
+  for (const t of owned.splice(0)) {
+    try { t.dispose(); } catch { /* already freed */ }
+  }
+}
+
+/**
+ * The MobileNetV2 block through the functional API: keras.Input,
+ * layer.apply(symbolic), new keras.Model({ inputs, outputs }); weights set
+ * per layer once the graph has built them.
+ */
+function functionalBlock(w, inputs, { keep, bnArrays }) {
+  const { keras, torch } = nn;
+  if (typeof keras?.Input !== 'function') throw notYet('keras.Input missing');
+  if (typeof keras?.Model !== 'function') throw notYet('keras.Model missing');
+  const [, H, W, C] = inputs.inputShape;
+  const { hidden, expand, bn1, depthwise, bn2, project, bn3 } = inputs.block;
+  const epsilon = w.op.epsilon;
+  const stack = [
+    ['Conv2D', { filters: hidden, kernel_size: 1, use_bias: false }, [[expand, [1, 1, C, hidden]]]],
+    ['BatchNormalization', { epsilon }, bnArrays(bn1)],
+    ['ReLU', { max_value: 6 }, []],
+    ['DepthwiseConv2D', { kernel_size: 3, padding: 'same', use_bias: false }, [[depthwise, [3, 3, hidden, 1]]]],
+    ['BatchNormalization', { epsilon }, bnArrays(bn2)],
+    ['ReLU', { max_value: 6 }, []],
+    ['Conv2D', { filters: C, kernel_size: 1, use_bias: false }, [[project, [1, 1, hidden, C]]]],
+    ['BatchNormalization', { epsilon }, bnArrays(bn3)],
+  ];
+  const layers = stack.map(([cls, options]) => kerasLayer(cls, options));
+  const add = kerasLayer('Add');
+  let step = 'keras.Input';
+  try {
+    const input = keras.Input({ shape: [H, W, C] });
+    let y = input;
+    layers.forEach((layer, i) => { step = `${stack[i][0]}.apply(symbolic)`; y = layer.apply(y); });
+    step = 'Add.apply(symbolic)';
+    const output = add.apply([y, input]);
+    step = 'new keras.Model';
+    const model = new keras.Model({ inputs: input, outputs: output });
+    layers.forEach((layer, i) => {
+      step = `${stack[i][0]}.set_weights`;
+      if (stack[i][2].length) layer.set_weights(stack[i][2].map(([data, dims]) => keep(torch.tensor(data, dims))));
+    });
+    return model;
+  } catch (err) {
+    throw notYet(`${step} threw`, err);
   }
 }

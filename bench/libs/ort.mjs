@@ -7,7 +7,9 @@
 // tensor resident in wasm memory with the CPU provider.
 import { buildModel, singleOpModel, reduceMeanModel } from '../onnx.mjs';
 import { Skip, inputAs, outputBack, splitShape } from './common.mjs';
-import { adaptiveWindow, windowGeometry, outputShapeOf, outputLayoutOf } from '../workloads.mjs';
+import {
+  adaptiveWindow, windowGeometry, outputShapeOf, outputLayoutOf, transposeGeometry, concatAxis, relayout,
+} from '../workloads.mjs';
 
 export const name = 'onnxruntime-web';
 
@@ -40,10 +42,12 @@ export async function prepare(w, inputs) {
   const variants = [];
   const sessions = [];
 
-  const addVariant = async (label, model, x, readBack, extra = {}) => {
+  // more: further graph inputs, { name: { data, shape } }.
+  const addVariant = async (label, model, x, readBack, extra = {}, more = {}) => {
     const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
     sessions.push(session);
     const feeds = { x: new ort.Tensor('float32', x.data, x.shape) };
+    for (const [name, t] of Object.entries(more)) feeds[name] = new ort.Tensor('float32', t.data, t.shape);
     variants.push({
       label,
       exact: true,
@@ -67,6 +71,12 @@ export async function prepare(w, inputs) {
   const cfNote = () => (channelsFirst().moved ? `input given as ${channelsFirst().layout} (transposed before timing)` : undefined);
   const cfOutShape = [N, outShape[outLayout.indexOf('C')], ...[...outLayout].filter((l) => l !== 'N' && l !== 'C').map((l) => outShape[outLayout.indexOf(l)])];
   const fromChannelsFirst = (data) => outputBack(data, cfOutShape, channelsFirst().layout, outLayout);
+
+  if (LAYER_OPS[op.type]) {
+    const helpers = { addVariant, native, asIs, channelsFirst, cfNote, fromChannelsFirst, cfOutShape };
+    await LAYER_OPS[op.type](w, inputs, helpers);
+    return variants;
+  }
 
   const globalAveragePool = async () => {
     const cf = channelsFirst();
@@ -147,3 +157,131 @@ export async function prepare(w, inputs) {
   }
   throw new Skip(`no mapping for ${op.type}`);
 }
+
+// ---- layers between the convolutions (issue 12) --------------------------------
+
+const f32 = (values) => Float32Array.from(values);
+
+/** BatchNormalization's four inputs as initializers named <prefix>_scale etc. */
+function bnInitializers(prefix, p) {
+  const C = p.gamma.length;
+  return [['scale', p.gamma], ['B', p.beta], ['mean', p.mean], ['var', p.variance]]
+    .map(([k, data]) => ({ name: `${prefix}_${k}`, dims: [C], data }));
+}
+
+const LAYER_OPS = {
+  async dense(w, inputs, { addVariant, native, asIs }) {
+    const op = w.op;
+    const initializers = [{ name: 'W', dims: inputs.kernelShape, data: inputs.kernel }];
+    if (inputs.bias) initializers.push({ name: 'B', dims: [op.units], data: inputs.bias });
+    await addVariant(`Gemm (x @ W${inputs.bias ? ' + B' : ''})`, singleOpModel({
+      op: 'Gemm', inputDims: w.inputShape, outputDims: outputShapeOf(w), initializers,
+    }), native, asIs);
+  },
+
+  async batch_norm(w, inputs, { addVariant, native, asIs, channelsFirst, cfNote, fromChannelsFirst, cfOutShape }) {
+    const cf = channelsFirst();
+    const initializers = bnInitializers('bn', inputs.bn);
+    await addVariant(`BatchNormalization epsilon=${w.op.epsilon}`, buildModel({
+      nodes: [{
+        op: 'BatchNormalization', inputs: ['x', ...initializers.map((t) => t.name)], outputs: ['y'],
+        attrs: { epsilon: w.op.epsilon },
+      }],
+      inputs: [{ name: 'x', dims: cf.shape }],
+      outputs: [{ name: 'y', dims: cfOutShape }],
+      initializers,
+    }), cf, fromChannelsFirst, { note: cfNote() });
+    // Channels-last without a transpose: the statistics folded into one
+    // scale and shift per channel (what inference engines do), broadcast on the last axis.
+    if (!w.layout.endsWith('C')) return;
+    const { gamma, beta, mean, variance } = inputs.bn;
+    const scale = f32(gamma.map((g, c) => g / Math.sqrt(variance[c] + w.op.epsilon)));
+    const shift = f32(beta.map((b, c) => b - mean[c] * scale[c]));
+    const C = scale.length;
+    await addVariant('Mul + Add with the statistics folded into scale and shift (on NHWC)', buildModel({
+      nodes: [
+        { op: 'Mul', inputs: ['x', 'scale'], outputs: ['scaled'] },
+        { op: 'Add', inputs: ['scaled', 'shift'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', dims: w.inputShape }],
+      outputs: [{ name: 'y', dims: w.inputShape }],
+      initializers: [{ name: 'scale', dims: [C], data: scale }, { name: 'shift', dims: [C], data: shift }],
+    }), native, asIs, { note: 'folding done before timing' });
+  },
+
+  async relu6(w, inputs, { addVariant, native, asIs }) {
+    await addVariant('Clip(x, 0, 6)', singleOpModel({
+      op: 'Clip', inputDims: w.inputShape, outputDims: w.inputShape,
+      initializers: [{ name: 'min', dims: [], data: f32([0]) }, { name: 'max', dims: [], data: f32([6]) }],
+    }), native, asIs);
+  },
+
+  async add(w, inputs, { addVariant, native, asIs }) {
+    await addVariant('Add(x, x2)', buildModel({
+      nodes: [{ op: 'Add', inputs: ['x', 'x2'], outputs: ['y'] }],
+      inputs: [{ name: 'x', dims: w.inputShape }, { name: 'x2', dims: w.inputShape }],
+      outputs: [{ name: 'y', dims: w.inputShape }],
+    }), native, asIs, {}, { x2: { data: inputs.input2, shape: w.inputShape } });
+  },
+
+  async concat(w, inputs, { addVariant, native, asIs }) {
+    const axis = concatAxis(w);
+    await addVariant(`Concat(x, x2) axis=${axis}`, buildModel({
+      nodes: [{ op: 'Concat', inputs: ['x', 'x2'], outputs: ['y'], attrs: { axis } }],
+      inputs: [{ name: 'x', dims: w.inputShape }, { name: 'x2', dims: w.inputShape }],
+      outputs: [{ name: 'y', dims: outputShapeOf(w) }],
+    }), native, asIs, {}, { x2: { data: inputs.input2, shape: w.inputShape } });
+  },
+
+  async conv_transpose(w, inputs, { addVariant, channelsFirst, cfNote, fromChannelsFirst, cfOutShape }) {
+    const op = w.op;
+    const g = transposeGeometry(op, splitShape(w.inputShape, w.layout).spatial);
+    const cf = channelsFirst();
+    // Keras 'same' crops the extra row/column at the end: asymmetric pads,
+    // no output_padding needed (PyTorch's padding=1 + output_padding=1 would
+    // crop at the start instead and shift the output by one pixel).
+    const attrs = { kernel_shape: op.kernel, strides: op.stride, pads: [...g.before, ...g.after] };
+    const initializers = [{ name: 'W', dims: inputs.weightShape, data: inputs.weight }];
+    if (inputs.bias) initializers.push({ name: 'B', dims: [op.filters], data: inputs.bias });
+    await addVariant(`ConvTranspose${inputs.bias ? ' (+bias)' : ''} strides [${op.stride}] pads [${attrs.pads}]`,
+      singleOpModel({ op: 'ConvTranspose', inputDims: cf.shape, outputDims: cfOutShape, attrs, initializers }),
+      cf, fromChannelsFirst, { note: cfNote() });
+  },
+
+  async mobilenetv2_block(w, inputs, { addVariant, channelsFirst, cfNote, fromChannelsFirst, cfOutShape }) {
+    const cf = channelsFirst();
+    const C = cf.shape[1];
+    const { hidden, expand, bn1, depthwise, bn2, project, bn3 } = inputs.block;
+    // Keras kernels to ONNX's (out, in/group, kh, kw).
+    const expandW = relayout(expand, [C, hidden], 'IO', 'OI').data;
+    const depthwiseW = relayout(depthwise, [3, 3, hidden], 'HWO', 'OHW').data;
+    const projectW = relayout(project, [hidden, C], 'IO', 'OI').data;
+    const bn = (name, from, to, prefix) => ({
+      op: 'BatchNormalization', inputs: [from, ...['scale', 'B', 'mean', 'var'].map((k) => `${prefix}_${k}`)],
+      outputs: [to], attrs: { epsilon: w.op.epsilon }, name,
+    });
+    const clip = (from, to) => ({ op: 'Clip', inputs: [from, 'zero', 'six'], outputs: [to] });
+    const nodes = [
+      { op: 'Conv', inputs: ['x', 'W1'], outputs: ['c1'], attrs: { kernel_shape: [1, 1] } },
+      bn('bn1', 'c1', 'b1', 'bn1'), clip('b1', 'r1'),
+      { op: 'Conv', inputs: ['r1', 'W2'], outputs: ['c2'],
+        attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: hidden } },
+      bn('bn2', 'c2', 'b2', 'bn2'), clip('b2', 'r2'),
+      { op: 'Conv', inputs: ['r2', 'W3'], outputs: ['c3'], attrs: { kernel_shape: [1, 1] } },
+      bn('bn3', 'c3', 'b3', 'bn3'),
+      { op: 'Add', inputs: ['b3', 'x'], outputs: ['y'] },
+    ];
+    const initializers = [
+      { name: 'W1', dims: [hidden, C, 1, 1], data: expandW },
+      { name: 'W2', dims: [hidden, 1, 3, 3], data: depthwiseW },
+      { name: 'W3', dims: [C, hidden, 1, 1], data: projectW },
+      ...bnInitializers('bn1', bn1), ...bnInitializers('bn2', bn2), ...bnInitializers('bn3', bn3),
+      { name: 'zero', dims: [], data: f32([0]) }, { name: 'six', dims: [], data: f32([6]) },
+    ];
+    const model = buildModel({
+      nodes, inputs: [{ name: 'x', dims: cf.shape }], outputs: [{ name: 'y', dims: cfOutShape }], initializers,
+    });
+    await addVariant(`9-node NCHW graph: Conv, BatchNormalization, Clip, Conv group=${hidden}, ..., Add`, model,
+      cf, fromChannelsFirst, { note: [cfNote(), 'ORT\'s graph optimizer may fuse it'].filter(Boolean).join('; ') });
+  },
+};

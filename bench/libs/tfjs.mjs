@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { enableTfjsWasmThreadsInNode } from './tfjs-node-threads.mjs';
 import { Skip, inputAs, outputBack, weightAs, splitShape } from './common.mjs';
-import { adaptiveWindow, windowGeometry, outputShapeOf, outputLayoutOf } from '../workloads.mjs';
+import { adaptiveWindow, windowGeometry, outputShapeOf, outputLayoutOf, relayout, concatAxis } from '../workloads.mjs';
 
 export const name = 'tfjs-backend-wasm';
 
@@ -58,6 +58,11 @@ export async function prepare(w, inputs) {
   });
   // Output already in the workload's layout.
   const asIs = (data) => data;
+
+  if (LAYER_OPS[op.type]) {
+    await LAYER_OPS[op.type](w, inputs, { keep, variant, asIs });
+    return variants;
+  }
 
   // Reductions work in any layout: use the input as it is.
   const spatialAxes = [...w.layout].flatMap((l, i) => (l === 'N' || l === 'C' ? [] : [i]));
@@ -166,3 +171,102 @@ export async function prepare(w, inputs) {
   }
   throw new Skip(`no mapping for ${op.type}`);
 }
+
+// ---- layers between the convolutions (issue 12) --------------------------------
+// Channels-last workloads only, as tfjs's kernels are; outputs come back in the
+// workload's layout as they are.
+
+function channelsLastOnly(w) {
+  if (!w.layout.endsWith('C')) throw new Skip(`${w.op.type} rows are channels-last here`);
+}
+
+const LAYER_OPS = {
+  dense(w, inputs, { keep, variant, asIs }) {
+    const x = keep(tf.tensor(inputs.input, w.inputShape));
+    const kernel = keep(tf.tensor(inputs.kernel, inputs.kernelShape));
+    const bias = inputs.bias ? keep(tf.tensor(inputs.bias, [w.op.units])) : undefined;
+    variant(`tf.fused.matMul({ a: x, b: kernel${bias ? ', bias' : ''} })`,
+      () => tf.fused.matMul({ a: x, b: kernel, bias }), asIs);
+    if (bias) {
+      variant('tf.add(tf.matMul(x, kernel), bias)', () => tf.tidy(() => tf.add(tf.matMul(x, kernel), bias)), asIs);
+    }
+  },
+
+  batch_norm(w, inputs, { keep, variant, asIs }) {
+    channelsLastOnly(w);
+    const C = w.inputShape[w.inputShape.length - 1];
+    const x = keep(tf.tensor(inputs.input, w.inputShape));
+    const [mean, variance, offset, scale] = ['mean', 'variance', 'beta', 'gamma']
+      .map((k) => keep(tf.tensor(inputs.bn[k], [C])));
+    variant(`tf.batchNorm(x, mean, variance, beta, gamma, ${w.op.epsilon})`,
+      () => tf.batchNorm(x, mean, variance, offset, scale, w.op.epsilon), asIs);
+  },
+
+  relu6(w, inputs, { keep, variant, asIs }) {
+    const x = keep(tf.tensor(inputs.input, w.inputShape));
+    variant('tf.relu6(x)', () => tf.relu6(x), asIs);
+  },
+
+  add(w, inputs, { keep, variant, asIs }) {
+    const a = keep(tf.tensor(inputs.input, w.inputShape)), b = keep(tf.tensor(inputs.input2, w.inputShape));
+    variant('tf.add(a, b)', () => tf.add(a, b), asIs);
+  },
+
+  concat(w, inputs, { keep, variant, asIs }) {
+    const a = keep(tf.tensor(inputs.input, w.inputShape)), b = keep(tf.tensor(inputs.input2, w.inputShape));
+    const axis = concatAxis(w);
+    variant(`tf.concat([a, b], ${axis})`, () => tf.concat([a, b], axis), asIs);
+  },
+
+  conv_transpose(w, inputs, { keep, variant, asIs }) {
+    channelsLastOnly(w);
+    const op = w.op;
+    if (op.kernel.length !== 2) throw new Skip('2D only');
+    const x = keep(tf.tensor(inputs.input, w.inputShape));
+    // (in, out, kh, kw) -> tfjs (kh, kw, out, in)
+    const hwoi = relayout(inputs.weight, inputs.weightShape, 'IOHW', 'HWOI');
+    const filter = keep(tf.tensor(hwoi.data, hwoi.shape));
+    const bias = inputs.bias ? keep(tf.tensor(inputs.bias, [op.filters])) : null;
+    const outShape = outputShapeOf(w);
+    const call = () => tf.conv2dTranspose(x, filter, outShape, op.stride, op.padding);
+    const text = `tf.conv2dTranspose(x, filter, [${outShape}], [${op.stride}], '${op.padding}')`;
+    variant(`${text}${bias ? ' + tf.add(bias)' : ''}`,
+      bias ? () => tf.tidy(() => tf.add(call(), bias)) : call, asIs,
+      { note: 'tfjs has no fused transposed conv with bias: the bias is a second op' });
+  },
+
+  async mobilenetv2_block(w, inputs, { keep, variant, asIs }) {
+    channelsLastOnly(w);
+    const tfl = await import('@tensorflow/tfjs-layers');
+    const [, H, W, C] = w.inputShape;
+    const { hidden, expand, bn1, depthwise, bn2, project, bn3 } = inputs.block;
+    const epsilon = w.op.epsilon;
+    const bnWeights = (p, n) => [p.gamma, p.beta, p.mean, p.variance].map((a) => tf.tensor(a, [n]));
+    const layers = [
+      [tfl.layers.conv2d({ filters: hidden, kernelSize: 1, useBias: false }),
+        () => [tf.tensor(expand, [1, 1, C, hidden])]],
+      [tfl.layers.batchNormalization({ epsilon }), () => bnWeights(bn1, hidden)],
+      [tfl.layers.reLU({ maxValue: 6 })],
+      [tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }),
+        () => [tf.tensor(depthwise, [3, 3, hidden, 1])]],
+      [tfl.layers.batchNormalization({ epsilon }), () => bnWeights(bn2, hidden)],
+      [tfl.layers.reLU({ maxValue: 6 })],
+      [tfl.layers.conv2d({ filters: C, kernelSize: 1, useBias: false }), () => [tf.tensor(project, [1, 1, hidden, C])]],
+      [tfl.layers.batchNormalization({ epsilon }), () => bnWeights(bn3, C)],
+    ];
+    const input = tfl.input({ shape: [H, W, C] });
+    let y = input;
+    for (const [layer] of layers) y = layer.apply(y);
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.add().apply([y, input]) });
+    for (const [layer, weights] of layers) {
+      if (!weights) continue;
+      const ws = weights();
+      layer.setWeights(ws); // copies into the layer's variables
+      ws.forEach((t) => t.dispose());
+    }
+    keep({ dispose: () => model.dispose() });
+    const x = keep(tf.tensor(inputs.input, w.inputShape));
+    variant('tf.model(...) of tf.layers: conv2d, batchNormalization, reLU, depthwiseConv2d, ..., add; model.predict(x)',
+      () => model.predict(x), asIs);
+  },
+};

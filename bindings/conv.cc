@@ -6,46 +6,18 @@
 
 #include "abi.h"
 #include "conv/conv.h"
+#include "conv_shape.h"
 #include "heap_check.h"
 
 namespace {
 
 using abi::u32;
+using nnwasm_bindings::ShapeWords;
 using nnwasm::conv::Activation;
 using nnwasm::conv::ConvShape;
 using nnwasm::conv::PackFor;
 using nnwasm::conv::WeightLayout;
 
-// ConvShape as words, in one field list shared by every convolution entry.
-#define NNWASM_SHAPE_FIELDS                                                                                    \
-  "batch,in_channels,in_h,in_w,out_channels,out_h,out_w,kernel_h,kernel_w,stride_h,stride_w,dilation_h," \
-  "dilation_w,pad_top,pad_left,groups"
-
-struct ShapeWords {
-  u32 batch, in_channels, in_h, in_w, out_channels, out_h, out_w, kernel_h, kernel_w;
-  u32 stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left, groups;
-
-  ConvShape shape() const {
-    ConvShape s;
-    s.batch = batch;
-    s.in_channels = in_channels;
-    s.in_h = in_h;
-    s.in_w = in_w;
-    s.out_channels = out_channels;
-    s.out_h = out_h;
-    s.out_w = out_w;
-    s.kernel_h = kernel_h;
-    s.kernel_w = kernel_w;
-    s.stride_h = stride_h;
-    s.stride_w = stride_w;
-    s.dilation_h = dilation_h;
-    s.dilation_w = dilation_w;
-    s.pad_top = pad_top;
-    s.pad_left = pad_left;
-    s.groups = groups;
-    return s;
-  }
-};
 
 // Enum words are checked here: a cast to an enum outside its range is
 // unspecified, and the kernels switch on them.

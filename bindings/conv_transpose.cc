@@ -4,64 +4,42 @@
 #include <cstdint>
 
 #include "abi.h"
+#include "conv_shape.h"
 #include "conv_transpose/conv_transpose.h"
 
 namespace {
 
 using abi::u32;
+using nnwasm_bindings::ShapeWords;
 using nnwasm::conv::Activation;
 using nnwasm::conv::PackFor;
 using nnwasm::conv_transpose::ConvTransposeShape;
 using nnwasm::conv_transpose::WeightLayout;
 
-// The geometry every entry point takes, in ConvTransposeShape's terms.
-#define NNWASM_CONV_TRANSPOSE_SHAPE_FIELDS                                                                     \
-  "batch,in_channels,in_h,in_w,out_channels,out_h,out_w,kernel_h,kernel_w,stride_h,stride_w,dilation_h,dilation_w," \
-  "pad_top,pad_left,groups"
-
-struct Geometry {
-  u32 batch, in_channels, in_h, in_w, out_channels, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, dilation_h,
-      dilation_w, pad_top, pad_left, groups;
-
-  ConvTransposeShape shape() const {
-    ConvTransposeShape s;
-    s.batch = batch;
-    s.in_channels = in_channels;
-    s.in_h = in_h;
-    s.in_w = in_w;
-    s.out_channels = out_channels;
-    s.out_h = out_h;
-    s.out_w = out_w;
-    s.kernel_h = kernel_h;
-    s.kernel_w = kernel_w;
-    s.stride_h = stride_h;
-    s.stride_w = stride_w;
-    s.dilation_h = dilation_h;
-    s.dilation_w = dilation_w;
-    s.pad_top = pad_top;
-    s.pad_left = pad_left;
-    s.groups = groups;
-    return s;
-  }
-};
 
 struct PackedSizeParams {
-  u32 words, size_out, target;  // size_out: address of one uint32 that receives the packed size
-  Geometry geometry;
-  static constexpr char kFields[] = "size_out,target," NNWASM_CONV_TRANSPOSE_SHAPE_FIELDS;
+  u32 words, target;
+  ShapeWords geometry;
+  u32 floats;  // written back: the packed size
+  static constexpr char kFields[] = "target," NNWASM_SHAPE_FIELDS ",floats";
 };
 
 struct PackParams {
   u32 words, weights, layout, target, packed;
-  Geometry geometry;
-  static constexpr char kFields[] = "weights,layout,target,packed," NNWASM_CONV_TRANSPOSE_SHAPE_FIELDS;
+  ShapeWords geometry;
+  static constexpr char kFields[] = "weights,layout,target,packed," NNWASM_SHAPE_FIELDS;
 };
 
 struct RunParams {
   u32 words, input, packed, bias, output, activation;
-  Geometry geometry;
-  static constexpr char kFields[] = "input,packed,bias,output,activation," NNWASM_CONV_TRANSPOSE_SHAPE_FIELDS;
+  ShapeWords geometry;
+  static constexpr char kFields[] = "input,packed,bias,output,activation," NNWASM_SHAPE_FIELDS;
 };
+
+// Enum words in range (a pack target, a weight layout, an activation).
+bool valid(u32 target, u32 layout, u32 activation) {
+  return target <= 1 && layout <= 1 && activation < static_cast<u32>(Activation::kCount);
+}
 
 bool packed_fits(u32 packed, const ConvTransposeShape& s, PackFor target) {
   std::size_t floats = 0;
@@ -72,16 +50,19 @@ bool packed_fits(u32 packed, const ConvTransposeShape& s, PackFor target) {
 int packed_size(std::uintptr_t p) {
   PackedSizeParams a;
   if (const int st = abi::read(p, &a)) return st;
-  if (a.size_out == 0 || !heap_check::fits(a.size_out, {1})) return heap_check::kOutsideHeap;
+  if (!valid(a.target, 0, 0)) return abi::kBadBlock;
   std::size_t floats = 0;
   const auto st = nnwasm::conv_transpose::packed_weights_size(a.geometry.shape(), static_cast<PackFor>(a.target), &floats);
-  *reinterpret_cast<u32*>(static_cast<std::uintptr_t>(a.size_out)) = static_cast<u32>(floats);
-  return abi::status(st);
+  if (st != nnwasm::Status::kOk) return abi::status(st);
+  a.floats = static_cast<u32>(floats);
+  abi::write_back(p, a);
+  return 0;
 }
 
 int pack(std::uintptr_t p) {
   PackParams a;
   if (const int st = abi::read(p, &a)) return st;
+  if (!valid(a.target, a.layout, 0)) return abi::kBadBlock;
   const ConvTransposeShape s = a.geometry.shape();
   const PackFor target = static_cast<PackFor>(a.target);
   if (!heap_check::fits(a.weights, {s.in_channels, s.out_channels / (s.groups == 0 ? 1 : s.groups), s.kernel_h,
@@ -96,6 +77,7 @@ template <PackFor kTarget>
 int run(std::uintptr_t p) {
   RunParams a;
   if (const int st = abi::read(p, &a)) return st;
+  if (!valid(0, 0, a.activation)) return abi::kBadBlock;
   const ConvTransposeShape s = a.geometry.shape();
   if (!heap_check::fits(a.input, {s.batch, s.in_channels, s.in_h, s.in_w}) ||
       !heap_check::fits(a.output, {s.batch, s.out_channels, s.out_h, s.out_w}) ||

@@ -6,7 +6,7 @@
 // Planned as 2D: 1D is height 1. Weights: 'torch' (in, out/groups, k...),
 // 'keras' (k..., out, in) (no groups in Keras).
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../errors.js';
-import { heapU32 } from '../runtime.js';
+import { checkStatus } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { finishActivation } from './conv.js';
@@ -146,22 +146,15 @@ function packedWeights(where, plan, weight) {
   const g = plan.geometry;
   return weight.derived(`conv-transpose:${target}:${plan.layout}:${g.groups}`, () => {
     const geometry = { ...g, batch: 1, in_h: 1, in_w: 1, out_h: 1, out_w: 1 };
-    const size = Tensor.empty([1], where);
-    let floats;
-    try {
-      const words = packedSizeEntry.pack({ size_out: size.ptr, target, ...geometry });
-      const status = packedSizeEntry.run(words);
-      if (status !== 0) fail(where, `cannot pack weights of shape ${fmtShape(weight.shape)}`);
-      floats = heapU32()[size.ptr >>> 2];
-    } finally {
-      size.dispose();
-    }
+    checkStatus(where, packedSizeEntry.run(packedSizeEntry.pack({ target, ...geometry, floats: 0 })));
+    const floats = packedSizeEntry.result('floats');
     const packed = Tensor.empty([floats], where);
     const words = packEntry.pack({ weights: weight.ptr, layout: LAYOUT[plan.layout], target, packed: packed.ptr, ...geometry });
-    const status = packEntry.run(words);
-    if (status !== 0) {
+    try {
+      checkStatus(where, packEntry.run(words));
+    } catch (e) {
       packed.dispose();
-      fail(where, `the kernel refused to pack the weights of shape ${fmtShape(weight.shape)} (status ${status})`);
+      throw e;
     }
     return packed;
   });

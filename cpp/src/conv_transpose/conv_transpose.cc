@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "conv/internal.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
 
@@ -37,17 +38,12 @@ Status allocate(std::size_t n, FloatBuffer* buffer) {
   return Status::kOk;
 }
 
+// A convolution's checks, plus the columns (one image's in_h x in_w x
+// out_channels x taps) and the gather's index arithmetic.
 Status check_shape(const ConvTransposeShape& s) {
-  if (s.groups == 0 || s.in_channels == 0 || s.out_channels == 0 || s.in_h == 0 || s.in_w == 0 ||
-      s.out_h == 0 || s.out_w == 0 || s.kernel_h == 0 || s.kernel_w == 0 || s.stride_h == 0 ||
-      s.stride_w == 0 || s.dilation_h == 0 || s.dilation_w == 0)
-    return Status::kInvalidArgument;
-  if (s.in_channels % s.groups != 0 || s.out_channels % s.groups != 0) return Status::kInvalidArgument;
+  if (const Status st = conv::detail::check_shape(s); st != Status::kOk) return st;
   std::size_t n;
-  if (!checked_product(&n, {s.batch, s.in_channels, s.in_h, s.in_w}) ||
-      !checked_product(&n, {s.batch, s.out_channels, s.out_h, s.out_w}) ||
-      !checked_product(&n, {s.in_h, s.in_w, s.out_channels, s.kernel_h, s.kernel_w}) ||
-      !checked_product(&n, {s.in_channels, s.out_channels, s.kernel_h, s.kernel_w}) ||
+  if (!checked_product(&n, {s.in_h, s.in_w, s.out_channels, s.kernel_h, s.kernel_w}) ||
       !checked_product(&n, {s.stride_h, s.in_h + s.dilation_h * s.kernel_h + s.pad_top + s.out_h}) ||
       !checked_product(&n, {s.stride_w, s.in_w + s.dilation_w * s.kernel_w + s.pad_left + s.out_w}))
     return Status::kSizeOverflow;
@@ -207,7 +203,7 @@ Status packed_weights_size(const ConvTransposeShape& s, PackFor target, std::siz
 Status pack_weights(const float* weights, WeightLayout layout, const ConvTransposeShape& s, PackFor target,
                     float* packed) {
   std::size_t total;
-  const Status st = packed_weights_size(s, target, &total);
+  const Status st = conv_transpose::packed_weights_size(s, target, &total);
   if (st != Status::kOk) return st;
   if (weights == nullptr || packed == nullptr) return Status::kNullPointer;
   if (layout != WeightLayout::kTorch && layout != WeightLayout::kKeras) return Status::kInvalidArgument;

@@ -21,16 +21,10 @@
 
 namespace nnwasm::conv_transpose {
 
-struct ConvTransposeShape {
-  std::size_t batch = 1;
-  std::size_t in_channels = 1, in_h = 1, in_w = 1;
-  std::size_t out_channels = 1, out_h = 1, out_w = 1;
-  std::size_t kernel_h = 1, kernel_w = 1;
-  std::size_t stride_h = 1, stride_w = 1;
-  std::size_t dilation_h = 1, dilation_w = 1;
-  std::size_t pad_top = 0, pad_left = 0;
-  std::size_t groups = 1;
-};
+// A convolution's shape fields, read the transposed way: in_* is the
+// input, out_* the output (output padding included), pad_top / pad_left
+// what is trimmed from the start of the full output.
+using ConvTransposeShape = conv::ConvShape;
 
 // Where each weight lives: PyTorch's (in, out/groups, kh, kw) or Keras's
 // (kh, kw, out, in) (Keras has no groups: groups must be 1).

@@ -65,7 +65,7 @@ TEST_P(Activations, EveryKindMatchesReferenceAtEveryTail) {
     const Params p = params_for(k);
     for (std::size_t n : {1, 3, 4, 5, 15, 16, 17, 33, 100, 40000}) {
       for (std::size_t offset : {0, 1, 3}) {
-        std::vector<float> in = testing::random_floats(n + offset, static_cast<std::uint32_t>(n * 7 + ki));
+        std::vector<float> in = ref::random_floats(n + offset, static_cast<std::uint32_t>(n * 7 + ki));
         for (auto& x : in) x *= 8.0f;
         in[offset] = std::nanf("");
         if (n > 2) in[offset + n - 1] = inf;
@@ -74,7 +74,7 @@ TEST_P(Activations, EveryKindMatchesReferenceAtEveryTail) {
         ASSERT_EQ(activation::apply(in.data() + offset, out.data() + offset, n, k, p), Status::kOk);
         for (std::size_t i = 0; i < n; ++i) {
           const float want = static_cast<float>(reference(in[offset + i], k, p));
-          ASSERT_TRUE(testing::close(out[offset + i], want, 2e-5f, 2e-6f))
+          ASSERT_TRUE(ref::close(out[offset + i], want, 2e-5f, 2e-6f))
               << "kind " << ki << " n " << n << " i " << i << " x " << in[offset + i] << " got " << out[offset + i]
               << " want " << want;
         }

@@ -19,7 +19,7 @@ TEST(Concat, TwoInputsInterleaveRows) {
       for (std::size_t la : {1, 5, 64, 40000}) {
         if (rows * la > 3000000) continue;
         const std::size_t lb = la + 3, stride = la + lb;
-        std::vector<float> a = testing::random_floats(rows * la, 1), b = testing::random_floats(rows * lb, 2);
+        std::vector<float> a = ref::random_floats(rows * la, 1), b = ref::random_floats(rows * lb, 2);
         std::vector<float> out(rows * stride + 1, -777.0f);
         ASSERT_EQ(concat::copy_rows(a.data(), out.data(), rows, la, stride, 0), Status::kOk);
         ASSERT_EQ(concat::copy_rows(b.data(), out.data(), rows, lb, stride, la), Status::kOk);

@@ -45,7 +45,7 @@ void check(const std::vector<std::size_t>& shape, const std::vector<std::size_t>
   }
   g.a_count = na;
   g.b_count = nb;
-  std::vector<float> a = testing::random_floats(na, seed), b = testing::random_floats(nb, seed + 1);
+  std::vector<float> a = ref::random_floats(na, seed), b = ref::random_floats(nb, seed + 1);
   a[0] = std::nanf("");
   if (nb > 1) b[nb - 1] = std::nanf("");
   std::vector<float> out(n + 1, -777.0f);
@@ -58,7 +58,7 @@ void check(const std::vector<std::size_t>& shape, const std::vector<std::size_t>
       bo += idx[d] * g.b_stride[d];
     }
     const float want = reference(a[ao], b[bo], op);
-    ASSERT_TRUE(testing::close(out[i], want, 1e-6f, 0)) << "op " << int(op) << " i " << i;
+    ASSERT_TRUE(ref::close(out[i], want, 1e-6f, 0)) << "op " << int(op) << " i " << i;
     for (std::size_t d = g.rank; d-- > 0;) {
       if (++idx[d] < shape[d]) break;
       idx[d] = 0;
@@ -111,7 +111,7 @@ TEST(Binary, RefusesStridesPastTheOperand) {
 
 TEST(Affine, ScalesAndShifts) {
   for (std::size_t n : {1, 5, 8, 19, 50000}) {
-    std::vector<float> x = testing::random_floats(n, 3), out(n);
+    std::vector<float> x = ref::random_floats(n, 3), out(n);
     ASSERT_EQ(elementwise::affine(x.data(), out.data(), n, 0.5f, 2.0f), Status::kOk);
     for (std::size_t i = 0; i < n; ++i) ASSERT_FLOAT_EQ(out[i], x[i] * 0.5f + 2.0f);
   }

@@ -39,9 +39,9 @@ TEST_P(Linears, MatchesReference) {
         for (WeightLayout layout : {WeightLayout::kOutIn, WeightLayout::kInOut}) {
           for (Activation a : {Activation::kLinear, Activation::kRelu, Activation::kRelu6, Activation::kTanh}) {
             const bool with_bias = (M + N + K) % 2 == 0;
-            std::vector<float> x = testing::random_floats(M * K, static_cast<std::uint32_t>(M * 131 + K));
-            std::vector<float> w = testing::random_floats(N * K, static_cast<std::uint32_t>(N * 7 + K));
-            std::vector<float> b = testing::random_floats(N, 9);
+            std::vector<float> x = ref::random_floats(M * K, static_cast<std::uint32_t>(M * 131 + K));
+            std::vector<float> w = ref::random_floats(N * K, static_cast<std::uint32_t>(N * 7 + K));
+            std::vector<float> b = ref::random_floats(N, 9);
             for (auto& v : x) v *= 4.0f;
             if (M * K > 3) x[3] = std::nanf("");
             std::size_t floats = 0;
@@ -55,7 +55,7 @@ TEST_P(Linears, MatchesReference) {
                 double s = with_bias ? b[n] : 0.0;
                 for (std::size_t k = 0; k < K; ++k)
                   s += double(x[m * K + k]) * (layout == WeightLayout::kOutIn ? w[n * K + k] : w[k * N + n]);
-                ASSERT_TRUE(testing::close(out[m * N + n], float(act(s, a)), 1e-5f, 1e-5f))
+                ASSERT_TRUE(ref::close(out[m * N + n], float(act(s, a)), 1e-5f, 1e-5f))
                     << "M " << M << " N " << N << " K " << K << " at " << m << "," << n;
               }
             EXPECT_EQ(out[M * N], -777.0f);

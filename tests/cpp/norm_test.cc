@@ -25,9 +25,9 @@ TEST_P(Norms, BatchNormMatchesReference) {
     for (std::size_t C : {1, 3, 4, 5, 9, 17, 96}) {
       for (std::size_t inner : {1, 2, 7, 16, 49}) {
         const std::size_t n = outer * C * inner;
-        std::vector<float> x = testing::random_floats(n, static_cast<std::uint32_t>(n + C));
-        std::vector<float> mean = testing::random_floats(C, 1), var = testing::random_floats(C, 2);
-        std::vector<float> gamma = testing::random_floats(C, 3), beta = testing::random_floats(C, 4);
+        std::vector<float> x = ref::random_floats(n, static_cast<std::uint32_t>(n + C));
+        std::vector<float> mean = ref::random_floats(C, 1), var = ref::random_floats(C, 2);
+        std::vector<float> gamma = ref::random_floats(C, 3), beta = ref::random_floats(C, 4);
         for (auto& v : var) v = std::fabs(v) + 0.1f;
         x[n / 2] = std::nanf("");
         for (bool affine : {true, false}) {
@@ -39,7 +39,7 @@ TEST_P(Norms, BatchNormMatchesReference) {
             const std::size_t c = (i / inner) % C;
             const double g = affine ? gamma[c] : 1.0, b = affine ? beta[c] : 0.0;
             const double want = (x[i] - mean[c]) / std::sqrt(double(var[c]) + 1e-3) * g + b;
-            ASSERT_TRUE(testing::close(out[i], static_cast<float>(want), 1e-5f, 1e-5f))
+            ASSERT_TRUE(ref::close(out[i], static_cast<float>(want), 1e-5f, 1e-5f))
                 << outer << " " << C << " " << inner << " i " << i;
           }
           EXPECT_EQ(out[n], -777.0f);
@@ -54,7 +54,7 @@ TEST_P(Norms, BatchStatsMatchReference) {
     for (std::size_t C : {1, 5, 16, 17, 40}) {
       for (std::size_t inner : {1, 3, 64}) {
         const std::size_t n = outer * C * inner;
-        std::vector<float> x = testing::random_floats(n, static_cast<std::uint32_t>(n * 3 + C));
+        std::vector<float> x = ref::random_floats(n, static_cast<std::uint32_t>(n * 3 + C));
         for (auto& v : x) v = v * 3.0f + 10.0f;  // an offset mean: the two-pass variance must not cancel
         std::vector<float> mean(C), var(C);
         ASSERT_EQ(norm::batch_stats(x.data(), outer, C, inner, mean.data(), var.data()), Status::kOk);
@@ -65,8 +65,8 @@ TEST_P(Norms, BatchStatsMatchReference) {
           const double m = s / double(outer * inner);
           for (std::size_t o = 0; o < outer; ++o)
             for (std::size_t i = 0; i < inner; ++i) q += std::pow(x[(o * C + c) * inner + i] - m, 2);
-          EXPECT_TRUE(testing::close(mean[c], float(m), 1e-6f, 1e-6f));
-          EXPECT_TRUE(testing::close(var[c], float(q / double(outer * inner)), 1e-5f, 1e-6f));
+          EXPECT_TRUE(ref::close(mean[c], float(m), 1e-6f, 1e-6f));
+          EXPECT_TRUE(ref::close(var[c], float(q / double(outer * inner)), 1e-5f, 1e-6f));
         }
       }
     }

@@ -36,7 +36,7 @@ void check(const std::vector<std::size_t>& in, const std::vector<std::ptrdiff_t>
     ni *= s.in[d];
     no *= s.out[d];
   }
-  std::vector<float> x = testing::random_floats(ni, static_cast<std::uint32_t>(ni));
+  std::vector<float> x = ref::random_floats(ni, static_cast<std::uint32_t>(ni));
   std::vector<float> out(no + 1, -777.0f);
   ASSERT_EQ(pad::pad(x.data(), out.data(), s, mode, 2.5f), Status::kOk);
   std::vector<std::size_t> idx(s.rank, 0);

@@ -43,7 +43,7 @@ Ref ref_axis(std::size_t o, Axis a, Mode m, Coord c) {
 
 void check(std::size_t N, std::size_t C, Axis h, Axis w, Mode m, Coord c, bool cl) {
   const std::size_t ni = N * C * h.in * w.in, no = N * C * h.out * w.out;
-  std::vector<float> x = testing::random_floats(ni, static_cast<std::uint32_t>(ni + h.out));
+  std::vector<float> x = ref::random_floats(ni, static_cast<std::uint32_t>(ni + h.out));
   std::vector<float> out(no + 1, -777.0f);
   ASSERT_EQ(resize::resize2d(x.data(), out.data(), N, C, h, w, m, c, cl), Status::kOk);
   auto at = [&](std::size_t n, std::size_t ch, std::size_t y, std::size_t xx, std::size_t H, std::size_t W) {
@@ -57,7 +57,7 @@ void check(std::size_t N, std::size_t C, Axis h, Axis w, Mode m, Coord c, bool c
           auto v = [&](std::size_t y, std::size_t xx) { return x[at(n, ch, y, xx, h.in, w.in)]; };
           const float want = (1 - ry.l) * ((1 - rx.l) * v(ry.i0, rx.i0) + rx.l * v(ry.i0, rx.i1)) +
                              ry.l * ((1 - rx.l) * v(ry.i1, rx.i0) + rx.l * v(ry.i1, rx.i1));
-          ASSERT_TRUE(testing::close(out[at(n, ch, oy, ox, h.out, w.out)], want, 1e-5f, 1e-6f))
+          ASSERT_TRUE(ref::close(out[at(n, ch, oy, ox, h.out, w.out)], want, 1e-5f, 1e-6f))
               << "mode " << int(m) << " coord " << int(c) << " cl " << cl << " at " << oy << "," << ox;
         }
   EXPECT_EQ(out[no], -777.0f);

@@ -26,7 +26,7 @@ TEST_P(Softmaxes, MatchReference) {
     for (std::size_t len : {1, 2, 7, 8, 9, 33, 1000}) {
       for (std::size_t inner : {1, 3, 16, 17}) {
         const std::size_t n = outer * len * inner;
-        std::vector<float> x = testing::random_floats(n, static_cast<std::uint32_t>(n + len));
+        std::vector<float> x = ref::random_floats(n, static_cast<std::uint32_t>(n + len));
         for (auto& v : x) v *= 20.0f;
         if (outer > 1) x[(1 * len + 0) * inner] = std::nanf("");  // slice (1, :, 0) all NaN
         if (outer > 2) x[(2 * len + len - 1) * inner] = std::numeric_limits<float>::infinity();  // slice (2, :, 0)
@@ -48,7 +48,7 @@ TEST_P(Softmaxes, MatchReference) {
                 const double d = x[i] - m;
                 double want = log ? d - std::log(s) : std::exp(d) / s;
                 if (nan || std::isnan(d)) want = NAN;
-                ASSERT_TRUE(testing::close(out[i], float(want), 1e-5f, 1e-6f))
+                ASSERT_TRUE(ref::close(out[i], float(want), 1e-5f, 1e-6f))
                     << "outer " << outer << " len " << len << " inner " << inner << " log " << log << " i " << i
                     << " got " << out[i] << " want " << want;
               }

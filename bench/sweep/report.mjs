@@ -47,7 +47,7 @@ function rating(layer, ms, threads, limits) {
     return { text: `${sig(gbps)} GB/s`, share: bandwidth ? `${sig((100 * gbps) / bandwidth, 2)} % BW` : '—' };
   }
   const gflops = flops / seconds / 1e9;
-  return { text: `${sig(gflops)} GFLOP/s`, share: peak ? `${sig((100 * gflops) / peak, 2)} % peak` : '—' };
+  return { text: `${sig(gflops)} GFLOP/s`, share: peak ? `${sig((100 * gflops) / peak, 2)} % peak` : '—', overPeak: peak && gflops > peak };
 }
 
 function checkText(row) {
@@ -137,6 +137,13 @@ export function sweepSection(results, { heading = '##' } = {}) {
     }
   }
   out.push(`${heading}# Summary`, '', ...summary, '');
+  // A probe that shared the CPU with other work reads low; say so rather than print shares past the peak as real.
+  const overPeak = networks.some((n) => passes.some((p) => layerRows(n, p, limits).some((r) => r.rate?.overPeak)));
+  if (overPeak) {
+    out.push(`**Some rows exceed the measured SIMD peak (${sig(limits.peak.gflops)} GFLOP/s per core in this run): the probe ` +
+      'ran while other work used the CPU and read low (an idle core of this machine gives about 40), so the % peak column ' +
+      'overstates the shares. Rerun on an idle machine.**', '');
+  }
   const setups = passes.map((p) => `${p.threads} thread(s): ${LIBS.map((lib) => {
     const s = p.setups?.[lib];
     return `${LIB_NAMES[lib]} ${s?.error ? `unavailable (${cell(s.error)})` : `${s?.version ?? '?'} (${s?.threadsUsed} used)`}`;

@@ -16,6 +16,9 @@
 //                     round with the lowest median: this machine's speed drifts
 //                     by 2x or more for minutes at a time (a shared host), and a
 //                     single pass can hand one library the slow minutes
+//   --sweep           then run the layer sweep (bench/sweep/run.mjs, about 4-5
+//                     minutes) and append its section to the report;
+//                     --sweep-rounds 1 and --sweep-budget-ms 150 tune it
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,6 +40,9 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(BENCH_DIR, 'RESULTS.md') },
     'wait-quiet': { type: 'string', default: '0' },
     rounds: { type: 'string', default: '3' },
+    sweep: { type: 'boolean', default: false },
+    'sweep-rounds': { type: 'string', default: '1' },
+    'sweep-budget-ms': { type: 'string', default: '150' },
   },
 });
 const libs = args.libs.split(',');
@@ -88,6 +94,17 @@ const results = { machine, limits, configs, options: { ...args, threadCounts, li
 fs.writeFileSync(path.join(BUILD_DIR, 'results.json'), JSON.stringify(results, null, 1));
 writeReport(results, args.out);
 log(`wrote ${path.relative(process.cwd(), args.out)} in ${results.seconds.toFixed(0)} s`);
+
+if (args.sweep) {
+  const { runSweep } = await import('./sweep/run.mjs');
+  const { sweepSection } = await import('./sweep/report.mjs');
+  const sweep = await runSweep({
+    threadCounts, rounds: Math.max(1, Number(args['sweep-rounds']) || 1), budgetMs: Number(args['sweep-budget-ms']),
+    libs: args.libs, limits, log,
+  });
+  fs.appendFileSync(args.out, '\n' + sweepSection(sweep) + '\n');
+  log(`appended the layer sweep to ${path.relative(process.cwd(), args.out)} (${sweep.seconds.toFixed(0)} s)`);
+}
 
 /** Merge a configuration's run into `configs`, keeping each row's lowest median. */
 function keepFaster(configs, run) {

@@ -44,6 +44,14 @@ export const WORKLOADS = [
     title: 'latency: GlobalAveragePooling1D (1,8,4) channels_last',
     inputShape: [1, 8, 4], op: { type: 'global_avg_pool' },
   },
+  {
+    // Per-call overhead of the window-pooling path (plan lookup, parameter
+    // block, output Tensor): a mixed loop of such calls is what the lean-calls
+    // memory test (tests/js/reliability.lean_calls.test.js) runs.
+    id: 'latency_max_pool1d', group: 'latency', api: 'torch', layout: 'NCL',
+    title: 'latency: max_pool1d (1,8,4) k2',
+    inputShape: [1, 8, 4], op: { type: 'max_pool', kernel: [2], stride: [2], padding: [0] },
+  },
   // ---- pooling (later issues; rows light up when nnwasm has the op) ----
   {
     id: 'global_avg_pool2d', group: 'pool', api: 'keras', layout: 'NHWC',

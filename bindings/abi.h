@@ -9,8 +9,10 @@
 // binding exports that string as `<name>Fields`, and js/ops/abi.js writes
 // blocks by field name from it, so the order is written down only here.
 //
-// A binding: read the block, check each buffer against the heap, call the
-// kernel, return its Status as an int. Nothing else.
+// A binding: read the block, check each buffer against the heap (and each
+// enum word against its range), call the kernel, return its Status as an
+// int. Nothing else. An entry that answers with a number writes it into an
+// output field of the block (abi::write_back), which JS reads back.
 //   struct FooParams { uint32 words, input, output, n; static constexpr char kFields[] = "input,output,n"; };
 //   int foo(std::uintptr_t p) {
 //     FooParams a;
@@ -55,6 +57,13 @@ int read(std::uintptr_t addr, P* p) {
   if (addr == 0 || addr % 4 != 0 || !heap_check::fits(addr, {sizeof(P) / 4})) return heap_check::kOutsideHeap;
   std::memcpy(p, reinterpret_cast<const void*>(addr), sizeof(P));
   return p->words == sizeof(P) / 4 ? 0 : kBadBlock;
+}
+
+// For the rare entry that answers with numbers (convPackedSize): copies *p
+// back over the block at `addr`, which abi::read has checked.
+template <class P>
+void write_back(std::uintptr_t addr, const P& p) {
+  std::memcpy(reinterpret_cast<void*>(addr), &p, sizeof(P));
 }
 
 inline const float* in(u32 addr) { return reinterpret_cast<const float*>(static_cast<std::uintptr_t>(addr)); }

@@ -1,47 +1,62 @@
-// Embind glue for the convolution kernels: heap offsets and sizes in, a
-// status code out. Shapes and options are checked, with readable errors, in
+// Embind glue for the convolution kernels (cpp/src/conv/conv.h): one binding
+// per entry point, each taking the heap address of its parameter block
+// (bindings/abi.h). Shapes and options are checked, with readable errors, in
 // js/ops/conv.js.
-#include <emscripten/bind.h>
-
 #include <cstdint>
 
+#include "abi.h"
 #include "conv/conv.h"
 #include "heap_check.h"
 
 namespace {
 
+using abi::u32;
 using nnwasm::conv::Activation;
 using nnwasm::conv::ConvShape;
 using nnwasm::conv::PackFor;
 using nnwasm::conv::WeightLayout;
 
-const float* f32(std::uintptr_t p) { return reinterpret_cast<const float*>(p); }
-float* f32_out(std::uintptr_t p) { return reinterpret_cast<float*>(p); }
+// ConvShape as words, in one field list shared by every convolution entry.
+#define NNWASM_SHAPE_FIELDS                                                                                    \
+  "batch,in_channels,in_h,in_w,out_channels,out_h,out_w,kernel_h,kernel_w,stride_h,stride_w,dilation_h," \
+  "dilation_w,pad_top,pad_left,groups"
 
-constexpr int kBadShape = static_cast<int>(nnwasm::Status::kInvalidArgument);
+struct ShapeWords {
+  u32 batch, in_channels, in_h, in_w, out_channels, out_h, out_w, kernel_h, kernel_w;
+  u32 stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left, groups;
 
-// The shape crosses as 17 numbers in a small Int32 heap array (JS writes it
-// once per call): batch, in_channels, in_h, in_w, out_channels, out_h, out_w,
-// kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top,
-// pad_left, groups. Negative values are refused. Returns 0 or the status.
-int read_shape(std::uintptr_t p, ConvShape* s) {
-  if (!heap_check::fits(p, {16})) return heap_check::kOutsideHeap;  // 16 int32: the size of 16 floats
-  const std::int32_t* v = reinterpret_cast<const std::int32_t*>(p);
-  if (v == nullptr) return kBadShape;
-  for (int i = 0; i < 16; ++i)
-    if (v[i] < 0) return kBadShape;
-  std::size_t* fields[] = {&s->batch, &s->in_channels, &s->in_h, &s->in_w, &s->out_channels, &s->out_h,
-                           &s->out_w, &s->kernel_h, &s->kernel_w, &s->stride_h, &s->stride_w,
-                           &s->dilation_h, &s->dilation_w, &s->pad_top, &s->pad_left, &s->groups};
-  for (int i = 0; i < 16; ++i) *fields[i] = static_cast<std::size_t>(v[i]);
-  return 0;
+  ConvShape shape() const {
+    ConvShape s;
+    s.batch = batch;
+    s.in_channels = in_channels;
+    s.in_h = in_h;
+    s.in_w = in_w;
+    s.out_channels = out_channels;
+    s.out_h = out_h;
+    s.out_w = out_w;
+    s.kernel_h = kernel_h;
+    s.kernel_w = kernel_w;
+    s.stride_h = stride_h;
+    s.stride_w = stride_w;
+    s.dilation_h = dilation_h;
+    s.dilation_w = dilation_w;
+    s.pad_top = pad_top;
+    s.pad_left = pad_left;
+    s.groups = groups;
+    return s;
+  }
+};
+
+// Enum words are checked here: a cast to an enum outside its range is
+// unspecified, and the kernels switch on them.
+bool valid(u32 layout, u32 target, u32 activation) {
+  return layout <= 1 && target <= 1 && activation < static_cast<u32>(Activation::kCount);
 }
 
 // The buffers of a shape: input, output (layout-independent counts), each
 // group's weights, bias, and the packed weights for `target` (when the
 // shape is valid; otherwise the kernel refuses it before reading any).
-bool conv_buffers_fit(const ConvShape& s, std::uintptr_t in, std::uintptr_t out, std::uintptr_t weights,
-                      std::uintptr_t bias, std::uintptr_t packed, PackFor target) {
+bool buffers_fit(const ConvShape& s, u32 in, u32 out, u32 weights, u32 bias, u32 packed, PackFor target) {
   const std::size_t cin_g = s.groups == 0 ? 0 : s.in_channels / s.groups;
   std::size_t packed_count = 0;
   if (packed != 0 && nnwasm::conv::packed_weights_size(s, target, &packed_count) != nnwasm::Status::kOk)
@@ -52,75 +67,122 @@ bool conv_buffers_fit(const ConvShape& s, std::uintptr_t in, std::uintptr_t out,
          heap_check::fits(bias, {s.out_channels}) && heap_check::fits(packed, {packed_count});
 }
 
-double packed_weights_size(std::uintptr_t shape, int target) {
-  ConvShape s;
+// The one entry that answers with a number: the kernel's count is written
+// back into the block's `floats` word (js/ops/abi.js `result`).
+struct ConvPackedSize {
+  u32 words, target;
+  ShapeWords s;
+  u32 floats;
+  static constexpr char kFields[] = "target," NNWASM_SHAPE_FIELDS ",floats";
+};
+
+int conv_packed_size(std::uintptr_t block) {
+  ConvPackedSize a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!valid(0, a.target, 0)) return abi::kBadBlock;
   std::size_t n = 0;
-  if (read_shape(shape, &s) != 0) return -1;
-  if (nnwasm::conv::packed_weights_size(s, static_cast<PackFor>(target), &n) != nnwasm::Status::kOk) return -1;
-  return static_cast<double>(n);
+  const nnwasm::Status st = nnwasm::conv::packed_weights_size(a.s.shape(), static_cast<PackFor>(a.target), &n);
+  if (st != nnwasm::Status::kOk) return abi::status(st);
+  a.floats = static_cast<u32>(n);
+  abi::write_back(block, a);
+  return 0;
 }
 
-int pack_weights(std::uintptr_t weights, int layout, std::uintptr_t bias, std::uintptr_t shape, int target,
-                 std::uintptr_t packed) {
-  ConvShape s;
-  if (const int st = read_shape(shape, &s)) return st;
-  if (!conv_buffers_fit(s, 0, 0, weights, bias, packed, static_cast<PackFor>(target))) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::pack_weights(f32(weights), static_cast<WeightLayout>(layout), f32(bias), s,
-                                                     static_cast<PackFor>(target), f32_out(packed)));
+struct ConvPackWeights {
+  u32 words, weights, layout, bias, target, packed;
+  ShapeWords s;
+  static constexpr char kFields[] = "weights,layout,bias,target,packed," NNWASM_SHAPE_FIELDS;
+};
+
+int conv_pack_weights(std::uintptr_t block) {
+  ConvPackWeights a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!valid(a.layout, a.target, 0)) return abi::kBadBlock;
+  const ConvShape s = a.s.shape();
+  const auto target = static_cast<PackFor>(a.target);
+  if (!buffers_fit(s, 0, 0, a.weights, a.bias, a.packed, target)) return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::conv::pack_weights(abi::in(a.weights), static_cast<WeightLayout>(a.layout),
+                                                abi::in(a.bias), s, target, abi::out(a.packed)));
 }
 
-int conv_nhwc(std::uintptr_t in, std::uintptr_t packed, std::uintptr_t out, std::uintptr_t shape, int act) {
-  ConvShape s;
-  if (const int st = read_shape(shape, &s)) return st;
-  if (!conv_buffers_fit(s, in, out, 0, 0, packed, PackFor::kNhwc)) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::conv_nhwc(f32(in), f32(packed), f32_out(out), s, static_cast<Activation>(act)));
+// conv_nhwc / conv_nchw: packed weights (bias included).
+struct ConvPacked {
+  u32 words, input, packed, output, activation;
+  ShapeWords s;
+  static constexpr char kFields[] = "input,packed,output,activation," NNWASM_SHAPE_FIELDS;
+};
+
+using ConvFn = nnwasm::Status (*)(const float*, const float*, float*, const ConvShape&, Activation);
+
+template <ConvFn Fn, PackFor kTarget>
+int conv_packed(std::uintptr_t block) {
+  ConvPacked a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!valid(0, 0, a.activation)) return abi::kBadBlock;
+  const ConvShape s = a.s.shape();
+  if (!buffers_fit(s, a.input, a.output, 0, 0, a.packed, kTarget)) return heap_check::kOutsideHeap;
+  return abi::status(Fn(abi::in(a.input), abi::in(a.packed), abi::out(a.output), s,
+                        static_cast<Activation>(a.activation)));
 }
 
-int conv_nchw(std::uintptr_t in, std::uintptr_t packed, std::uintptr_t out, std::uintptr_t shape, int act) {
-  ConvShape s;
-  if (const int st = read_shape(shape, &s)) return st;
-  if (!conv_buffers_fit(s, in, out, 0, 0, packed, PackFor::kNchw)) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::conv_nchw(f32(in), f32(packed), f32_out(out), s, static_cast<Activation>(act)));
+// Depthwise: the weights as given, in `layout`; bias 0 or (channels).
+struct Dwconv {
+  u32 words, input, weights, layout, bias, output, activation;
+  ShapeWords s;
+  static constexpr char kFields[] = "input,weights,layout,bias,output,activation," NNWASM_SHAPE_FIELDS;
+};
+
+#undef NNWASM_SHAPE_FIELDS
+
+using DwconvFn = nnwasm::Status (*)(const float*, const float*, WeightLayout, const float*, float*, const ConvShape&,
+                                    Activation);
+
+template <DwconvFn Fn>
+int dwconv(std::uintptr_t block) {
+  Dwconv a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!valid(a.layout, 0, a.activation)) return abi::kBadBlock;
+  const ConvShape s = a.s.shape();
+  if (!buffers_fit(s, a.input, a.output, a.weights, a.bias, 0, PackFor::kNhwc)) return heap_check::kOutsideHeap;
+  return abi::status(Fn(abi::in(a.input), abi::in(a.weights), static_cast<WeightLayout>(a.layout), abi::in(a.bias),
+                        abi::out(a.output), s, static_cast<Activation>(a.activation)));
 }
 
-int dwconv_nhwc(std::uintptr_t in, std::uintptr_t weights, int layout, std::uintptr_t bias, std::uintptr_t out,
-                std::uintptr_t shape, int act) {
-  ConvShape s;
-  if (const int st = read_shape(shape, &s)) return st;
-  if (!conv_buffers_fit(s, in, out, weights, bias, 0, PackFor::kNhwc)) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::dwconv_nhwc(f32(in), f32(weights), static_cast<WeightLayout>(layout), f32(bias),
-                                                    f32_out(out), s, static_cast<Activation>(act)));
+struct Activate {
+  u32 words, x, n, activation;
+  static constexpr char kFields[] = "x,n,activation";
+};
+
+int activate(std::uintptr_t block) {
+  Activate a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!valid(0, 0, a.activation)) return abi::kBadBlock;
+  if (!heap_check::fits(a.x, {a.n})) return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::conv::activate(abi::out(a.x), a.n, static_cast<Activation>(a.activation)));
 }
 
-int dwconv_nchw(std::uintptr_t in, std::uintptr_t weights, int layout, std::uintptr_t bias, std::uintptr_t out,
-                std::uintptr_t shape, int act) {
-  ConvShape s;
-  if (const int st = read_shape(shape, &s)) return st;
-  if (!conv_buffers_fit(s, in, out, weights, bias, 0, PackFor::kNchw)) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::dwconv_nchw(f32(in), f32(weights), static_cast<WeightLayout>(layout), f32(bias),
-                                                    f32_out(out), s, static_cast<Activation>(act)));
-}
+struct SoftmaxRows {
+  u32 words, x, rows, n;
+  static constexpr char kFields[] = "x,rows,n";
+};
 
-int activate(std::uintptr_t x, std::size_t n, int act) {
-  if (!heap_check::fits(x, {n})) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::activate(f32_out(x), n, static_cast<Activation>(act)));
-}
-
-int softmax_rows(std::uintptr_t x, std::size_t rows, std::size_t n) {
-  if (!heap_check::fits(x, {rows, n})) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::conv::softmax_rows(f32_out(x), rows, n));
+int softmax_rows(std::uintptr_t block) {
+  SoftmaxRows a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.x, {a.rows, a.n})) return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::conv::softmax_rows(abi::out(a.x), a.rows, a.n));
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nnwasm_conv) {
-  using namespace emscripten;
-  function("convPackedSize", &packed_weights_size);
-  function("convPackWeights", &pack_weights);
-  function("convNhwc", &conv_nhwc);
-  function("convNchw", &conv_nchw);
-  function("dwconvNhwc", &dwconv_nhwc);
-  function("dwconvNchw", &dwconv_nchw);
-  function("activate", &activate);
-  function("softmaxRows", &softmax_rows);
+  namespace conv = nnwasm::conv;
+  abi::entry<ConvPackedSize, &conv_packed_size>("convPackedSize");
+  abi::entry<ConvPackWeights, &conv_pack_weights>("convPackWeights");
+  abi::entry<ConvPacked, &conv_packed<&conv::conv_nhwc, PackFor::kNhwc>>("convNhwc");
+  abi::entry<ConvPacked, &conv_packed<&conv::conv_nchw, PackFor::kNchw>>("convNchw");
+  abi::entry<Dwconv, &dwconv<&conv::dwconv_nhwc>>("dwconvNhwc");
+  abi::entry<Dwconv, &dwconv<&conv::dwconv_nchw>>("dwconvNchw");
+  abi::entry<Activate, &activate>("activate");
+  abi::entry<SoftmaxRows, &softmax_rows>("softmaxRows");
 }

@@ -1,137 +1,193 @@
-// Embind glue for the pooling kernels: heap offsets and sizes in, a status
-// code out. Argument checking with readable errors is done in js/ops/.
-#include <emscripten/bind.h>
-
+// Embind glue for the pooling kernels (cpp/src/pool/pool.h): one binding
+// per entry point, each taking the heap address of its parameter block
+// (bindings/abi.h). Option checking with readable errors is js/ops/'s job.
 #include <cstdint>
 
+#include "abi.h"
 #include "heap_check.h"
 #include "pool/pool.h"
 
 namespace {
 
+using abi::u32;
 using nnwasm::pool::Window2d;
 
-const float* f32(std::uintptr_t p) { return reinterpret_cast<const float*>(p); }
-float* f32_out(std::uintptr_t p) { return reinterpret_cast<float*>(p); }
+struct AdaptiveAvgPool1dNcl {
+  u32 words, input, output, rows, length, out_length;
+  static constexpr char kFields[] = "input,output,rows,length,out_length";
+};
 
-int adaptive_avg_pool1d_ncl(std::uintptr_t in, std::uintptr_t out, std::size_t rows, std::size_t length,
-                            std::size_t out_length) {
-  if (!heap_check::fits(in, {rows, length}) || !heap_check::fits(out, {rows, out_length})) return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::pool::adaptive_avg_pool1d_ncl(f32(in), f32_out(out), rows, length, out_length));
-}
-
-int adaptive_avg_pool2d_nchw(std::uintptr_t in, std::uintptr_t out, std::size_t planes, std::size_t in_h,
-                             std::size_t in_w, std::size_t out_h, std::size_t out_w) {
-  if (!heap_check::fits(in, {planes, in_h, in_w}) || !heap_check::fits(out, {planes, out_h, out_w}))
+int adaptive_avg_pool1d_ncl(std::uintptr_t block) {
+  AdaptiveAvgPool1dNcl a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.rows, a.length}) || !heap_check::fits(a.output, {a.rows, a.out_length}))
     return heap_check::kOutsideHeap;
-  return static_cast<int>(
-      nnwasm::pool::adaptive_avg_pool2d_nchw(f32(in), f32_out(out), planes, in_h, in_w, out_h, out_w));
+  return abi::status(nnwasm::pool::adaptive_avg_pool1d_ncl(abi::in(a.input), abi::out(a.output), a.rows, a.length,
+                                                           a.out_length));
 }
 
-int adaptive_max_pool2d_nchw(std::uintptr_t in, std::uintptr_t out, std::uintptr_t indices, std::size_t planes,
-                             std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w) {
-  if (!heap_check::fits(in, {planes, in_h, in_w}) || !heap_check::fits(out, {planes, out_h, out_w}) ||
-      !heap_check::fits(indices, {planes, out_h, out_w}))
+struct AdaptiveAvgPool2dNchw {
+  u32 words, input, output, planes, in_h, in_w, out_h, out_w;
+  static constexpr char kFields[] = "input,output,planes,in_h,in_w,out_h,out_w";
+};
+
+int adaptive_avg_pool2d_nchw(std::uintptr_t block) {
+  AdaptiveAvgPool2dNchw a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.planes, a.in_h, a.in_w}) ||
+      !heap_check::fits(a.output, {a.planes, a.out_h, a.out_w}))
     return heap_check::kOutsideHeap;
-  return static_cast<int>(nnwasm::pool::adaptive_max_pool2d_nchw(f32(in), f32_out(out), f32_out(indices), planes,
-                                                                 in_h, in_w, out_h, out_w));
+  return abi::status(nnwasm::pool::adaptive_avg_pool2d_nchw(abi::in(a.input), abi::out(a.output), a.planes, a.in_h,
+                                                            a.in_w, a.out_h, a.out_w));
 }
 
-int global_avg_pool1d_ncl(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t out, std::size_t batch,
-                          std::size_t channels, std::size_t length) {
-  if (!heap_check::fits(in, {batch, channels, length}) || !heap_check::fits(mask, {batch, length}) ||
-      !heap_check::fits(out, {batch, channels}))
+struct AdaptiveMaxPool2dNchw {
+  u32 words, input, output, indices, planes, in_h, in_w, out_h, out_w;
+  static constexpr char kFields[] = "input,output,indices,planes,in_h,in_w,out_h,out_w";
+};
+
+int adaptive_max_pool2d_nchw(std::uintptr_t block) {
+  AdaptiveMaxPool2dNchw a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.planes, a.in_h, a.in_w}) ||
+      !heap_check::fits(a.output, {a.planes, a.out_h, a.out_w}) ||
+      !heap_check::fits(a.indices, {a.planes, a.out_h, a.out_w}))
     return heap_check::kOutsideHeap;
-  return static_cast<int>(
-      nnwasm::pool::global_avg_pool1d_ncl(f32(in), f32(mask), f32_out(out), batch, channels, length));
+  return abi::status(nnwasm::pool::adaptive_max_pool2d_nchw(abi::in(a.input), abi::out(a.output), abi::out(a.indices),
+                                                            a.planes, a.in_h, a.in_w, a.out_h, a.out_w));
 }
 
-int global_avg_pool1d_nlc(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t out, std::size_t batch,
-                          std::size_t length, std::size_t channels) {
-  if (!heap_check::fits(in, {batch, length, channels}) || !heap_check::fits(mask, {batch, length}) ||
-      !heap_check::fits(out, {batch, channels}))
+// Global pooling over steps; `mask` is 0 or (batch, length).
+struct GlobalPool1dNcl {
+  u32 words, input, mask, output, batch, channels, length;
+  static constexpr char kFields[] = "input,mask,output,batch,channels,length";
+};
+
+struct GlobalPool1dNlc {
+  u32 words, input, mask, output, batch, length, channels;
+  static constexpr char kFields[] = "input,mask,output,batch,length,channels";
+};
+
+using GlobalFn = nnwasm::Status (*)(const float*, const float*, float*, std::size_t, std::size_t, std::size_t);
+
+template <GlobalFn Fn>
+int global_pool1d_ncl(std::uintptr_t block) {
+  GlobalPool1dNcl a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.batch, a.channels, a.length}) || !heap_check::fits(a.mask, {a.batch, a.length}) ||
+      !heap_check::fits(a.output, {a.batch, a.channels}))
     return heap_check::kOutsideHeap;
-  return static_cast<int>(
-      nnwasm::pool::global_avg_pool1d_nlc(f32(in), f32(mask), f32_out(out), batch, length, channels));
+  return abi::status(Fn(abi::in(a.input), abi::in(a.mask), abi::out(a.output), a.batch, a.channels, a.length));
 }
 
-int global_max_pool1d_ncl(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t out, std::size_t batch,
-                          std::size_t channels, std::size_t length) {
-  if (!heap_check::fits(in, {batch, channels, length}) || !heap_check::fits(mask, {batch, length}) ||
-      !heap_check::fits(out, {batch, channels}))
+template <GlobalFn Fn>
+int global_pool1d_nlc(std::uintptr_t block) {
+  GlobalPool1dNlc a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.batch, a.length, a.channels}) || !heap_check::fits(a.mask, {a.batch, a.length}) ||
+      !heap_check::fits(a.output, {a.batch, a.channels}))
     return heap_check::kOutsideHeap;
-  return static_cast<int>(
-      nnwasm::pool::global_max_pool1d_ncl(f32(in), f32(mask), f32_out(out), batch, channels, length));
+  return abi::status(Fn(abi::in(a.input), abi::in(a.mask), abi::out(a.output), a.batch, a.length, a.channels));
 }
 
-int global_max_pool1d_nlc(std::uintptr_t in, std::uintptr_t mask, std::uintptr_t out, std::size_t batch,
-                          std::size_t length, std::size_t channels) {
-  if (!heap_check::fits(in, {batch, length, channels}) || !heap_check::fits(mask, {batch, length}) ||
-      !heap_check::fits(out, {batch, channels}))
-    return heap_check::kOutsideHeap;
-  return static_cast<int>(
-      nnwasm::pool::global_max_pool1d_nlc(f32(in), f32(mask), f32_out(out), batch, length, channels));
-}
+// Window2d as words, in one field list shared by the four window entries.
+#define NNWASM_WINDOW_FIELDS                                                                                   \
+  "in_h,in_w,out_h,out_w,kernel_h,kernel_w,stride_h,stride_w,dilation_h,dilation_w,pad_top,pad_left,pad_bottom," \
+  "pad_right,count_include_pad,divisor_override:f32"
 
-// The window geometry as flat numbers, in Window2d's field order.
-Window2d window(std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w, std::size_t kernel_h,
-                std::size_t kernel_w, std::size_t stride_h, std::size_t stride_w, std::size_t dilation_h,
-                std::size_t dilation_w, std::size_t pad_top, std::size_t pad_left, bool count_include_pad,
-                std::size_t pad_bottom, std::size_t pad_right, float divisor_override) {
-  Window2d w;
-  w.in_h = in_h;
-  w.in_w = in_w;
-  w.out_h = out_h;
-  w.out_w = out_w;
-  w.kernel_h = kernel_h;
-  w.kernel_w = kernel_w;
-  w.stride_h = stride_h;
-  w.stride_w = stride_w;
-  w.dilation_h = dilation_h;
-  w.dilation_w = dilation_w;
-  w.pad_top = pad_top;
-  w.pad_left = pad_left;
-  w.count_include_pad = count_include_pad;
-  w.pad_bottom = pad_bottom;
-  w.pad_right = pad_right;
-  w.divisor_override = divisor_override;
-  return w;
-}
+struct WindowWords {
+  u32 in_h, in_w, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+  u32 pad_top, pad_left, pad_bottom, pad_right, count_include_pad;
+  float divisor_override;
 
-// kind: 0 avg NCHW, 1 max NCHW, 2 avg NHWC, 3 max NHWC. `outer` is planes
-// (N*C) for NCHW and the batch for NHWC.
-int window_pool2d(int kind, std::uintptr_t in, std::uintptr_t out, std::uintptr_t indices, std::size_t outer,
-                  std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t out_h, std::size_t out_w,
-                  std::size_t kernel_h, std::size_t kernel_w, std::size_t stride_h, std::size_t stride_w,
-                  std::size_t dilation_h, std::size_t dilation_w, std::size_t pad_top, std::size_t pad_left,
-                  bool count_include_pad, std::size_t pad_bottom, std::size_t pad_right, float divisor_override) {
-  const std::size_t per_pixel = kind >= 2 ? channels : 1;  // NHWC holds `channels` values per pixel
-  if (!heap_check::fits(in, {outer, in_h, in_w, per_pixel}) || !heap_check::fits(out, {outer, out_h, out_w, per_pixel}) ||
-      !heap_check::fits(indices, {outer, out_h, out_w}))
-    return heap_check::kOutsideHeap;
-  const Window2d w = window(in_h, in_w, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w,
-                            pad_top, pad_left, count_include_pad, pad_bottom, pad_right, divisor_override);
-  nnwasm::Status s;
-  switch (kind) {
-    case 0: s = nnwasm::pool::avg_pool2d_nchw(f32(in), f32_out(out), outer, w); break;
-    case 1: s = nnwasm::pool::max_pool2d_nchw(f32(in), f32_out(out), f32_out(indices), outer, w); break;
-    case 2: s = nnwasm::pool::avg_pool2d_nhwc(f32(in), f32_out(out), outer, channels, w); break;
-    case 3: s = nnwasm::pool::max_pool2d_nhwc(f32(in), f32_out(out), outer, channels, w); break;
-    default: s = nnwasm::Status::kInvalidArgument; break;
+  Window2d window() const {
+    Window2d w;
+    w.in_h = in_h;
+    w.in_w = in_w;
+    w.out_h = out_h;
+    w.out_w = out_w;
+    w.kernel_h = kernel_h;
+    w.kernel_w = kernel_w;
+    w.stride_h = stride_h;
+    w.stride_w = stride_w;
+    w.dilation_h = dilation_h;
+    w.dilation_w = dilation_w;
+    w.pad_top = pad_top;
+    w.pad_left = pad_left;
+    w.pad_bottom = pad_bottom;
+    w.pad_right = pad_right;
+    w.count_include_pad = count_include_pad != 0;
+    w.divisor_override = divisor_override;
+    return w;
   }
-  return static_cast<int>(s);
+};
+
+struct AvgPool2dNchw {
+  u32 words, input, output, planes;
+  WindowWords w;
+  static constexpr char kFields[] = "input,output,planes," NNWASM_WINDOW_FIELDS;
+};
+
+struct MaxPool2dNchw {
+  u32 words, input, output, indices, planes;
+  WindowWords w;
+  static constexpr char kFields[] = "input,output,indices,planes," NNWASM_WINDOW_FIELDS;
+};
+
+// NHWC: each pixel holds `channels` values.
+struct Pool2dNhwc {
+  u32 words, input, output, batch, channels;
+  WindowWords w;
+  static constexpr char kFields[] = "input,output,batch,channels," NNWASM_WINDOW_FIELDS;
+};
+
+#undef NNWASM_WINDOW_FIELDS
+
+int avg_pool2d_nchw(std::uintptr_t block) {
+  AvgPool2dNchw a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.planes, a.w.in_h, a.w.in_w}) ||
+      !heap_check::fits(a.output, {a.planes, a.w.out_h, a.w.out_w}))
+    return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::pool::avg_pool2d_nchw(abi::in(a.input), abi::out(a.output), a.planes, a.w.window()));
+}
+
+int max_pool2d_nchw(std::uintptr_t block) {
+  MaxPool2dNchw a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.planes, a.w.in_h, a.w.in_w}) ||
+      !heap_check::fits(a.output, {a.planes, a.w.out_h, a.w.out_w}) ||
+      !heap_check::fits(a.indices, {a.planes, a.w.out_h, a.w.out_w}))
+    return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::pool::max_pool2d_nchw(abi::in(a.input), abi::out(a.output), abi::out(a.indices),
+                                                   a.planes, a.w.window()));
+}
+
+using NhwcFn = nnwasm::Status (*)(const float*, float*, std::size_t, std::size_t, const Window2d&);
+
+template <NhwcFn Fn>
+int pool2d_nhwc(std::uintptr_t block) {
+  Pool2dNhwc a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!heap_check::fits(a.input, {a.batch, a.w.in_h, a.w.in_w, a.channels}) ||
+      !heap_check::fits(a.output, {a.batch, a.w.out_h, a.w.out_w, a.channels}))
+    return heap_check::kOutsideHeap;
+  return abi::status(Fn(abi::in(a.input), abi::out(a.output), a.batch, a.channels, a.w.window()));
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nnwasm_pool) {
-  using namespace emscripten;
-  function("adaptiveAvgPool1dNcl", &adaptive_avg_pool1d_ncl);
-  function("adaptiveAvgPool2dNchw", &adaptive_avg_pool2d_nchw);
-  function("adaptiveMaxPool2dNchw", &adaptive_max_pool2d_nchw);
-  function("globalAvgPool1dNcl", &global_avg_pool1d_ncl);
-  function("globalAvgPool1dNlc", &global_avg_pool1d_nlc);
-  function("globalMaxPool1dNcl", &global_max_pool1d_ncl);
-  function("globalMaxPool1dNlc", &global_max_pool1d_nlc);
-  function("windowPool2d", &window_pool2d);
+  namespace pool = nnwasm::pool;
+  abi::entry<AdaptiveAvgPool1dNcl, &adaptive_avg_pool1d_ncl>("adaptiveAvgPool1dNcl");
+  abi::entry<AdaptiveAvgPool2dNchw, &adaptive_avg_pool2d_nchw>("adaptiveAvgPool2dNchw");
+  abi::entry<AdaptiveMaxPool2dNchw, &adaptive_max_pool2d_nchw>("adaptiveMaxPool2dNchw");
+  abi::entry<GlobalPool1dNcl, &global_pool1d_ncl<&pool::global_avg_pool1d_ncl>>("globalAvgPool1dNcl");
+  abi::entry<GlobalPool1dNlc, &global_pool1d_nlc<&pool::global_avg_pool1d_nlc>>("globalAvgPool1dNlc");
+  abi::entry<GlobalPool1dNcl, &global_pool1d_ncl<&pool::global_max_pool1d_ncl>>("globalMaxPool1dNcl");
+  abi::entry<GlobalPool1dNlc, &global_pool1d_nlc<&pool::global_max_pool1d_nlc>>("globalMaxPool1dNlc");
+  abi::entry<AvgPool2dNchw, &avg_pool2d_nchw>("avgPool2dNchw");
+  abi::entry<MaxPool2dNchw, &max_pool2d_nchw>("maxPool2dNchw");
+  abi::entry<Pool2dNhwc, &pool2d_nhwc<&pool::avg_pool2d_nhwc>>("avgPool2dNhwc");
+  abi::entry<Pool2dNhwc, &pool2d_nhwc<&pool::max_pool2d_nhwc>>("maxPool2dNhwc");
 }

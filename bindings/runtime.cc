@@ -1,6 +1,9 @@
 // Embind glue for the runtime: heap blocks for tensors, threads, status text.
-// Pointers cross as plain numbers (heap byte offsets).
+// These are not op entry points, so they take plain numbers (pointers as
+// heap byte offsets) rather than a parameter block (bindings/README.md).
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,7 +22,23 @@ namespace {
 std::uintptr_t tensor_alloc(double bytes) {
   if (!(bytes >= 0) || bytes > 4294967295.0 - 64) return 0;
   const std::size_t size = (static_cast<std::size_t>(bytes) + 16 + 15) & ~std::size_t{15};
-  return reinterpret_cast<std::uintptr_t>(std::aligned_alloc(16, size));
+  void* p = std::aligned_alloc(16, size);
+  // dlmalloc asks sbrk for less than 2 GiB at a time (HALF_MAX_SIZE_T), so
+  // a block of 2 GiB or more cannot grow the heap in one request. Two
+  // half-size blocks can; freed, they join the heap's free top (this
+  // dlmalloc never trims), from which the whole block is then cut.
+  constexpr std::size_t kHalfAddressSpace = std::size_t{1} << 31;
+  const auto brk = reinterpret_cast<std::uintptr_t>(sbrk(0));
+  if (p == nullptr && size >= kHalfAddressSpace - 65536 && size <= emscripten_get_heap_max() - brk) {
+    // volatile: the compiler would otherwise drop a malloc whose block is
+    // only freed.
+    void* volatile a = std::malloc(size / 2);
+    void* volatile b = a == nullptr ? nullptr : std::malloc(size - size / 2);
+    std::free(b);
+    std::free(a);
+    p = std::aligned_alloc(16, size);
+  }
+  return reinterpret_cast<std::uintptr_t>(p);
 }
 
 // Only addresses tensor_alloc could have returned (16-byte aligned, in the
@@ -41,6 +60,10 @@ bool tensor_copy(std::uintptr_t dst, std::uintptr_t src, std::size_t bytes) {
 
 std::string status_text(int status) { return nnwasm::status_message(static_cast<nnwasm::Status>(status)); }
 
+// The size of the scratch allocation behind the last kOutOfMemory, for the
+// Error js/runtime.js makes of it.
+double failed_allocation_bytes() { return static_cast<double>(nnwasm::failed_allocation_bytes()); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nnwasm_runtime) {
@@ -49,6 +72,7 @@ EMSCRIPTEN_BINDINGS(nnwasm_runtime) {
   function("tensorFree", &tensor_free);
   function("tensorCopy", &tensor_copy);
   function("statusText", &status_text);
+  function("failedAllocationBytes", &failed_allocation_bytes);
   function("setNumThreads", &nnwasm::thread::set_num_threads);
   function("numThreads", &nnwasm::thread::num_threads);
   function("maxThreads", &nnwasm::thread::max_threads);

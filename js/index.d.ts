@@ -152,6 +152,8 @@ export interface PoolingOptions extends LayerOptions {
 
 export type ActivationName = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'swish' |
   'silu' | 'softplus' | 'softsign' | 'hard_sigmoid' | 'softmax';
+/** Activation layer names: ActivationName plus these (Keras 3 defaults: leaky_relu slope 0.2). */
+export type ActivationLayerName = ActivationName | 'hard_swish' | 'hard_silu' | 'leaky_relu' | 'log_softmax';
 export type InitializerName = 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'zeros' | 'ones' |
   'random_normal' | 'random_uniform';
 
@@ -180,7 +182,10 @@ export class Layer {
   readonly name: string;
   built: boolean;
   readonly weights: Tensor[];
-  apply(inputs: TensorLike, kwargs?: { mask?: TensorLike | boolean[][] | null }): Tensor;
+  /** Merge layers take an array of inputs. */
+  apply(inputs: TensorLike | TensorLike[], kwargs?: { mask?: TensorLike | boolean[][] | null; training?: boolean }): Tensor;
+  /** On symbolic tensors (keras.Input, other layers' outputs): records a graph node. */
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: { training?: boolean }): SymbolicTensor;
   call(inputs: TensorLike, mask?: TensorLike | boolean[][] | null | { mask?: TensorLike | boolean[][] | null }): Tensor;
   build(input_shape: LayerShape): void;
   compute_output_shape(input_shape: LayerShape): LayerShape;
@@ -204,14 +209,133 @@ export class Sequential extends Layer {
   pop(): Layer;
   get_layer(nameOrIndex: string | number): Layer;
   /** Runs the layers back to back on heap tensors; intermediates are freed. */
-  predict(x: TensorLike): Tensor;
+  predict(x: TensorLike, options?: PredictOptions): Tensor;
+  /** The steps predict runs, by layer name; fused chains read 'pad+conv+bn+relu'. */
+  executionPlan(options?: PredictOptions): string[];
+  dispose(): void;
   /** Keras's summary table, as a string. */
   summary(): string;
   static from_config(config: Record<string, any>, custom_objects?: Record<string, any>): any;
 }
 
+/** A tensor of the functional graph: keras.Input's result, or a layer applied to one. */
+export class SymbolicTensor {
+  readonly shape: LayerShape;
+  readonly name: string;
+  readonly ndim: number;
+  readonly dtype: 'float32';
+}
+
+type Initializer = InitializerName | { class_name: string; config?: Record<string, any> };
+type ActivationArg = ActivationName | null | ((x: Tensor) => Tensor);
+type Reg = { kernel_regularizer?: any; bias_regularizer?: any; activity_regularizer?: any; kernel_constraint?: any; bias_constraint?: any };
+
+export interface DenseOptions extends LayerOptions, Reg {
+  units: number; activation?: ActivationArg; use_bias?: boolean; useBias?: boolean;
+  kernel_initializer?: Initializer; kernelInitializer?: Initializer; bias_initializer?: Initializer; biasInitializer?: Initializer;
+}
+export interface BatchNormalizationOptions extends LayerOptions {
+  axis?: number; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean;
+  beta_initializer?: Initializer; gamma_initializer?: Initializer; moving_mean_initializer?: Initializer; moving_variance_initializer?: Initializer;
+  betaInitializer?: Initializer; gammaInitializer?: Initializer; movingMeanInitializer?: Initializer; movingVarianceInitializer?: Initializer;
+}
+export interface ReLUOptions extends LayerOptions { max_value?: number | null; maxValue?: number | null; negative_slope?: number; negativeSlope?: number; threshold?: number }
+/** negative_slope (Keras 3, default 0.3) or alpha (tf.keras 2 / TensorFlow.js). */
+export interface LeakyReLUOptions extends LayerOptions { negative_slope?: number; negativeSlope?: number; alpha?: number }
+export interface PReLUOptions extends LayerOptions { alpha_initializer?: Initializer; alphaInitializer?: Initializer; shared_axes?: number | number[] | null; sharedAxes?: number | number[] | null }
+export interface DropoutOptions extends LayerOptions { rate: number; seed?: number | null; noise_shape?: (number | null)[] | null; noiseShape?: (number | null)[] | null; data_format?: DataFormat; dataFormat?: DataFormat }
+type Pairs = number | number[] | [number, number][];
+export interface ZeroPaddingOptions extends LayerOptions { padding?: Pairs; data_format?: DataFormat; dataFormat?: DataFormat }
+export interface CroppingOptions extends LayerOptions { cropping?: Pairs; data_format?: DataFormat; dataFormat?: DataFormat }
+export interface UpSamplingOptions extends LayerOptions { size?: IntOrArray; data_format?: DataFormat; dataFormat?: DataFormat; interpolation?: 'nearest' | 'bilinear' }
+export interface ConvVariantOptions extends LayerOptions, Reg {
+  kernel_size?: IntOrArray; kernelSize?: IntOrArray; strides?: IntOrArray; padding?: 'valid' | 'same';
+  data_format?: DataFormat; dataFormat?: DataFormat; dilation_rate?: IntOrArray; dilationRate?: IntOrArray;
+  activation?: ActivationArg; use_bias?: boolean; useBias?: boolean; bias_initializer?: Initializer; biasInitializer?: Initializer;
+}
+export interface DepthwiseConvOptions extends ConvVariantOptions {
+  depth_multiplier?: number; depthMultiplier?: number; depthwise_initializer?: Initializer; depthwiseInitializer?: Initializer;
+}
+export interface SeparableConvOptions extends DepthwiseConvOptions { filters: number; pointwise_initializer?: Initializer; pointwiseInitializer?: Initializer }
+export interface ConvTransposeOptions extends ConvVariantOptions {
+  filters: number; output_padding?: IntOrArray | null; outputPadding?: IntOrArray | null; kernel_initializer?: Initializer; kernelInitializer?: Initializer;
+}
+
+export class WeightedLayer extends Layer {
+  /** Keras's weight names, in get_weights order. */
+  readonly weightNames: string[];
+  readonly trainable_weights: Tensor[];
+  readonly non_trainable_weights: Tensor[];
+  /** Frees the layer's weights now. */
+  dispose(): void;
+}
+export class Dense extends WeightedLayer { constructor(options: DenseOptions); readonly units: number; readonly kernel: Tensor; readonly bias: Tensor | null }
+/** Inference uses the moving statistics; apply(x, { training: true }) the batch's, and moves them. */
+export class BatchNormalization extends WeightedLayer {
+  constructor(options?: BatchNormalizationOptions);
+  readonly axis: number; readonly epsilon: number; readonly momentum: number;
+  readonly gamma: Tensor | null; readonly beta: Tensor | null; readonly moving_mean: Tensor; readonly moving_variance: Tensor;
+}
+export class Activation extends Layer { constructor(options: { activation: ActivationLayerName | ((x: Tensor) => Tensor) } & LayerOptions | ActivationLayerName | ((x: Tensor) => Tensor)) }
+export class ReLU extends Layer { constructor(options?: ReLUOptions) }
+export class LeakyReLU extends Layer { constructor(options?: LeakyReLUOptions) }
+export class PReLU extends WeightedLayer { constructor(options?: PReLUOptions) }
+export class ELU extends Layer { constructor(options?: LayerOptions & { alpha?: number }) }
+export class Softmax extends Layer { constructor(options?: LayerOptions & { axis?: number }) }
+export class Flatten extends Layer { constructor(options?: LayerOptions & { data_format?: DataFormat; dataFormat?: DataFormat }) }
+export class Reshape extends Layer { constructor(options: LayerOptions & { target_shape?: number[]; targetShape?: number[] }) }
+export class Permute extends Layer { constructor(options: LayerOptions & { dims: number[] }) }
+export class Dropout extends Layer { constructor(options: DropoutOptions) }
+export class ZeroPaddingLayer extends Layer { constructor(options?: ZeroPaddingOptions) }
+export class CroppingLayer extends Layer { constructor(options?: CroppingOptions) }
+export class UpSamplingLayer extends Layer { constructor(options?: UpSamplingOptions) }
+/** Merge layers take an array: new Add().apply([a, b]). */
+export class MergeLayer extends Layer { constructor(options?: LayerOptions) }
+export class Concatenate extends MergeLayer { constructor(options?: LayerOptions & { axis?: number }) }
+/** depthwise_kernel (k..., in, depth_multiplier), bias (in * depth_multiplier). */
+export class DepthwiseConvLayer extends WeightedLayer { constructor(options: DepthwiseConvOptions) }
+/** depthwise_kernel, pointwise_kernel (1..., in * depth_multiplier, filters), bias. */
+export class SeparableConvLayer extends WeightedLayer { constructor(options: SeparableConvOptions) }
+/** kernel (k..., filters, in), bias (filters). */
+export class ConvTransposeLayer extends WeightedLayer { constructor(options: ConvTransposeOptions) }
+
+export interface PredictOptions {
+  /** false runs every layer on its own (no Conv+BatchNorm+activation fusion); default true. */
+  fuse?: boolean;
+}
+
+export interface InputOptions { shape?: LayerShape; batch_size?: number | null; batchSize?: number | null; batch_shape?: LayerShape; batchShape?: LayerShape; name?: string }
+export class InputLayer extends Layer { constructor(options: InputOptions); readonly output: SymbolicTensor }
+
+/** The functional model: a graph of layers from inputs to outputs. */
+export class Model extends Layer {
+  constructor(options: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string; trainable?: boolean });
+  readonly layers: Layer[];
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  readonly input_shape: LayerShape | LayerShape[];
+  readonly output_shape: LayerShape | LayerShape[];
+  get_layer(nameOrIndex: string | number): Layer;
+  /** x: one tensor, an array (one per input), or an object by input name. Intermediates are freed as soon as no later layer needs them. */
+  predict(x: TensorLike | TensorLike[] | Record<string, TensorLike>, options?: PredictOptions): Tensor | Tensor[];
+  /** Keras's summary table with the "Connected to" column, as a string. */
+  summary(): string;
+  /** The steps predict runs, by layer name; fused chains read 'pad+conv+bn+relu'. */
+  executionPlan(options?: PredictOptions): string[];
+  /** Frees the fusion pass's folded weights (the layers keep theirs). */
+  dispose(): void;
+  static from_config(config: Record<string, any>, custom_objects?: Record<string, any>): any;
+}
+
 export interface Keras {
   Sequential: typeof Sequential;
+  Model: typeof Model;
+  /** TensorFlow.js's factory: keras.model({ inputs, outputs }). */
+  model(options: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string }): Model;
+  /** A symbolic input: keras.Input({ shape: [224, 224, 3], name: 'image' }). */
+  Input(options: InputOptions): SymbolicTensor;
+  input(options: InputOptions): SymbolicTensor;
+  InputLayer: typeof InputLayer;
   /** Makes a custom layer class known to Sequential.from_config. */
   registerLayer(cls: any, name?: string): any;
   layers: {
@@ -236,6 +360,42 @@ export interface Keras {
     Conv2D: typeof ConvLayer;
     Convolution1D: typeof ConvLayer;
     Convolution2D: typeof ConvLayer;
+    Dense: typeof Dense;
+    BatchNormalization: typeof BatchNormalization;
+    Activation: typeof Activation;
+    ReLU: typeof ReLU;
+    LeakyReLU: typeof LeakyReLU;
+    PReLU: typeof PReLU;
+    ELU: typeof ELU;
+    Softmax: typeof Softmax;
+    Flatten: typeof Flatten;
+    Reshape: typeof Reshape;
+    Permute: typeof Permute;
+    Dropout: typeof Dropout;
+    SpatialDropout1D: typeof Dropout;
+    SpatialDropout2D: typeof Dropout;
+    ZeroPadding1D: typeof ZeroPaddingLayer;
+    ZeroPadding2D: typeof ZeroPaddingLayer;
+    Cropping1D: typeof CroppingLayer;
+    Cropping2D: typeof CroppingLayer;
+    UpSampling1D: typeof UpSamplingLayer;
+    UpSampling2D: typeof UpSamplingLayer;
+    Add: typeof MergeLayer;
+    Subtract: typeof MergeLayer;
+    Multiply: typeof MergeLayer;
+    Average: typeof MergeLayer;
+    Maximum: typeof MergeLayer;
+    Minimum: typeof MergeLayer;
+    Concatenate: typeof Concatenate;
+    DepthwiseConv1D: typeof DepthwiseConvLayer;
+    DepthwiseConv2D: typeof DepthwiseConvLayer;
+    SeparableConv1D: typeof SeparableConvLayer;
+    SeparableConv2D: typeof SeparableConvLayer;
+    Conv1DTranspose: typeof ConvTransposeLayer;
+    Conv2DTranspose: typeof ConvTransposeLayer;
+    Convolution1DTranspose: typeof ConvTransposeLayer;
+    Convolution2DTranspose: typeof ConvTransposeLayer;
+    InputLayer: typeof InputLayer;
     [factory: string]: any;
   };
   [name: string]: any;

@@ -47,7 +47,14 @@ export function backendInfo() {
   return info;
 }
 
-// Turns a kernel's status code into an Error naming the op.
+const OUT_OF_MEMORY = 5;  // nnwasm::Status::kOutOfMemory (cpp/src/runtime/status.h)
+
+// Turns a kernel's status code into an Error naming the op (and, when the
+// kernel could not allocate its scratch memory, the bytes it asked for).
 export function checkStatus(where, status) {
-  if (status !== 0) throw new Error(`${where}: kernel refused the call (${mod.statusText(status)})`);
+  if (status === 0) return;
+  if (status === OUT_OF_MEMORY) {
+    throw new Error(`${where}: cannot allocate ${mod.failedAllocationBytes()} bytes of scratch memory in the WebAssembly heap`);
+  }
+  throw new Error(`${where}: kernel refused the call (${mod.statusText(status)})`);
 }

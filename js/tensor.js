@@ -24,8 +24,20 @@ class Storage {
 // Tensors the program drops without dispose() are freed by the collector.
 const registry = new FinalizationRegistry((storage) => storage.release());
 
+// Registering costs a cell V8 keeps in its old space until a full
+// collection, so a tensor made and disposed in one go (most op outputs) is
+// never registered: new tensors wait here, and are registered at the end of
+// the current job only if still alive. Finalizers cannot run before then
+// anyway. Disposing the newest waiting tensor pops it, so the list stays
+// short in the usual make-use-dispose order.
+const waiting = [];
+let flushQueued = false;
+let flushWaiting = null;  // set by Tensor's static block (it reads private fields)
+
 let liveStorages = 0;
 
+// One tensor may take as much of the 4 GiB heap as is free
+// (bindings/runtime.cc grows it past dlmalloc's 2 GiB-per-request limit).
 function allocStorage(numel, where) {
   const ptr = wasm().tensorAlloc(numel * 4) >>> 0;
   if (ptr === 0) {
@@ -55,18 +67,58 @@ function product(shape) {
 // Largest tensor the 32-bit heap could hold.
 const MAX_NUMEL = 2 ** 30;
 
+// The values a plan's output shape holds, refused as Tensor.empty refuses
+// it: plans check this before packing sizes into 32-bit words.
+export function plannedNumel(where, shape, numel = product(shape)) {
+  if (numel > MAX_NUMEL) {
+    fail(where, `cannot allocate a tensor of shape ${fmtShape(shape)} (${numel} values): ` +
+      'the WebAssembly heap is limited to 4 GiB');
+  }
+  return numel;
+}
+
 export class Tensor {
   #storage;
   #shape;
   #numel;
   #derived = null;
+  #waitingAt = -1;  // index in `waiting`, or -1 once registered
 
   // Internal: use torch.tensor / zeros / ... or Tensor.empty.
-  constructor(storage, shape) {
+  constructor(storage, shape, numel = product(shape)) {
     this.#storage = storage;
     this.#shape = shape;
-    this.#numel = product(shape);
-    registry.register(this, storage, this);
+    this.#numel = numel;
+    this.#waitingAt = waiting.length;
+    waiting.push(this);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flushWaiting);
+    }
+  }
+
+  static {
+    flushWaiting = () => {
+      flushQueued = false;
+      for (let i = 0; i < waiting.length; i++) {
+        const t = waiting[i];
+        if (t === null) continue;
+        t.#waitingAt = -1;
+        if (t.#storage !== null) registry.register(t, t.#storage, t);
+      }
+      waiting.length = 0;
+    };
+  }
+
+  // An op's output: `shape` is the plan's own array (checked, never changed
+  // by a Tensor), shared rather than copied, and `numel` its product.
+  static planned(shape, numel, where) {
+    return new Tensor(allocStorage(plannedNumel(where, shape, numel), where), shape, numel);
+  }
+
+  // The shape array itself, for js/ops plans (which must not change it).
+  static shapeOf(t) {
+    return t.#shape;
   }
 
   // An uninitialised tensor of the given shape, in the heap.
@@ -102,7 +154,7 @@ export class Tensor {
 
   // Byte offset of the first value in the WebAssembly heap.
   get ptr() {
-    return this.#alive('Tensor').ptr;
+    return this.#alive('Tensor.ptr').ptr;
   }
 
   get shape() {
@@ -136,16 +188,20 @@ export class Tensor {
 
   // The values, row-major, as the caller's own Float32Array.
   get data() {
-    const p = this.#alive('Tensor.data').ptr >>> 2;
+    return this.#values('Tensor.data');
+  }
+
+  #values(where) {
+    const p = this.#alive(where).ptr >>> 2;
     return heapF32().slice(p, p + this.#numel);
   }
 
   dataSync() {
-    return this.data;
+    return this.#values('Tensor.dataSync');
   }
 
   tolist() {
-    const flat = this.data;
+    const flat = this.#values('Tensor.tolist');
     const shape = this.#shape;
     if (shape.length === 0) return flat[0];
     let pos = 0;
@@ -184,6 +240,7 @@ export class Tensor {
   }
 
   view(...args) {
+    this.#alive('Tensor.view');
     return this.reshape(...args);
   }
 
@@ -206,7 +263,7 @@ export class Tensor {
     const strides = norm.map((d) => inStrides[d]);
     const out = Tensor.empty(shape, 'Tensor.permute');
     const heap = heapF32();
-    const src = this.ptr >>> 2;
+    const src = this.#storage.ptr >>> 2;
     const dst = out.ptr >>> 2;
     const idx = new Array(n).fill(0);
     for (let k = 0, off = 0; k < this.#numel; k++) {
@@ -233,7 +290,7 @@ export class Tensor {
   // packed for a kernel), made by make() on first use and disposed with the
   // tensor. No op changes a tensor in place, so it never goes stale.
   derived(key, make) {
-    this.#alive('Tensor');
+    this.#alive('Tensor.derived');
     this.#derived ??= new Map();
     let value = this.#derived.get(key);
     if (value === undefined) {
@@ -251,7 +308,13 @@ export class Tensor {
       for (const value of this.#derived.values()) value?.dispose?.();
       this.#derived = null;
     }
-    registry.unregister(this);
+    if (this.#waitingAt < 0) {
+      registry.unregister(this);
+    } else {
+      waiting[this.#waitingAt] = null;
+      this.#waitingAt = -1;
+      while (waiting.length > 0 && waiting[waiting.length - 1] === null) waiting.pop();
+    }
     this.#storage.release();
     this.#storage = null;
   }

@@ -5,29 +5,14 @@
 // Fans as Keras computes them for a kernel of shape (k..., in, out):
 // receptive field = prod(k...), fan_in = in * rf, fan_out = out * rf.
 import { fail, fmtValue, typeFail } from '../errors.js';
-import { normal as globalNormal, uniform as globalUniform } from '../random.js';
-
-// mulberry32, for initializers given their own seed.
-function seededUniform(seed) {
-  let state = (seed >>> 0) ^ 0x6d2b79f5;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { boxMuller, mulberry32, normal as globalNormal, uniform as globalUniform } from '../random.js';
 
 function streams(seed) {
   if (seed === null || seed === undefined) return { uniform: globalUniform, normal: globalNormal };
-  const uniform = seededUniform(seed);
-  const normal = () => {
-    const u = 1 - uniform();
-    const v = uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-  return { uniform, normal };
+  // The same seed offset as manual_seed: a layer seeded s draws what
+  // torch.manual_seed(s) would.
+  const uniform = mulberry32((seed >>> 0) ^ 0x6d2b79f5);
+  return { uniform, normal: () => boxMuller(uniform) };
 }
 
 export function fans(shape) {

@@ -2,8 +2,9 @@
 // layer's output feeds the next without a copy through JS, and every
 // intermediate is disposed as soon as the next layer has consumed it.
 import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
+import { makePlan, runPlan } from '../graph/executor.js';
+import { fuseSteps } from '../graph/fusion.js';
 import { withTensor } from '../ops/run.js';
-import { Tensor } from '../tensor.js';
 import { Layer } from './layers/layer.js';
 import { layerClass, serializeLayer } from './registry.js';
 
@@ -52,6 +53,7 @@ export class Sequential extends Layer {
   #layers = [];
   #inputShape = null;     // with batch, as the model was built (batch usually null)
   #outputShapes = [];     // per layer, once built
+  #plans = new Map();     // fuse flag -> { plan, fused }, dropped when layers change
 
   // new Sequential([layers], { name }) as Keras, or new Sequential({ layers, name })
   // as TensorFlow.js's tf.sequential.
@@ -103,12 +105,44 @@ export class Sequential extends Layer {
       this.built = true;
     }
     this.#layers.push(layer);
+    this.#dropPlans();
+  }
+
+  #dropPlans() {
+    for (const { fused } of this.#plans.values()) for (const f of fused) f.dispose();
+    this.#plans.clear();
+  }
+
+  // The layers as a chain of executor steps (ids 0..n), fused or not.
+  #plan(fuse) {
+    let p = this.#plans.get(fuse);
+    if (p === undefined) {
+      const steps = this.#layers.map((layer, i) => ({
+        name: layer.name,
+        type: typeName(layer),
+        layer,
+        kwargs: {},
+        inputs: [i],
+        outputs: [i + 1],
+        list: false,
+        run: (x) => (typeof layer.apply === 'function' ? layer.apply(x) : layer.call(x)),
+      }));
+      const ends = [[0], [steps.length]];
+      const base = makePlan(steps, ...ends);
+      if (fuse) {
+        const { steps: fusedSteps, fused } = fuseSteps(steps, base.pinned, base.uses);
+        p = { plan: makePlan(fusedSteps, ...ends), fused };
+      } else p = { plan: base, fused: [] };
+      this.#plans.set(fuse, p);
+    }
+    return p.plan;
   }
 
   // Removes the top layer and returns it.
   pop() {
     if (this.#layers.length === 0) fail('Sequential.pop', 'there are no layers to remove');
     if (this.built) this.#outputShapes.pop();
+    this.#dropPlans();
     return this.#layers.pop();
   }
 
@@ -161,30 +195,29 @@ export class Sequential extends Layer {
     }
   }
 
+  // The steps predict() runs, by layer name; fused chains read
+  // 'pad+conv+bn+relu' (for inspecting what the fusion pass did).
+  executionPlan({ fuse = true } = {}) {
+    return this.#plan(fuse).steps.map((s) => s.name);
+  }
+
   // Runs every layer on x (a Tensor or nested array) and returns the last
-  // output, a new Tensor; x itself is left as it was.
-  predict(x) {
+  // output, a new Tensor; x itself is left as it was. At inference chains
+  // like Conv -> BatchNormalization -> ReLU run fused (fuse: false runs
+  // each layer on its own).
+  predict(x, { fuse = true } = {}) {
     const where = 'Sequential.predict';
     if (this.#layers.length === 0) fail(where, 'the model has no layers; add() some first');
     return withTensor(where, x, 'x', (input) => {
       if (!this.built) this.build([null, ...input.shape.slice(1)]);
       this.#checkInput(where, input.shape);
-      let current = input;
-      try {
-        for (const layer of this.#layers) {
-          const next = typeof layer.apply === 'function' ? layer.apply(current) : layer.call(current);
-          if (!(next instanceof Tensor)) {
-            fail(where, `layer '${layer.name}' (${typeName(layer)}) returned ${fmtValue(next)}, not one Tensor`);
-          }
-          if (current !== input && next !== current) current.dispose();
-          current = next;
-        }
-      } catch (e) {
-        if (current !== input) current.dispose();
-        throw e;
-      }
-      return current === input ? input.clone() : current;
+      return runPlan(where, this.#plan(fuse), [input])[0];
     });
+  }
+
+  // Frees the fusion pass's folded weights (the layers keep theirs).
+  dispose() {
+    this.#dropPlans();
   }
 
   call(inputs) {
@@ -270,8 +303,12 @@ export class Sequential extends Layer {
     this.#layers.forEach((layer, i) => {
       if (!this.built || i >= this.#outputShapes.length) return;
       const n = layer.count_params();
-      if (this.trainable && layer.trainable !== false) trainable += n;
-      else frozen += n;
+      // BatchNormalization's moving statistics are weights but not trained.
+      const fixed = (layer.non_trainable_weights ?? []).reduce((a, w) => a + w.numel(), 0);
+      if (this.trainable && layer.trainable !== false) {
+        trainable += n - fixed;
+        frozen += fixed;
+      } else frozen += n;
     });
     const header = ['Layer (type)', 'Output Shape', 'Param #'];
     const widths = [30, 26, 12].map((min, c) => Math.max(min, ...[header, ...rows].map((r) => r[c].length + 2)));

@@ -1,9 +1,39 @@
 // Adaptive pooling (PyTorch adaptive_*_pool*): argument checking, output
 // shapes and kernel calls, shared by torch.nn.functional and torch.nn.
-import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../errors.js';
-import { wasm } from '../runtime.js';
+import { fail, fmtShape, fmtValue, intTuple } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { runKernel, withTensor } from './run.js';
+import { kernel } from './abi.js';
+import { checkBool } from './options.js';
+import { PlanCache } from './plan_cache.js';
+import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
+
+// One plan cache for the family, keyed by op, input shape, output_size and
+// return_indices (read from one reused holder, so a lookup allocates nothing).
+const plans = new PlanCache();
+const NAMES = ['output_size', 'return_indices'];
+const args = { output_size: null, return_indices: false };
+
+function cached(op, shape, outputSize, returnIndices, make, where) {
+  args.output_size = outputSize;
+  args.return_indices = returnIndices;
+  try {
+    const p = plans.find(op, shape, null, null, args, NAMES);
+    return p !== undefined ? p : plans.add(op, shape, null, null, args, NAMES, make(where, shape, outputSize, returnIndices));
+  } finally {
+    args.output_size = null;
+  }
+}
+
+// The plan's kernel entry and block, from the plan's named sizes.
+function withEntry(where, name, p, fields, returnIndices = false) {
+  const outNumel = outputNumel(where, p.outShape);
+  const entry = kernel(name);
+  const words = entry.pack({ input: 0, output: 0, ...fields });
+  return {
+    ...p, outNumel, returnIndices, entry, words,
+    inputAt: entry.at('input'), outputAt: entry.at('output'), indicesAt: 'indices' in fields ? entry.at('indices') : 0,
+  };
+}
 
 // (C, L) or (N, C, L) -> the numbers the kernel needs.
 export function planAdaptivePool1d(where, shape, outputSize) {
@@ -20,12 +50,54 @@ export function planAdaptivePool1d(where, shape, outputSize) {
   return { rows: n * c, length, outLength, outShape };
 }
 
+function planAvg1d(where, shape, outputSize) {
+  const p = planAdaptivePool1d(where, shape, outputSize);
+  return withEntry(where, 'adaptiveAvgPool1dNcl', p, { rows: p.rows, length: p.length, out_length: p.outLength });
+}
+
+// 1D max as a plane of height 1: indices are positions along L.
+function planMax1d(where, shape, outputSize, returnIndices) {
+  const p = planAdaptivePool1d(where, shape, outputSize);
+  return withEntry(where, 'adaptiveMaxPool2dNchw', p,
+    { indices: 0, planes: p.rows, in_h: 1, in_w: p.length, out_h: 1, out_w: p.outLength }, returnIndices);
+}
+
+function planAvg2d(where, shape, outputSize) {
+  const p = planAdaptivePool2d(where, shape, outputSize);
+  return withEntry(where, 'adaptiveAvgPool2dNchw', p, { planes: p.planes, in_h: p.inH, in_w: p.inW, out_h: p.outH, out_w: p.outW });
+}
+
+function planMax2d(where, shape, outputSize, returnIndices) {
+  const p = planAdaptivePool2d(where, shape, outputSize);
+  return withEntry(where, 'adaptiveMaxPool2dNchw', p,
+    { indices: 0, planes: p.planes, in_h: p.inH, in_w: p.inW, out_h: p.outH, out_w: p.outW }, returnIndices);
+}
+
+function runOn(where, x, op, outputSize, returnIndices, make) {
+  const p = cached(op, Tensor.shapeOf(x), outputSize, returnIndices, make, where);
+  if (p.indicesAt === 0) return runPlanned(where, p, x.ptr);
+  if (!returnIndices) {
+    p.words[p.indicesAt] = 0;
+    return runPlanned(where, p, x.ptr);
+  }
+  const indices = Tensor.planned(p.outShape, p.outNumel, where);
+  try {
+    p.words[p.indicesAt] = indices.ptr;
+    return [runPlanned(where, p, x.ptr), indices];
+  } catch (e) {
+    indices.dispose();
+    throw e;
+  }
+}
+
+function run(where, input, op, outputSize, returnIndices, make) {
+  const x = liveTensor(input);
+  if (x === null) return withTensor(where, input, 'input', (t) => runOn(where, t, op, outputSize, returnIndices, make));
+  return runOn(where, x, op, outputSize, returnIndices, make);
+}
+
 export function adaptiveAvgPool1d(where, input, outputSize) {
-  return withTensor(where, input, 'input', (x) => {
-    const p = planAdaptivePool1d(where, x.shape, outputSize);
-    return runKernel(where, p.outShape, (out) =>
-      wasm().adaptiveAvgPool1dNcl(x.ptr, out, p.rows, p.length, p.outLength));
-  });
+  return run(where, input, 'avg1d', outputSize, false, planAvg1d);
 }
 
 // output_size of adaptive 2D pooling: an int, or [h, w] where null keeps
@@ -60,44 +132,16 @@ export function checkAdaptiveOutputSize(where, outputSize, spatial) {
   return adaptiveSize2d(where, outputSize, 1, 1);
 }
 
-function checkReturnIndices(where, v) {
-  if (typeof v !== 'boolean') typeFail(where, `return_indices must be a boolean, got ${fmtValue(v)}`);
-  return v;
-}
-
-// Max with optional PyTorch indices; plan in 2D terms.
-function runAdaptiveMax(where, x, p, returnIndices) {
-  const call = (out, indices) =>
-    wasm().adaptiveMaxPool2dNchw(x.ptr, out, indices, p.planes, p.inH, p.inW, p.outH, p.outW);
-  if (!returnIndices) return runKernel(where, p.outShape, (out) => call(out, 0));
-  const indices = Tensor.empty(p.outShape, where);
-  try {
-    return [runKernel(where, p.outShape, (out) => call(out, indices.ptr)), indices];
-  } catch (e) {
-    indices.dispose();
-    throw e;
-  }
-}
-
 export function adaptiveAvgPool2d(where, input, outputSize) {
-  return withTensor(where, input, 'input', (x) => {
-    const p = planAdaptivePool2d(where, x.shape, outputSize);
-    return runKernel(where, p.outShape, (out) =>
-      wasm().adaptiveAvgPool2dNchw(x.ptr, out, p.planes, p.inH, p.inW, p.outH, p.outW));
-  });
+  return run(where, input, 'avg2d', outputSize, false, planAvg2d);
 }
 
 export function adaptiveMaxPool2d(where, input, outputSize, returnIndices = false) {
-  checkReturnIndices(where, returnIndices);
-  return withTensor(where, input, 'input', (x) => runAdaptiveMax(where, x, planAdaptivePool2d(where, x.shape, outputSize), returnIndices));
+  checkBool(where, 'return_indices', returnIndices);
+  return run(where, input, 'max2d', outputSize, returnIndices, planMax2d);
 }
 
-// 1D as a plane of height 1: indices are positions along L.
 export function adaptiveMaxPool1d(where, input, outputSize, returnIndices = false) {
-  checkReturnIndices(where, returnIndices);
-  return withTensor(where, input, 'input', (x) => {
-    const p = planAdaptivePool1d(where, x.shape, outputSize);
-    const plan2d = { planes: p.rows, inH: 1, inW: p.length, outH: 1, outW: p.outLength, outShape: p.outShape };
-    return runAdaptiveMax(where, x, plan2d, returnIndices);
-  });
+  checkBool(where, 'return_indices', returnIndices);
+  return run(where, input, 'max1d', outputSize, returnIndices, planMax1d);
 }

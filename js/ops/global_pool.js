@@ -1,20 +1,22 @@
 // Global pooling (Keras GlobalAveragePooling1D and kin): argument checking,
 // output shapes, masks and kernel calls, shared by the keras layers.
 import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
-import { wasm } from '../runtime.js';
 import { flattenNested, Tensor } from '../tensor.js';
-import { runKernel, withTensor } from './run.js';
+import { kernel } from './abi.js';
+import { checkBool, checkDataFormat } from './options.js';
+import { PlanCache } from './plan_cache.js';
+import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
-export function checkDataFormat(where, v) {
-  if (v !== 'channels_last' && v !== 'channels_first') {
-    fail(where, `data_format must be 'channels_last' or 'channels_first', got ${fmtValue(v)}`);
-  }
-  return v;
+export { checkDataFormat };
+
+// The options of the global pooling layers, checked at construction.
+export function checkGlobalPoolOptions(where, { data_format: dataFormat, keepdims }) {
+  return { dataFormat: checkDataFormat(where, dataFormat), keepdims: checkBool(where, 'keepdims', keepdims) };
 }
 
 // shape is (batch, steps, channels) or (batch, channels, steps); entries may
 // be null (unknown) when called from compute_output_shape.
-export function planGlobalPool1d(where, shape, { dataFormat, keepdims }) {
+export function planGlobalPool1d(where, shape, { dataFormat, keepdims }, op = 'avg') {
   if (!Array.isArray(shape) || shape.length !== 3) {
     fail(where, `input must have 3 dimensions (batch, steps, channels) for data_format '${dataFormat}'` +
       `${dataFormat === 'channels_first' ? ' as (batch, channels, steps)' : ''}, got shape ${Array.isArray(shape) ? fmtShape(shape) : fmtValue(shape)}`);
@@ -24,7 +26,7 @@ export function planGlobalPool1d(where, shape, { dataFormat, keepdims }) {
   let outShape;
   if (!keepdims) outShape = [batch, channels];
   else outShape = channelsLast ? [batch, 1, channels] : [batch, channels, 1];
-  return { batch, steps, channels, channelsLast, outShape };
+  return globalPlan(where, op, { batch, steps, channels, channelsLast, outShape });
 }
 
 // A Keras mask (batch, steps) of booleans or 0/1, as a float 0/1 tensor.
@@ -51,7 +53,7 @@ function maskTensor(where, mask, batch, steps) {
 
 // 2D: (batch, rows, cols, channels) or (batch, channels, rows, cols); the
 // kernels see it as 1D with steps = rows * cols.
-export function planGlobalPool2d(where, shape, { dataFormat, keepdims }) {
+export function planGlobalPool2d(where, shape, { dataFormat, keepdims }, op = 'avg') {
   const channelsLast = dataFormat === 'channels_last';
   if (!Array.isArray(shape) || shape.length !== 4) {
     fail(where, `input must have 4 dimensions ${channelsLast ? '(batch, rows, cols, channels)' : '(batch, channels, rows, cols)'}` +
@@ -62,38 +64,67 @@ export function planGlobalPool2d(where, shape, { dataFormat, keepdims }) {
   let outShape;
   if (!keepdims) outShape = [batch, channels];
   else outShape = channelsLast ? [batch, 1, 1, channels] : [batch, channels, 1, 1];
-  return { batch, steps, channels, channelsLast, outShape };
+  return globalPlan(where, op, { batch, steps, channels, channelsLast, outShape });
 }
 
-const KERNELS = {
+const ENTRIES = {
   avg: ['globalAvgPool1dNlc', 'globalAvgPool1dNcl'],
   max: ['globalMaxPool1dNlc', 'globalMaxPool1dNcl'],
 };
 
-function runGlobal(where, x, p, op, m) {
-  const [nlc, ncl] = KERNELS[op];
-  const maskPtr = m === null ? 0 : m.ptr;
-  return runKernel(where, p.outShape, (out) =>
-    (p.channelsLast
-      ? wasm()[nlc](x.ptr, maskPtr, out, p.batch, p.steps, p.channels)
-      : wasm()[ncl](x.ptr, maskPtr, out, p.batch, p.channels, p.steps)));
+// The plan's kernel entry and block (none while a size is unknown, as from
+// compute_output_shape).
+function globalPlan(where, op, p) {
+  if (p.batch === null || p.steps === null || p.channels === null) return p;
+  const outNumel = outputNumel(where, p.outShape);
+  const entry = kernel(ENTRIES[op][p.channelsLast ? 0 : 1]);
+  const words = entry.pack({ input: 0, mask: 0, output: 0, batch: p.batch, length: p.steps, channels: p.channels });
+  return {
+    ...p, outNumel, entry, words,
+    inputAt: entry.at('input'), outputAt: entry.at('output'), maskAt: entry.at('mask'),
+  };
 }
 
-// op: 'avg' | 'max'. Masked steps are left out of the mean / max.
-export function globalPool1d(where, op, input, options, mask = null) {
-  return withTensor(where, input, 'inputs', (x) => {
-    const p = planGlobalPool1d(where, x.shape, options);
-    const m = mask === null || mask === undefined ? null : maskTensor(where, mask, p.batch, p.steps);
-    try {
-      return runGlobal(where, x, p, op, m);
-    } finally {
-      m?.dispose();
-    }
-  });
+function runGlobal(where, x, p, m) {
+  p.words[p.maskAt] = m === null ? 0 : m.ptr;
+  return runPlanned(where, p, x.ptr);
 }
 
-export function globalPool2d(where, op, input, options) {
-  return withTensor(where, input, 'inputs', (x) => runGlobal(where, x, planGlobalPool2d(where, x.shape, options), op, null));
+// The layer's plan for x (its cache is keyed by shape; op and options are
+// the layer's).
+function planFor(where, x, options, op, plans, plan) {
+  const shape = Tensor.shapeOf(x);
+  const p = plans.findShape(shape);
+  return p !== undefined ? p : plans.addShape(shape, plan(where, shape, options, op));
+}
+
+function pool1dOn(where, op, x, options, mask, plans) {
+  const p = planFor(where, x, options, op, plans, planGlobalPool1d);
+  if (mask === null || mask === undefined) return runGlobal(where, x, p, null);
+  const m = maskTensor(where, mask, p.batch, p.steps);
+  try {
+    return runGlobal(where, x, p, m);
+  } finally {
+    m.dispose();
+  }
+}
+
+// op: 'avg' | 'max'. Masked steps are left out of the mean / max. `plans`
+// is the layer's own cache.
+export function globalPool1d(where, op, input, options, mask = null, plans = new PlanCache(1)) {
+  const x = liveTensor(input);
+  if (x === null) return withTensor(where, input, 'inputs', (t) => pool1dOn(where, op, t, options, mask, plans));
+  return pool1dOn(where, op, x, options, mask, plans);
+}
+
+function pool2dOn(where, op, x, options, plans) {
+  return runGlobal(where, x, planFor(where, x, options, op, plans, planGlobalPool2d), null);
+}
+
+export function globalPool2d(where, op, input, options, plans = new PlanCache(1)) {
+  const x = liveTensor(input);
+  if (x === null) return withTensor(where, input, 'inputs', (t) => pool2dOn(where, op, t, options, plans));
+  return pool2dOn(where, op, x, options, plans);
 }
 
 export function globalAvgPool1d(where, input, options, mask = null) {

@@ -6,16 +6,11 @@
 // Channels first runs the NCHW kernel, channels last the NHWC one; neither
 // transposes.
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../errors.js';
-import { wasm } from '../runtime.js';
 import { Tensor } from '../tensor.js';
-import { runKernel, withTensor } from './run.js';
-
-const KIND = { avg_nchw: 0, max_nchw: 1, avg_nhwc: 2, max_nhwc: 3 };
-
-function checkBool(where, name, v) {
-  if (typeof v !== 'boolean') typeFail(where, `${name} must be a boolean, got ${fmtValue(v)}`);
-  return v;
-}
+import { kernel } from './abi.js';
+import { checkBool, checkDataFormat, checkKerasPadding } from './options.js';
+import { PlanCache } from './plan_cache.js';
+import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
 const dimsText = (spatial) => (spatial === 1
   ? '2 or 3 dimensions (C, L) or (N, C, L)'
@@ -81,26 +76,67 @@ export function planTorchPool(where, shape, spatial, opts) {
       ` with padding ${fmtShape(o.padding)} and dilation ${fmtShape(o.dilation)}: the output size would be ${fmtShape(out)}`);
   }
   const pad2 = (a, fill) => (spatial === 1 ? [fill, a[0]] : a);
-  const [inH, inW] = pad2(sizes, 1);
-  const [outH, outW] = pad2(out, 1);
-  const [kh, kw] = pad2(o.kernel, 1);
-  const [sh, sw] = pad2(o.stride, 1);
-  const [dh, dw] = pad2(o.dilation, 1);
   const [ph, pw] = pad2(o.padding, 0);
-  return {
-    ...o,
-    outShape: batched ? [n, c, ...out] : [c, ...out],
+  return windowPlan(where, {
+    max: opts.max === true,
     channelsLast: false,
-    outer: n * c,
+    outShape: batched ? [n, c, ...out] : [c, ...out],
+    batch: n,
     channels: c,
-    geometry: [inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, ph, pw, o.countIncludePad, ph, pw, o.divisorOverride],
+    returnIndices: o.returnIndices,
+    window: window2d(pad2(sizes, 1), pad2(out, 1), pad2(o.kernel, 1), pad2(o.stride, 1), pad2(o.dilation, 1),
+      [ph, pw], [ph, pw], o.countIncludePad, o.divisorOverride),
+  });
+}
+
+// The Window2d fields of bindings/pool.cc from [h, w] pairs.
+function window2d(inSize, outSize, kernelSize, stride, dilation, padBefore, padAfter, countIncludePad, divisorOverride) {
+  return {
+    in_h: inSize[0], in_w: inSize[1], out_h: outSize[0], out_w: outSize[1],
+    kernel_h: kernelSize[0], kernel_w: kernelSize[1], stride_h: stride[0], stride_w: stride[1],
+    dilation_h: dilation[0], dilation_w: dilation[1], pad_top: padBefore[0], pad_left: padBefore[1],
+    pad_bottom: padAfter[0], pad_right: padAfter[1], count_include_pad: countIncludePad, divisor_override: divisorOverride,
   };
 }
 
-export function checkPadding(where, v) {
-  const p = typeof v === 'string' ? v.toLowerCase() : v;
-  if (p !== 'valid' && p !== 'same') fail(where, `padding must be 'valid' or 'same', got ${fmtValue(v)}`);
-  return p;
+// The one named plan of a window pooling, for either front: the kernel
+// entry of its layout and op, its parameter block packed once.
+function windowPlan(where, { max, channelsLast, outShape, batch, channels, returnIndices, window }) {
+  const outNumel = outputNumel(where, outShape);
+  let entry;
+  let words;
+  if (channelsLast) {
+    entry = kernel(max ? 'maxPool2dNhwc' : 'avgPool2dNhwc');
+    words = entry.pack({ input: 0, output: 0, batch, channels, ...window });
+  } else if (max) {
+    entry = kernel('maxPool2dNchw');
+    words = entry.pack({ input: 0, output: 0, indices: 0, planes: batch * channels, ...window });
+  } else {
+    entry = kernel('avgPool2dNchw');
+    words = entry.pack({ input: 0, output: 0, planes: batch * channels, ...window });
+  }
+  return {
+    outShape,
+    outNumel,
+    returnIndices,
+    entry,
+    words,
+    inputAt: entry.at('input'),
+    outputAt: entry.at('output'),
+    indicesAt: max && !channelsLast ? entry.at('indices') : 0,
+  };
+}
+
+// The options of Keras AveragePoolingND / MaxPoolingND, checked at
+// construction -> { poolSize, strides, padding, dataFormat }.
+export function checkKerasPoolOptions(where, spatial, { pool_size: poolSize, strides, padding, data_format: dataFormat }) {
+  const size = intTuple(where, 'pool_size', poolSize, spatial, { min: 1 });
+  return {
+    poolSize: size,
+    strides: strides === null || strides === undefined ? size.slice() : intTuple(where, 'strides', strides, spatial, { min: 1 }),
+    padding: checkKerasPadding(where, padding),
+    dataFormat: checkDataFormat(where, dataFormat),
+  };
 }
 
 // Keras's pooling output size and padding: 'valid' floor((L - k) / s) + 1;
@@ -133,7 +169,7 @@ function checkShapeEntries(where, shape, rank, dataFormat) {
 
 // Keras AveragePoolingND / MaxPoolingND. shape entries may be null when
 // called from compute_output_shape.
-export function planKerasPool(where, shape, spatial, { poolSize, strides, padding, dataFormat }) {
+export function planKerasPool(where, shape, spatial, { poolSize, strides, padding, dataFormat, max = false }) {
   checkShapeEntries(where, shape, spatial + 2, dataFormat);
   const channelsLast = dataFormat === 'channels_last';
   const n = shape[0];
@@ -141,50 +177,82 @@ export function planKerasPool(where, shape, spatial, { poolSize, strides, paddin
   const sizes = channelsLast ? shape.slice(1, spatial + 1) : shape.slice(2);
   const dims = sizes.map((size, d) => kerasOutputSize(where, size, poolSize[d], strides[d], padding));
   const out = dims.map((x) => x.out);
+  const outShape = channelsLast ? [n, ...out, c] : [n, c, ...out];
+  // compute_output_shape may pass unknown (null) sizes: no kernel plan then.
+  if (n === null || c === null || out.some((x) => x === null)) return { outShape };
   const pad2 = (a, fill) => (spatial === 1 ? [fill, a[0]] : a);
-  const [inH, inW] = pad2(sizes, 1);
-  const [outH, outW] = pad2(out, 1);
-  const [kh, kw] = pad2(poolSize, 1);
-  const [sh, sw] = pad2(strides, 1);
-  const [ph, pw] = pad2(dims.map((x) => x.before), 0);
-  const [pb, pr] = pad2(dims.map((x) => x.after), 0);
-  return {
-    outShape: channelsLast ? [n, ...out, c] : [n, c, ...out],
+  return windowPlan(where, {
+    max,
     channelsLast,
-    outer: channelsLast ? n : n * c,
+    outShape,
+    batch: n,
     channels: c,
+    returnIndices: false,
     // Keras averages over the real cells only.
-    geometry: [inH, inW, outH, outW, kh, kw, sh, sw, 1, 1, ph, pw, false, pb, pr, 0],
-  };
+    window: window2d(pad2(sizes, 1), pad2(out, 1), pad2(poolSize, 1), pad2(strides, 1), [1, 1],
+      pad2(dims.map((x) => x.before), 0), pad2(dims.map((x) => x.after), 0), false, 0),
+  });
 }
 
 // Runs a planned pooling; max with returnIndices gives [output, indices].
-function runPlan(where, x, plan, max, returnIndices = false) {
-  const kind = KIND[`${max ? 'max' : 'avg'}_${plan.channelsLast ? 'nhwc' : 'nchw'}`];
-  const call = (out, indices) => wasm().windowPool2d(kind, x.ptr, out, indices, plan.outer, plan.channels, ...plan.geometry);
-  if (!returnIndices) return runKernel(where, plan.outShape, (out) => call(out, 0));
-  const indices = Tensor.empty(plan.outShape, where);
+function runPlan(where, x, plan) {
+  if (!plan.returnIndices) {
+    if (plan.indicesAt !== 0) plan.words[plan.indicesAt] = 0;
+    return runPlanned(where, plan, x.ptr);
+  }
+  const indices = Tensor.planned(plan.outShape, plan.outNumel, where);
   try {
-    return [runKernel(where, plan.outShape, (out) => call(out, indices.ptr)), indices];
+    plan.words[plan.indicesAt] = indices.ptr;
+    return [runPlanned(where, plan, x.ptr), indices];
   } catch (e) {
     indices.dispose();
     throw e;
   }
 }
 
+const TORCH_OPTIONS = ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'count_include_pad',
+  'divisor_override', 'return_indices'];
+const torchPlans = new PlanCache();
+
+function torchPool(where, spatial, x, opts, max) {
+  const shape = Tensor.shapeOf(x);
+  const tag = spatial * 2 + (max ? 1 : 0);
+  let plan = torchPlans.find(tag, shape, null, null, opts, TORCH_OPTIONS);
+  if (plan === undefined) {
+    plan = torchPlans.add(tag, shape, null, null, opts, TORCH_OPTIONS, planTorchPool(where, shape, spatial, { ...opts, max }));
+  }
+  return runPlan(where, x, plan);
+}
+
 // torch: avg_pool{1,2}d and max_pool{1,2}d.
 export function torchAvgPool(where, spatial, input, opts) {
-  return withTensor(where, input, 'input', (x) => runPlan(where, x, planTorchPool(where, x.shape, spatial, opts), false));
+  const x = liveTensor(input);
+  if (x === null) return withTensor(where, input, 'input', (t) => torchPool(where, spatial, t, opts, false));
+  return torchPool(where, spatial, x, opts, false);
 }
 
 export function torchMaxPool(where, spatial, input, opts) {
-  return withTensor(where, input, 'input', (x) => {
-    const plan = planTorchPool(where, x.shape, spatial, opts);
-    return runPlan(where, x, plan, true, plan.returnIndices);
-  });
+  const x = liveTensor(input);
+  if (x === null) return withTensor(where, input, 'input', (t) => torchPool(where, spatial, t, opts, true));
+  return torchPool(where, spatial, x, opts, true);
 }
 
-// keras: AveragePooling{1,2}D and MaxPooling{1,2}D.
-export function kerasPool(where, spatial, input, options, max) {
-  return withTensor(where, input, 'inputs', (x) => runPlan(where, x, planKerasPool(where, x.shape, spatial, options), max));
+function kerasPoolOn(where, spatial, x, options, max, plans) {
+  const shape = Tensor.shapeOf(x);
+  let plan = plans.findShape(shape);
+  if (plan === undefined) plan = plans.addShape(shape, planKerasPool(where, shape, spatial, { ...options, max }));
+  return runPlan(where, x, plan);
+}
+
+// keras: AveragePooling{1,2}D and MaxPooling{1,2}D. `plans` is the layer's
+// own cache (its options are fixed), keyed by input shape.
+export function kerasPool(where, spatial, input, options, max, plans = new PlanCache(1)) {
+  const x = liveTensor(input);
+  if (x === null) return withTensor(where, input, 'inputs', (t) => kerasPoolOn(where, spatial, t, options, max, plans));
+  return kerasPoolOn(where, spatial, x, options, max, plans);
+}
+
+// Keras pooling's padding check (js/ops/options.js), under its older name.
+export function checkPadding(where, v) {
+  return checkKerasPadding(where, v);
 }

@@ -16,34 +16,38 @@ export function snakeCase(name) {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-// spec: [[name, default], ...] with REQUIRED for required arguments.
+// spec: [[name, default], ...] with REQUIRED for required arguments (a
+// module-level constant: it is read on every call). Positional calls, the
+// common case, allocate only the result.
 export function parseArgs(where, args, spec) {
-  let positional = args;
-  let named = {};
-  if (args.length > 0 && isOptionsObject(args[args.length - 1])) {
-    positional = args.slice(0, -1);
-    named = args[args.length - 1];
-  }
-  if (positional.length > spec.length) {
-    throw new TypeError(`${where}: takes at most ${spec.length} arguments (${spec.map((s) => s[0]).join(', ')}), got ${positional.length}`);
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  const hasNamed = isOptionsObject(last);
+  const count = hasNamed ? args.length - 1 : args.length;
+  if (count > spec.length) {
+    throw new TypeError(`${where}: takes at most ${spec.length} arguments (${spec.map((s) => s[0]).join(', ')}), got ${count}`);
   }
   const out = {};
-  spec.forEach(([name, def], i) => {
-    out[name] = i < positional.length && positional[i] !== undefined ? positional[i] : def;
-  });
+  for (let i = 0; i < spec.length; i++) {
+    const s = spec[i];
+    out[s[0]] = i < count && args[i] !== undefined ? args[i] : s[1];
+  }
+  if (hasNamed) readNamed(where, args, count, spec, last, out);
+  for (let i = 0; i < spec.length; i++) {
+    if (out[spec[i][0]] === REQUIRED) throw new TypeError(`${where}: missing required argument '${spec[i][0]}'`);
+  }
+  return out;
+}
+
+function readNamed(where, positional, count, spec, named, out) {
   for (const [key, value] of Object.entries(named)) {
     const name = snakeCase(key);
     const i = spec.findIndex((s) => s[0] === name);
     if (i < 0) {
       throw new TypeError(`${where}: got an unexpected argument '${key}' (expected one of ${spec.map((s) => s[0]).join(', ')})`);
     }
-    if (i < positional.length && positional[i] !== undefined) {
+    if (i < count && positional[i] !== undefined) {
       throw new TypeError(`${where}: got multiple values for argument '${name}'`);
     }
     if (value !== undefined) out[name] = value;
   }
-  for (const [name] of spec) {
-    if (out[name] === REQUIRED) throw new TypeError(`${where}: missing required argument '${name}'`);
-  }
-  return out;
 }

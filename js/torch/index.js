@@ -1,7 +1,7 @@
 // The `torch` namespace: tensor creation, threads, nn and nn.functional.
 import { fail, fmtValue, typeFail } from '../errors.js';
 import { manualSeed, normal, uniform } from '../random.js';
-import { heapF32, wasm } from '../runtime.js';
+import { backendInfo, heapF32, wasm } from '../runtime.js';
 import { checkShape, flattenNested, Tensor } from '../tensor.js';
 import * as functional from './functional/index.js';
 import * as modules from './modules/index.js';
@@ -39,9 +39,21 @@ function tensor(values, shape) {
   return typeFail(where, `values must be a nested array, a Float32Array or a number, got ${fmtValue(values)}`);
 }
 
+let warnedThreads = false;
+
+// Clamps to the threads the loaded build started; says so once, as
+// onnxruntime-web warns when threads are asked for without isolation.
 function set_num_threads(n) {
   if (!Number.isInteger(n) || n < 1) fail('set_num_threads', `n must be an integer >= 1, got ${fmtValue(n)}`);
-  wasm().setNumThreads(n);
+  const running = wasm().setNumThreads(n);
+  if (running < n && !warnedThreads) {
+    warnedThreads = true;
+    const { build, reason } = backendInfo();
+    const loaded = build === 'simd-threads'
+      ? `the loaded build '${build}' started ${running} thread${running === 1 ? '' : 's'} at init() (${reason})`
+      : `the loaded build '${build}' has no threads (${reason})`;
+    console.warn(`torch.set_num_threads(${n}): ${loaded}; running on ${running} thread${running === 1 ? '' : 's'}`);
+  }
 }
 
 function get_num_threads() {

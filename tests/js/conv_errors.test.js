@@ -21,7 +21,7 @@ function stillWorks() {
 
 const cases = [
   ['channel mismatch', () => F().conv1d(torch.randn(2, 5, 10), w),
-    /^conv1d: input must have 4 channels \(weight.shape\[1\] = 4 x groups = 1\), got 5 channels in shape \[2, 5, 10\]$/],
+    /^conv1d: input must have 4 channels \(weight.shape\[1\] = 4 input channels per group x groups = 1\), got 5 channels in shape \[2, 5, 10\]$/],
   ['groups not dividing the input channels', () => F().conv1d(x, torch.randn(6, 1, 3), null, 1, 0, 1, 3),
     /^conv1d: groups \(3\) must divide the input channels \(4 in input of shape \[2, 4, 10\]\)$/],
   ['groups not dividing the output channels', () => F().conv2d(torch.randn(1, 4, 5, 5), torch.randn(5, 2, 3, 3), null, 1, 0, 1, 2),
@@ -55,7 +55,7 @@ const cases = [
   ['Conv1D filters not divisible by groups', () => new keras.layers.Conv1D({ filters: 3, kernel_size: 1, groups: 2 }),
     /^Conv1D: filters \(3\) must be divisible by groups \(2\)$/],
   ['Conv2D causal padding', () => new keras.layers.Conv2D({ filters: 1, kernel_size: 1, padding: 'causal' }),
-    /^Conv2D: padding must be one of 'valid', 'same', got "causal"$/],
+    /^Conv2D: padding must be 'valid' or 'same', got "causal"$/],
   ['Conv1D strides with dilation', () => new keras.layers.Conv1D({ filters: 1, kernel_size: 3, strides: 2, dilation_rate: 2 }),
     /^Conv1D: strides > 1 is not supported together with dilation_rate > 1/],
   ['Conv1D unknown activation', () => new keras.layers.Conv1D({ filters: 1, kernel_size: 3, activation: 'swishy' }),

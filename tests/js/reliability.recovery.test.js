@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend, init, keras, Tensor, torch } from '../../js/index.js';
+import { kernel } from '../../js/ops/abi.js';
 import { runKernel } from '../../js/ops/run.js';
 import { wasm } from '../../js/runtime.js';
 import { firstMismatch, randInt, rng } from './reference/random.js';
@@ -19,6 +20,20 @@ const F = torch.nn.functional;
 beforeAll(() => init({ threads: 2 }));
 
 const mem = () => backend().memory;
+
+// A kernel entry called straight from JS with named fields (bindings/abi.h);
+// addresses as the uint32 words the block holds.
+function call(name, fields) {
+  const entry = kernel(name);
+  const words = {};
+  for (const [k, v] of Object.entries(fields)) words[k] = typeof v === 'number' && v < 0 ? v >>> 0 : v;
+  return entry.run(entry.pack(words));
+}
+const WINDOW = { in_h: 2, in_w: 4, out_h: 2, out_w: 2, kernel_h: 1, kernel_w: 2, stride_h: 1, stride_w: 2, dilation_h: 1,
+  dilation_w: 1, pad_top: 0, pad_left: 0, pad_bottom: 0, pad_right: 0, count_include_pad: false, divisor_override: 0 };
+const SHAPE = { batch: 1, in_channels: 2, in_h: 2, in_w: 2, out_channels: 2, out_h: 2, out_w: 2, kernel_h: 1, kernel_w: 1,
+  stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1, pad_top: 0, pad_left: 0, groups: 1 };
+const avg1d = (input, output, rows, length, outLength) => call('adaptiveAvgPool1dNcl', { input, output, rows, length, out_length: outLength });
 
 // A normal op at a size 2 threads split, checked against the reference.
 function normalOpWorks() {
@@ -82,13 +97,13 @@ describe('errors never leave the module or its thread pool stuck', () => {
     const before = mem().tensors;
     const x = torch.randn(4, 8);
     // Wrong calls from JS straight to the kernel: null input, sizes that overflow.
-    expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(0, out, 4, 8, 2)))
+    expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => avg1d(0, out, 4, 8, 2)))
       .toThrow('adaptive_avg_pool1d: kernel refused the call (a buffer pointer is null)');
-    expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(x.ptr, out, 2 ** 16, 2 ** 16, 2)))
+    expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => avg1d(x.ptr, out, 2 ** 16, 2 ** 16, 2)))
       .toThrow('adaptive_avg_pool1d: kernel refused the call (sizes overflow the addressable memory)');
-    expect(() => runKernel('GlobalAveragePooling1D', [4, 2], (out) => wasm().globalAvgPool1dNlc(x.ptr, 0, out, 1, 2 ** 31, 8)))
+    expect(() => runKernel('GlobalAveragePooling1D', [4, 2], (out) => call('globalAvgPool1dNlc', { input: x.ptr, mask: 0, output: out, batch: 1, length: 2 ** 31, channels: 8 })))
       .toThrow('GlobalAveragePooling1D: kernel refused the call (sizes overflow the addressable memory)');
-    expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(x.ptr, out, 4, 0, 2)))
+    expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => avg1d(x.ptr, out, 4, 0, 2)))
       .toThrow('adaptive_avg_pool1d: kernel refused the call (invalid argument)');
     x.dispose();
     expect(mem().tensors).toBe(before);
@@ -101,32 +116,30 @@ describe('errors never leave the module or its thread pool stuck', () => {
     const end = backend().memory.heapBytes;
     const refused = 'adaptive_avg_pool1d: kernel refused the call (a buffer address lies outside the WebAssembly heap)';
     for (const bad of [8, 1024, end - 16, end, end + 4096, -4, 2 ** 32 - 16]) {
-      expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => wasm().adaptiveAvgPool1dNcl(bad, out, 4, 8, 2))).toThrow(refused);
-      expect(() => runKernel('adaptive_avg_pool1d', [4, 2], () => wasm().adaptiveAvgPool1dNcl(x.ptr, bad, 4, 8, 2))).toThrow(refused);
-      expect(() => runKernel('GlobalAveragePooling1D', [4, 8], (out) => wasm().globalAvgPool1dNlc(x.ptr, bad, out, 4, 1, 8)))
+      expect(() => runKernel('adaptive_avg_pool1d', [4, 2], (out) => avg1d(bad, out, 4, 8, 2))).toThrow(refused);
+      expect(() => runKernel('adaptive_avg_pool1d', [4, 2], () => avg1d(x.ptr, bad, 4, 8, 2))).toThrow(refused);
+      expect(() => runKernel('GlobalAveragePooling1D', [4, 8], (out) => call('globalAvgPool1dNlc', { input: x.ptr, mask: bad, output: out, batch: 4, length: 1, channels: 8 })))
         .toThrow('GlobalAveragePooling1D: kernel refused the call (a buffer address lies outside the WebAssembly heap)');
       // Every other wrapper: pooling (window, adaptive, global max) and
       // convolution (the shape array, input, output, weights, packed).
       const outside = /^(k): kernel refused the call \(a buffer address lies outside the WebAssembly heap\)$/;
-      const shape = torch.tensor(new Float32Array(new Int32Array([1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1]).buffer), [16]);
       const calls = [
-        (out) => wasm().windowPool2d(1, bad, out, 0, 4, 1, 2, 4, 2, 2, 1, 2, 1, 2, 1, 1, 0, 0, false, 0, 0, 0),
-        (out) => wasm().windowPool2d(3, x.ptr, bad, 0, 1, 4, 2, 4, 2, 2, 1, 2, 1, 2, 1, 1, 0, 0, false, 0, 0, 0),
-        (out) => wasm().windowPool2d(1, x.ptr, out, bad, 4, 1, 2, 4, 2, 2, 1, 2, 1, 2, 1, 1, 0, 0, false, 0, 0, 0),
-        (out) => wasm().adaptiveAvgPool2dNchw(bad, out, 4, 2, 4, 2, 2),
-        (out) => wasm().adaptiveMaxPool2dNchw(x.ptr, out, bad, 4, 2, 4, 2, 2),
-        (out) => wasm().globalMaxPool1dNcl(x.ptr, 0, bad, 4, 1, 8),
-        (out) => wasm().globalMaxPool1dNlc(bad, 0, out, 4, 8, 1),
-        (out) => wasm().convNhwc(x.ptr, x.ptr, out, bad, 0),
-        (out) => wasm().convNchw(bad, x.ptr, out, shape.ptr, 0),
-        (out) => wasm().dwconvNchw(x.ptr, bad, 0, 0, out, shape.ptr, 0),
-        (out) => wasm().dwconvNhwc(x.ptr, x.ptr, 1, bad, out, shape.ptr, 0),
-        (out) => wasm().convPackWeights(x.ptr, 0, 0, shape.ptr, 0, bad),
-        (out) => wasm().activate(bad, 4, 3),
-        (out) => wasm().softmaxRows(bad, 2, 2),
+        (out) => call('maxPool2dNchw', { input: bad, output: out, indices: 0, planes: 4, ...WINDOW }),
+        () => call('maxPool2dNhwc', { input: x.ptr, output: bad, batch: 1, channels: 4, ...WINDOW }),
+        (out) => call('maxPool2dNchw', { input: x.ptr, output: out, indices: bad, planes: 4, ...WINDOW }),
+        (out) => call('adaptiveAvgPool2dNchw', { input: bad, output: out, planes: 4, in_h: 2, in_w: 4, out_h: 2, out_w: 2 }),
+        (out) => call('adaptiveMaxPool2dNchw', { input: x.ptr, output: out, indices: bad, planes: 4, in_h: 2, in_w: 4, out_h: 2, out_w: 2 }),
+        () => call('globalMaxPool1dNcl', { input: x.ptr, mask: 0, output: bad, batch: 4, channels: 1, length: 8 }),
+        (out) => call('globalMaxPool1dNlc', { input: bad, mask: 0, output: out, batch: 4, length: 8, channels: 1 }),
+        () => wasm().convNhwc(bad),  // the parameter block itself
+        (out) => call('convNchw', { input: bad, packed: x.ptr, output: out, activation: 0, ...SHAPE }),
+        (out) => call('dwconvNchw', { input: x.ptr, weights: bad, layout: 0, bias: 0, output: out, activation: 0, ...SHAPE }),
+        (out) => call('dwconvNhwc', { input: x.ptr, weights: x.ptr, layout: 1, bias: bad, output: out, activation: 0, ...SHAPE }),
+        () => call('convPackWeights', { weights: x.ptr, layout: 0, bias: 0, target: 0, packed: bad, ...SHAPE }),
+        () => call('activate', { x: bad, n: 4, activation: 3 }),
+        () => call('softmaxRows', { x: bad, rows: 2, n: 2 }),
       ];
-      for (const call of calls) expect(() => runKernel('k', [4, 4], call)).toThrow(outside);
-      shape.dispose();
+      for (const c of calls) expect(() => runKernel('k', [4, 4], c)).toThrow(outside);
       expect(wasm().tensorCopy(bad, x.ptr, 32)).toBe(false);
       wasm().tensorFree(bad);  // ignored: not an address tensorAlloc returns
     }
@@ -155,7 +168,7 @@ describe('errors never leave the module or its thread pool stuck', () => {
       () => F.adaptive_avg_pool1d(x, 2 ** 40),
       () => gap.apply(x, { mask: [[1]] }),
       () => gap.apply(flat),
-      () => runKernel('k', [8 * 64, 3], (out) => wasm().adaptiveAvgPool1dNcl(0, out, 8 * 64, 256, 3)),
+      () => runKernel('k', [8 * 64, 3], (out) => avg1d(0, out, 8 * 64, 256, 3)),
     ];
     for (let i = 0; i < 200; i++) {
       torch.set_num_threads(1 + (i % 2));

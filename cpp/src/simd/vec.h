@@ -106,6 +106,13 @@ inline void store_first(float* p, f32x4 v, std::size_t n) {
 // single vbroadcastss on x86 hosts).
 inline f32x4 load_splat(const float* p) { return wasm_v128_load32_splat(p); }
 
+// --- elementwise helpers (activations, broadcasting binaries) ---
+// b < a ? b : a (one minps on x86): a NaN in a stays, a NaN in b is lost.
+inline f32x4 pmin(f32x4 a, f32x4 b) { return wasm_f32x4_pmin(a, b); }
+// Lane masks (all ones where true); false wherever a lane is NaN.
+inline f32x4 less(f32x4 a, f32x4 b) { return wasm_f32x4_lt(a, b); }
+inline f32x4 less_equal(f32x4 a, f32x4 b) { return wasm_f32x4_le(a, b); }
+
 #else  // Portable four-lane vector for native builds.
 
 struct f32x4 {
@@ -197,6 +204,26 @@ inline f32x4 select(f32x4 mask, f32x4 a, f32x4 b) {
   return r;
 }
 inline f32x4 load_splat(const float* p) { return splat(*p); }
+inline f32x4 pmin(f32x4 a, f32x4 b) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) r.v[i] = b.v[i] < a.v[i] ? b.v[i] : a.v[i];
+  return r;
+}
+// Masks are lanes of all-one bits (true) or zero bits (false).
+inline f32x4 compare(f32x4 a, f32x4 b, bool (*op)(float, float)) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const std::uint32_t bits = op(a.v[i], b.v[i]) ? 0xFFFFFFFFu : 0u;
+    std::memcpy(&r.v[i], &bits, sizeof bits);
+  }
+  return r;
+}
+inline f32x4 less(f32x4 a, f32x4 b) {
+  return compare(a, b, [](float x, float y) { return x < y; });
+}
+inline f32x4 less_equal(f32x4 a, f32x4 b) {
+  return compare(a, b, [](float x, float y) { return x <= y; });
+}
 
 #endif
 

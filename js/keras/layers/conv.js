@@ -2,8 +2,9 @@
 // layout, (k..., in/groups, filters); the kernels read it through a packed
 // copy cached on the kernel tensor (made on first use after build or
 // set_weights, disposed with the tensor when weights are replaced).
-import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
-import { HWIO, planKerasConv, resolveActivation, runConv } from '../../ops/conv.js';
+import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
+import { checkKerasConvOptions, HWIO, kerasConvPlan, planKerasConv, resolveActivation, runConv } from '../../ops/conv.js';
+import { PlanCache } from '../../ops/plan_cache.js';
 import { asTensor, Tensor } from '../../tensor.js';
 import { getInitializer, initialize, serializeInitializer } from '../initializers.js';
 import { Layer } from './layer.js';
@@ -28,44 +29,24 @@ const CONV_DEFAULTS = {
   bias_constraint: null,
 };
 
-function positiveInt(where, name, v) {
-  if (typeof v !== 'number' || !Number.isInteger(v)) typeFail(where, `${name} must be an integer, got ${fmtValue(v)}`);
-  if (v < 1) fail(where, `${name} must be >= 1, got ${v}`);
-  return v;
-}
-
 class Conv extends Layer {
   constructor(options, nd) {
     super(options, CONV_DEFAULTS);
     const where = this.where;
     const o = this.options;
     this.rank = nd;
-    if (o.filters === undefined) fail(where, 'filters is required (the number of output channels)');
-    this.filters = positiveInt(where, 'filters', o.filters);
-    if (o.kernel_size === undefined) fail(where, 'kernel_size is required');
-    this.kernel_size = intTuple(where, 'kernel_size', o.kernel_size, nd, { min: 1 });
-    this.strides = intTuple(where, 'strides', o.strides, nd, { min: 1 });
-    this.dilation_rate = intTuple(where, 'dilation_rate', o.dilation_rate, nd, { min: 1 });
-    const padding = typeof o.padding === 'string' ? o.padding.toLowerCase() : o.padding;
-    const paddings = nd === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'];
-    if (!paddings.includes(padding)) {
-      fail(where, `padding must be one of ${paddings.map((p) => `'${p}'`).join(', ')}, got ${fmtValue(o.padding)}`);
-    }
-    this.padding = padding;
-    if (o.data_format !== 'channels_last' && o.data_format !== 'channels_first') {
-      fail(where, `data_format must be 'channels_last' or 'channels_first', got ${fmtValue(o.data_format)}`);
-    }
-    this.data_format = o.data_format;
-    this.groups = positiveInt(where, 'groups', o.groups);
-    if (this.filters % this.groups !== 0) {
-      fail(where, `filters (${this.filters}) must be divisible by groups (${this.groups})`);
-    }
-    if (this.strides.some((s) => s !== 1) && this.dilation_rate.some((d) => d !== 1)) {
-      fail(where, `strides > 1 is not supported together with dilation_rate > 1 (as in Keras), got strides ${fmtValue(this.strides)} and dilation_rate ${fmtValue(this.dilation_rate)}`);
-    }
+    const cfg = checkKerasConvOptions(where, nd, o);
+    this.filters = cfg.filters;
+    this.kernel_size = cfg.kernel_size;
+    this.strides = cfg.strides;
+    this.dilation_rate = cfg.dilation_rate;
+    this.padding = cfg.padding;
+    this.data_format = cfg.data_format;
+    this.groups = cfg.groups;
+    this.cfg = cfg;
+    this.plans = new PlanCache(8);
     this.activationSpec = resolveActivation(where, o.activation);
     this.activation = o.activation;
-    if (typeof o.use_bias !== 'boolean') typeFail(where, `use_bias must be a boolean, got ${fmtValue(o.use_bias)}`);
     this.use_bias = o.use_bias;
     this.kernel_initializer = getInitializer(where, 'kernel_initializer', o.kernel_initializer);
     this.bias_initializer = getInitializer(where, 'bias_initializer', o.bias_initializer);
@@ -74,11 +55,9 @@ class Conv extends Layer {
     if (this.declaredInputShape) this.build(this.declaredInputShape);
   }
 
+  // The checked options (checkKerasConvOptions), as the plans take them.
   get convConfig() {
-    return {
-      filters: this.filters, kernel_size: this.kernel_size, strides: this.strides, padding: this.padding,
-      data_format: this.data_format, dilation_rate: this.dilation_rate, groups: this.groups,
-    };
+    return this.cfg;
   }
 
   get kernelShape() {
@@ -171,7 +150,7 @@ class Conv extends Layer {
     const [x, owned] = asTensor(inputs, this.where, 'inputs');
     try {
       if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
-      const p = planKerasConv(this.where, x.shape, this.convConfig);
+      const p = kerasConvPlan(this.where, x, this.convConfig, this.plans);
       if (p.C !== this.inputChannels) {
         fail(this.where, `inputs must have ${this.inputChannels} channels (the layer was built for input shape ${fmtShape(this.input_spec_shape.map((d) => d ?? 'None'))}), got shape ${fmtShape(x.shape)}`);
       }

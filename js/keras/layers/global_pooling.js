@@ -1,9 +1,9 @@
 // Keras global pooling layers: GlobalAveragePooling1D/2D,
 // GlobalMaxPooling1D/2D and their aliases.
-import { fmtValue } from '../../errors.js';
 import {
-  checkDataFormat, globalPool1d, globalPool2d, planGlobalPool1d, planGlobalPool2d,
+  checkGlobalPoolOptions, globalPool1d, globalPool2d, planGlobalPool1d, planGlobalPool2d,
 } from '../../ops/global_pool.js';
+import { PlanCache } from '../../ops/plan_cache.js';
 import { Layer } from './layer.js';
 
 class GlobalPooling extends Layer {
@@ -11,20 +11,16 @@ class GlobalPooling extends Layer {
     super(options, { data_format: 'channels_last', keepdims: false });
     this.spatial = spatial;
     this.op = op;
-    this.data_format = checkDataFormat(this.where, this.options.data_format);
-    if (typeof this.options.keepdims !== 'boolean') {
-      throw new TypeError(`${this.where}: keepdims must be a boolean, got ${fmtValue(this.options.keepdims)}`);
-    }
-    this.keepdims = this.options.keepdims;
-  }
-
-  get poolOptions() {
-    return { dataFormat: this.data_format, keepdims: this.keepdims };
+    const o = checkGlobalPoolOptions(this.where, this.options);
+    this.data_format = o.dataFormat;
+    this.keepdims = o.keepdims;
+    this.poolOptions = o;
+    this.plans = new PlanCache(8);
   }
 
   compute_output_shape(inputShape) {
     const plan = this.spatial === 1 ? planGlobalPool1d : planGlobalPool2d;
-    return plan(this.where, inputShape, this.poolOptions).outShape;
+    return plan(this.where, inputShape, this.poolOptions, this.op).outShape;
   }
 
   get_config() {
@@ -44,13 +40,13 @@ function maskArg(kwargs) {
 class GlobalPooling1D extends GlobalPooling {
   // Masked steps are left out of the mean / max.
   call(inputs, kwargs) {
-    return globalPool1d(this.where, this.op, inputs, this.poolOptions, maskArg(kwargs));
+    return globalPool1d(this.where, this.op, inputs, this.poolOptions, maskArg(kwargs), this.plans);
   }
 }
 
 class GlobalPooling2D extends GlobalPooling {
   call(inputs) {
-    return globalPool2d(this.where, this.op, inputs, this.poolOptions);
+    return globalPool2d(this.where, this.op, inputs, this.poolOptions, this.plans);
   }
 }
 

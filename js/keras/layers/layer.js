@@ -1,7 +1,9 @@
 // The base of every Keras-style layer: naming, config round trip, build,
 // weights bookkeeping. Subclasses give the options they take and call().
 import { fail, fmtShape, fmtValue } from '../../errors.js';
-import { Tensor } from '../../tensor.js';
+import { applySymbolic, isSymbolic } from '../../graph/symbolic.js';
+import { asTensor, Tensor } from '../../tensor.js';
+import { initialize } from '../initializers.js';
 import { readOptions } from '../options.js';
 
 const nameCounts = new Map();
@@ -30,6 +32,14 @@ export class Layer {
     this.trainable = trainable;
     this.built = false;
     this.input_spec_shape = null;
+    // Symbolic inputs (keras.Input) record a graph node instead of running,
+    // whatever apply() the subclass defines.
+    const run = this.apply;
+    Object.defineProperty(this, 'apply', {
+      configurable: true,
+      writable: true,
+      value: (inputs, kwargs = {}) => (isSymbolic(inputs) ? applySymbolic(this, inputs, kwargs) : run.call(this, inputs, kwargs)),
+    });
   }
 
   static get className() {
@@ -103,5 +113,92 @@ export class Layer {
 
   toString() {
     return `${this.where}(name=${this.name}${this.input_spec_shape ? `, input_shape=${fmtShape(this.input_spec_shape)}` : ''})`;
+  }
+}
+
+// A layer whose weights are made in build() with addWeight and replaced as a
+// whole by set_weights (checked first: nothing changes unless all fit).
+// Replacing makes new tensors, so caches keyed on them (packed or fused
+// weights) never see stale values.
+export class WeightedLayer extends Layer {
+  #slots = [];
+
+  // Makes (or remakes, on a rebuild) a weight; returns the tensor.
+  addWeight(name, shape, initializer, trainable = true) {
+    const values = initialize(initializer, shape);
+    const t = Tensor.fromFloat32(values, shape, this.where);
+    const old = this.#slots.findIndex((w) => w.name === name);
+    if (old >= 0) {
+      this.#slots[old].tensor.dispose();
+      this.#slots[old] = { name, tensor: t, trainable };
+    } else this.#slots.push({ name, tensor: t, trainable });
+    return t;
+  }
+
+  weight(name) {
+    return this.#slots.find((w) => w.name === name)?.tensor ?? null;
+  }
+
+  get weightNames() {
+    return this.#slots.map((w) => w.name);
+  }
+
+  get weights() {
+    return this.#slots.map((w) => w.tensor);
+  }
+
+  get trainable_weights() {
+    return this.trainable ? this.#slots.filter((w) => w.trainable).map((w) => w.tensor) : [];
+  }
+
+  get non_trainable_weights() {
+    return this.#slots.filter((w) => !this.trainable || !w.trainable).map((w) => w.tensor);
+  }
+
+  // Internal: replaces one weight with a tensor the layer owns.
+  replaceWeight(name, tensor) {
+    const slot = this.#slots.find((w) => w.name === name);
+    slot.tensor.dispose();
+    slot.tensor = tensor;
+  }
+
+  count_params() {
+    if (!this.built) {
+      fail(this.where, `count_params: the layer '${this.name}' is not built yet, so its weights do not exist; call build(input_shape) or apply it to an input first`);
+    }
+    return super.count_params();
+  }
+
+  set_weights(weights) {
+    const where = this.where;
+    if (!this.built) fail(where, `set_weights: the layer '${this.name}' is not built yet; call build(input_shape) first`);
+    const slots = this.#slots;
+    if (!Array.isArray(weights) || weights.length !== slots.length) {
+      fail(where, `set_weights expects a list of ${slots.length} weights (${slots.map((w) => w.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);
+    }
+    const made = [];
+    try {
+      weights.forEach((w, i) => {
+        const [t, owned] = asTensor(w, where, `set_weights ${slots[i].name}`);
+        const want = slots[i].tensor.shape;
+        const shape = t.shape;
+        if (shape.length !== want.length || shape.some((d, j) => d !== want[j])) {
+          if (owned) t.dispose();
+          fail(where, `set_weights: ${slots[i].name} must have shape ${fmtShape(want)}, got shape ${fmtShape(shape)}`);
+        }
+        made.push(owned ? t : t.clone());
+      });
+    } catch (e) {
+      for (const t of made) t.dispose();
+      throw e;
+    }
+    slots.forEach((slot, i) => {
+      slot.tensor.dispose();
+      slot.tensor = made[i];
+    });
+  }
+
+  dispose() {
+    for (const w of this.#slots) w.tensor.dispose();
   }
 }

@@ -1,8 +1,7 @@
 // Keras window pooling layers: AveragePooling1D/2D, MaxPooling1D/2D and
 // their aliases. channels_first runs the channels-first kernels directly.
-import { intTuple } from '../../errors.js';
-import { checkDataFormat } from '../../ops/global_pool.js';
-import { checkPadding, kerasPool, planKerasPool } from '../../ops/window_pool.js';
+import { PlanCache } from '../../ops/plan_cache.js';
+import { checkKerasPoolOptions, kerasPool, planKerasPool } from '../../ops/window_pool.js';
 import { Layer } from './layer.js';
 
 class Pooling extends Layer {
@@ -10,26 +9,23 @@ class Pooling extends Layer {
     super(options, {
       pool_size: spatial === 1 ? 2 : [2, 2], strides: null, padding: 'valid', data_format: 'channels_last',
     });
-    const where = this.where;
     this.spatial = spatial;
     this.max = max;
-    this.pool_size = intTuple(where, 'pool_size', this.options.pool_size, spatial, { min: 1 });
-    const s = this.options.strides;
-    this.strides = s === null ? this.pool_size.slice() : intTuple(where, 'strides', s, spatial, { min: 1 });
-    this.padding = checkPadding(where, this.options.padding);
-    this.data_format = checkDataFormat(where, this.options.data_format);
-  }
-
-  get poolOptions() {
-    return { poolSize: this.pool_size, strides: this.strides, padding: this.padding, dataFormat: this.data_format };
+    const o = checkKerasPoolOptions(this.where, spatial, this.options);
+    this.pool_size = o.poolSize;
+    this.strides = o.strides;
+    this.padding = o.padding;
+    this.data_format = o.dataFormat;
+    this.poolOptions = o;
+    this.plans = new PlanCache(8);
   }
 
   compute_output_shape(inputShape) {
-    return planKerasPool(this.where, inputShape, this.spatial, this.poolOptions).outShape;
+    return planKerasPool(this.where, inputShape, this.spatial, { ...this.poolOptions, max: this.max }).outShape;
   }
 
   call(inputs) {
-    return kerasPool(this.where, this.spatial, inputs, this.poolOptions, this.max);
+    return kerasPool(this.where, this.spatial, inputs, this.poolOptions, this.max, this.plans);
   }
 
   get_config() {

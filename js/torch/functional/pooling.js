@@ -5,27 +5,30 @@ import {
 import { torchAvgPool, torchMaxPool } from '../../ops/window_pool.js';
 import { parseArgs, REQUIRED } from '../args.js';
 
+const ADAPTIVE_ARGS = [['input', REQUIRED], ['output_size', REQUIRED]];
+const ADAPTIVE_MAX_ARGS = [['input', REQUIRED], ['output_size', REQUIRED], ['return_indices', false]];
+
 export function adaptive_avg_pool1d(...args) {
   const where = 'adaptive_avg_pool1d';
-  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED]]);
+  const a = parseArgs(where, args, ADAPTIVE_ARGS);
   return adaptiveAvgPool1d(where, a.input, a.output_size);
 }
 
 export function adaptive_avg_pool2d(...args) {
   const where = 'adaptive_avg_pool2d';
-  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED]]);
+  const a = parseArgs(where, args, ADAPTIVE_ARGS);
   return adaptiveAvgPool2d(where, a.input, a.output_size);
 }
 
 export function adaptive_max_pool1d(...args) {
   const where = 'adaptive_max_pool1d';
-  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED], ['return_indices', false]]);
+  const a = parseArgs(where, args, ADAPTIVE_MAX_ARGS);
   return adaptiveMaxPool1d(where, a.input, a.output_size, a.return_indices);
 }
 
 export function adaptive_max_pool2d(...args) {
   const where = 'adaptive_max_pool2d';
-  const a = parseArgs(where, args, [['input', REQUIRED], ['output_size', REQUIRED], ['return_indices', false]]);
+  const a = parseArgs(where, args, ADAPTIVE_MAX_ARGS);
   return adaptiveMaxPool2d(where, a.input, a.output_size, a.return_indices);
 }
 

@@ -4,11 +4,10 @@
 // fan_in = in/groups * prod(kernel)) from the stream torch.manual_seed seeds.
 // The packed copy of the weights for the kernels is cached on the weight
 // tensor, so it is made once, not on every forward.
-import { fail, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { uniform } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
-import { torchConv } from '../functional/conv.js';
+import { checkTorchConvModule, torchConv } from '../../ops/conv.js';
 import { Module } from './module.js';
 
 function uniformTensor(shape, bound, where) {
@@ -19,34 +18,25 @@ function uniformTensor(shape, bound, where) {
 }
 
 class ConvNd extends Module {
+  #args;
+
   constructor(where, nd, args) {
     super();
-    const a = parseArgs(where, args, [['in_channels', REQUIRED], ['out_channels', REQUIRED], ['kernel_size', REQUIRED],
-      ['stride', 1], ['padding', 0], ['dilation', 1], ['groups', 1], ['bias', true], ['padding_mode', 'zeros']]);
-    for (const name of ['in_channels', 'out_channels', 'groups']) {
-      if (typeof a[name] !== 'number' || !Number.isInteger(a[name])) typeFail(where, `${name} must be an integer, got ${fmtValue(a[name])}`);
-      if (a[name] < 1) fail(where, `${name} must be >= 1, got ${a[name]}`);
-    }
-    if (a.in_channels % a.groups !== 0) fail(where, `in_channels (${a.in_channels}) must be divisible by groups (${a.groups})`);
-    if (a.out_channels % a.groups !== 0) fail(where, `out_channels (${a.out_channels}) must be divisible by groups (${a.groups})`);
-    if (typeof a.bias !== 'boolean') typeFail(where, `bias must be a boolean, got ${fmtValue(a.bias)}`);
-    if (a.padding_mode !== 'zeros') fail(where, `padding_mode must be 'zeros' (the only mode nnwasm implements), got ${fmtValue(a.padding_mode)}`);
+    const a = checkTorchConvModule(where, nd, parseArgs(where, args, [['in_channels', REQUIRED], ['out_channels', REQUIRED],
+      ['kernel_size', REQUIRED], ['stride', 1], ['padding', 0], ['dilation', 1], ['groups', 1], ['bias', true],
+      ['padding_mode', 'zeros']]));
     this.where = where;
     this.nd = nd;
     this.in_channels = a.in_channels;
     this.out_channels = a.out_channels;
-    this.kernel_size = intTuple(where, 'kernel_size', a.kernel_size, nd, { min: 1 });
-    this.stride = intTuple(where, 'stride', a.stride, nd, { min: 1 });
-    this.dilation = intTuple(where, 'dilation', a.dilation, nd, { min: 1 });
-    if (typeof a.padding === 'string') {
-      if (a.padding !== 'valid' && a.padding !== 'same') fail(where, `padding must be an int, an array of ${nd} ints, 'valid' or 'same', got ${fmtValue(a.padding)}`);
-      if (a.padding === 'same' && this.stride.some((s) => s !== 1)) fail(where, `padding='same' is not supported for strided convolutions (stride=${fmtValue(this.stride)}), as in PyTorch`);
-      this.padding = a.padding;
-    } else {
-      this.padding = intTuple(where, 'padding', a.padding, nd, { min: 0 });
-    }
+    this.kernel_size = a.kernel_size;
+    this.stride = a.stride;
+    this.dilation = a.dilation;
+    this.padding = a.padding;
     this.groups = a.groups;
     this.padding_mode = a.padding_mode;
+    // The functional form's arguments, made once (forward writes input).
+    this.#args = { input: null, weight: null, bias: null, stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups };
     const fanIn = (a.in_channels / a.groups) * this.kernel_size.reduce((x, y) => x * y, 1);
     const bound = 1 / Math.sqrt(fanIn);
     this.weight = uniformTensor([a.out_channels, a.in_channels / a.groups, ...this.kernel_size], bound, where);
@@ -54,10 +44,15 @@ class ConvNd extends Module {
   }
 
   forward(input) {
-    return torchConv(this.where, this.nd, {
-      input, weight: this.weight, bias: this.bias, stride: this.stride, padding: this.padding,
-      dilation: this.dilation, groups: this.groups,
-    });
+    const c = this.#args;
+    c.input = input;
+    c.weight = this.weight;
+    c.bias = this.bias;
+    try {
+      return torchConv(this.where, this.nd, c);
+    } finally {
+      c.input = null;
+    }
   }
 
   parameters() {

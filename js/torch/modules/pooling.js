@@ -6,7 +6,7 @@ import {
   planAdaptivePool1d,
 } from '../../ops/adaptive_pool.js';
 import { checkTorchPoolOptions, torchAvgPool, torchMaxPool } from '../../ops/window_pool.js';
-import { fmtValue, typeFail } from '../../errors.js';
+import { checkBool } from '../../ops/options.js';
 import { parseArgs, REQUIRED } from '../args.js';
 import { Module } from './module.js';
 
@@ -17,11 +17,6 @@ const py = (v) => {
   if (Array.isArray(v)) return `(${v.map(py).join(', ')}${v.length === 1 ? ',' : ''})`;
   return String(v);
 };
-
-function checkBool(where, name, v) {
-  if (typeof v !== 'boolean') typeFail(where, `${name} must be a boolean, got ${fmtValue(v)}`);
-  return v;
-}
 
 export class AdaptiveAvgPool1d extends Module {
   constructor(...args) {

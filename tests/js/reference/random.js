@@ -1,22 +1,15 @@
 // Seeded random numbers for tests: every failure names its seed and can be
 // replayed.
 
+import { mulberry32 } from '../../../js/random.js';
+
 // Globals read once: inside Jest's vm context every global lookup goes
 // through an interceptor, which made these loops ~20x slower.
-const { abs, floor, imul } = Math;
+const { abs, floor } = Math;
 const { isFinite, isNaN } = Number;
 
-// mulberry32: returns () => float in [0, 1).
-export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, the library's own generator: returns () => float in [0, 1).
+export const rng = mulberry32;
 
 export function randInt(next, lo, hi) {  // inclusive
   return lo + floor(next() * (hi - lo + 1));

@@ -1,0 +1,147 @@
+// Clamp-like activations (relu, relu6, leaky, hard*, Keras ReLU) run as
+// SIMD lanes at memory speed; the transcendental ones call libm per value.
+#include "activation/activation.h"
+
+#include <cmath>
+
+#include "simd/vec.h"
+#include "thread/pool.h"
+
+namespace nnwasm::activation {
+
+namespace {
+
+using simd::f32x4;
+
+constexpr float kSeluAlpha = 1.6732632423543772f;
+constexpr float kSeluScale = 1.0507009873554805f;
+
+bool is_simd(Kind k) {
+  switch (k) {
+    case Kind::kLinear:
+    case Kind::kRelu:
+    case Kind::kRelu6:
+    case Kind::kLeakyRelu:
+    case Kind::kHardswish:
+    case Kind::kHardsigmoid:
+    case Kind::kKerasRelu: return true;
+    default: return false;
+  }
+}
+
+// pmax(x, 0) keeps a NaN x (x < 0 is false), as does pmin(., 6).
+template <Kind K>
+inline f32x4 lanes(f32x4 x, Params p) {
+  const f32x4 zero = simd::zero();
+  if constexpr (K == Kind::kRelu) return simd::pmax(x, zero);
+  if constexpr (K == Kind::kRelu6) return simd::pmin(simd::pmax(x, zero), simd::splat(6.0f));
+  if constexpr (K == Kind::kLeakyRelu) {
+    // x > 0 ? x : slope * x; a NaN x fails the test and stays NaN.
+    return simd::select(simd::less(zero, x), x, simd::mul(x, simd::splat(p.a)));
+  }
+  if constexpr (K == Kind::kHardswish || K == Kind::kHardsigmoid) {
+    const f32x4 r6 = simd::pmin(simd::pmax(simd::add(x, simd::splat(3.0f)), zero), simd::splat(6.0f));
+    const f32x4 y = simd::mul(r6, simd::splat(1.0f / 6.0f));
+    return K == Kind::kHardswish ? simd::mul(x, y) : y;
+  }
+  if constexpr (K == Kind::kKerasRelu) {
+    const f32x4 t = simd::splat(p.b), top = simd::splat(p.c);
+    const f32x4 below = simd::mul(simd::splat(p.a), simd::sub(x, t));
+    const f32x4 y = simd::select(simd::less_equal(t, x), x, below);
+    return simd::select(simd::less_equal(top, x), top, y);
+  }
+  return x;
+}
+
+template <Kind K>
+void run_simd(const float* in, float* out, std::size_t n, Params p) {
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const f32x4 a = lanes<K>(simd::load(in + i), p), b = lanes<K>(simd::load(in + i + 4), p);
+    const f32x4 c = lanes<K>(simd::load(in + i + 8), p), d = lanes<K>(simd::load(in + i + 12), p);
+    simd::store(out + i, a);
+    simd::store(out + i + 4, b);
+    simd::store(out + i + 8, c);
+    simd::store(out + i + 12, d);
+  }
+  for (; i + 4 <= n; i += 4) simd::store(out + i, lanes<K>(simd::load(in + i), p));
+  for (; i < n; ++i) out[i] = apply_one(in[i], K, p);
+}
+
+void run_range(const float* in, float* out, std::size_t n, Kind kind, Params p) {
+  switch (kind) {
+    case Kind::kLinear:
+      if (in != out) run_simd<Kind::kLinear>(in, out, n, p);
+      return;
+    case Kind::kRelu: return run_simd<Kind::kRelu>(in, out, n, p);
+    case Kind::kRelu6: return run_simd<Kind::kRelu6>(in, out, n, p);
+    case Kind::kLeakyRelu: return run_simd<Kind::kLeakyRelu>(in, out, n, p);
+    case Kind::kHardswish: return run_simd<Kind::kHardswish>(in, out, n, p);
+    case Kind::kHardsigmoid: return run_simd<Kind::kHardsigmoid>(in, out, n, p);
+    case Kind::kKerasRelu: return run_simd<Kind::kKerasRelu>(in, out, n, p);
+    default:
+      for (std::size_t i = 0; i < n; ++i) out[i] = apply_one(in[i], kind, p);
+      return;
+  }
+}
+
+}  // namespace
+
+float apply_one(float x, Kind kind, Params p) {
+  switch (kind) {
+    case Kind::kRelu: return x < 0.0f ? 0.0f : x;
+    case Kind::kRelu6: return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case Kind::kLeakyRelu: return x > 0.0f ? x : x * p.a;
+    case Kind::kElu: return x > 0.0f ? x : p.a * std::expm1(x);
+    case Kind::kSelu: return kSeluScale * (x > 0.0f ? x : kSeluAlpha * std::expm1(x));
+    case Kind::kGelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+    case Kind::kGeluTanh: {
+      const float inner = 0.7978845608028654f * (x + 0.044715f * x * x * x);
+      return 0.5f * x * (1.0f + std::tanh(inner));
+    }
+    case Kind::kSilu: return x / (1.0f + std::exp(-x));
+    case Kind::kHardswish:
+    case Kind::kHardsigmoid: {
+      const float s = x + 3.0f;
+      const float r6 = s < 0.0f ? 0.0f : (s > 6.0f ? 6.0f : s);
+      const float y = r6 * (1.0f / 6.0f);
+      return kind == Kind::kHardswish ? x * y : y;
+    }
+    case Kind::kSigmoid: return 1.0f / (1.0f + std::exp(-x));
+    case Kind::kTanh: return std::tanh(x);
+    case Kind::kSoftplus: {
+      // PyTorch: x where beta * x > threshold; log1p(exp(bx)) / beta written
+      // so that exp cannot overflow for a large threshold.
+      const float bx = x * p.a;
+      if (bx > p.b) return x;
+      const float sp = bx > 0.0f ? bx + std::log1p(std::exp(-bx)) : std::log1p(std::exp(bx));
+      return sp / p.a;
+    }
+    case Kind::kSoftsign: return x / (1.0f + std::fabs(x));
+    case Kind::kKerasRelu:
+      if (x >= p.c) return p.c;
+      if (x >= p.b) return x;
+      return p.a * (x - p.b);
+    default: return x;
+  }
+}
+
+Status apply(const float* in, float* out, std::size_t n, Kind kind, Params p) {
+  if (static_cast<int>(kind) < 0 || static_cast<int>(kind) >= static_cast<int>(Kind::kCount))
+    return Status::kInvalidArgument;
+  std::size_t total;
+  if (!checked_product(&total, {n})) return Status::kSizeOverflow;
+  if (n == 0) return Status::kOk;
+  if (in == nullptr || out == nullptr) return Status::kNullPointer;
+  // Per-value libm calls cost ~20x a load+store: worth splitting much sooner.
+  const std::size_t item_bytes = is_simd(kind) ? 2 * sizeof(float) : 32 * sizeof(float);
+  // Ranges in blocks of 16 floats keep every thread on whole vectors.
+  const std::size_t blocks = (n + 15) / 16;
+  thread::parallel_for(blocks, 16 * item_bytes, [&](std::size_t begin, std::size_t end) {
+    const std::size_t lo = begin * 16, hi = end * 16 < n ? end * 16 : n;
+    run_range(in + lo, out + lo, hi - lo, kind, p);
+  });
+  return Status::kOk;
+}
+
+}  // namespace nnwasm::activation

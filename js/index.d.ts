@@ -79,16 +79,96 @@ export interface Functional {
   max_pool2d(input: TensorLike, kernel_size: IntOrArray, ...rest: any[]): Pooled;
   conv1d(input: TensorLike, weight: TensorLike, ...rest: any[]): Tensor;
   conv2d(input: TensorLike, weight: TensorLike, ...rest: any[]): Tensor;
+  /** y = x W^T + b on the last axis of any rank; weight (out, in). */
+  linear(input: TensorLike, weight: TensorLike, bias?: TensorLike | null | Opts<{ bias: TensorLike | null }>): Tensor;
+  /** Channel axis 1. training=true normalises by the batch and updates running_mean / running_var in place. */
+  batch_norm(input: TensorLike, running_mean: TensorLike | null, running_var: TensorLike | null, ...rest: any[]): Tensor;
+  relu(input: TensorLike, inplace?: boolean | Opts<{ inplace: boolean }>): Tensor;
+  relu6(input: TensorLike, inplace?: boolean | Opts<{ inplace: boolean }>): Tensor;
+  leaky_relu(input: TensorLike, negative_slope?: number | Opts<{ negative_slope: number; inplace: boolean }>, inplace?: boolean): Tensor;
+  elu(input: TensorLike, alpha?: number | Opts<{ alpha: number; inplace: boolean }>, inplace?: boolean): Tensor;
+  selu(input: TensorLike, inplace?: boolean | Opts<{ inplace: boolean }>): Tensor;
+  gelu(input: TensorLike, approximate?: 'none' | 'tanh' | Opts<{ approximate: 'none' | 'tanh' }>): Tensor;
+  silu(input: TensorLike, inplace?: boolean | Opts<{ inplace: boolean }>): Tensor;
+  hardswish(input: TensorLike, inplace?: boolean | Opts<{ inplace: boolean }>): Tensor;
+  hardsigmoid(input: TensorLike, inplace?: boolean | Opts<{ inplace: boolean }>): Tensor;
+  sigmoid(input: TensorLike): Tensor;
+  tanh(input: TensorLike): Tensor;
+  softplus(input: TensorLike, beta?: number | Opts<{ beta: number; threshold: number }>, threshold?: number): Tensor;
+  softsign(input: TensorLike): Tensor;
+  softmax(input: TensorLike, dim?: number | null | Opts<{ dim: number | null }>): Tensor;
+  log_softmax(input: TensorLike, dim?: number | null | Opts<{ dim: number | null }>): Tensor;
+  /** pad in PyTorch's order [last_left, last_right, prev_left, prev_right, ...]; negative pads crop ('constant'). */
+  pad(input: TensorLike, pad: number[], mode?: PadMode | Opts<{ mode: PadMode; value: number | null }>, value?: number | null): Tensor;
+  interpolate(input: TensorLike, size?: IntOrArray | null | Opts<InterpolateArgs>, ...rest: any[]): Tensor;
+  upsample(input: TensorLike, size?: IntOrArray | null | Opts<InterpolateArgs>, ...rest: any[]): Tensor;
+  /** weight (in, out/groups, k). */
+  conv_transpose1d(input: TensorLike, weight: TensorLike, ...rest: any[]): Tensor;
+  /** weight (in, out/groups, kh, kw). */
+  conv_transpose2d(input: TensorLike, weight: TensorLike, ...rest: any[]): Tensor;
+  /** The identity unless training (default false); in training zeroes with probability p and scales by 1/(1-p). */
+  dropout(input: TensorLike, p?: number | Opts<{ p: number; training: boolean; inplace: boolean }>, training?: boolean): Tensor;
 }
 
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+export type InterpolateMode = 'nearest' | 'linear' | 'bilinear';
+export interface InterpolateArgs {
+  size: IntOrArray | null;
+  scale_factor: number | number[] | null;
+  mode: InterpolateMode;
+  align_corners: boolean | null;
+  recompute_scale_factor: boolean | null;
+  antialias: false;
+}
+export interface ConvTransposeArgs { bias: TensorLike | null; stride: IntOrArray; padding: IntOrArray; output_padding: IntOrArray; groups: number; dilation: IntOrArray }
+
 export interface TorchModule {
-  forward(input: TensorLike): any;
-  call(input: TensorLike): any;
+  /** true after construction, as in PyTorch; eval() sets false (BatchNorm, Dropout). */
+  training: boolean;
+  forward(input: TensorLike, ...rest: any[]): any;
+  call(input: TensorLike, ...rest: any[]): any;
+  train(mode?: boolean): this;
+  eval(): this;
+  children(): TorchModule[];
+  named_children(): [string, TorchModule][];
+  modules(): TorchModule[];
+  named_modules(): [string, TorchModule][];
+  parameters(recurse?: boolean): Tensor[];
+  named_parameters(prefix?: string, recurse?: boolean): [string, Tensor][];
+  buffers(recurse?: boolean): Tensor[];
+  named_buffers(prefix?: string, recurse?: boolean): [string, Tensor][];
+  register_parameter(name: string, tensor: Tensor | null): void;
+  register_buffer(name: string, tensor: Tensor | null): void;
+  add_module(name: string, module: TorchModule | null): void;
+  /** PyTorch's dotted names ('features.1.running_mean') -> the module's own tensors (no copy). */
+  state_dict(): Record<string, Tensor>;
+  /** Copies the values in; strict: missing / unexpected keys throw PyTorch's message. Shape mismatches always throw; nothing loads unless all does. */
+  load_state_dict(state_dict: Record<string, Tensor | NestedArray[]> | Map<string, Tensor | NestedArray[]>, strict?: boolean):
+    { missing_keys: string[]; unexpected_keys: string[] };
+  /** Frees every parameter and buffer now. */
+  dispose(): void;
+  extra_repr(): string;
 }
 type ModuleClass = new (...args: any[]) => TorchModule;
 export interface ConvModule extends TorchModule {
   weight: Tensor;
   bias: Tensor | null;
+}
+export interface BatchNormModule extends TorchModule {
+  num_features: number;
+  eps: number;
+  momentum: number | null;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  running_mean: Tensor | null;
+  running_var: Tensor | null;
+  num_batches_tracked: number;
+}
+export interface SequentialModule extends TorchModule, Iterable<TorchModule> {
+  readonly length: number;
+  [index: number]: TorchModule;
+  at(index: number): TorchModule;
+  append(module: TorchModule): this;
 }
 
 export interface Torch {
@@ -116,8 +196,42 @@ export interface Torch {
     MaxPool2d: ModuleClass;
     Conv1d: new (...args: any[]) => ConvModule;
     Conv2d: new (...args: any[]) => ConvModule;
+    Sequential: new (...modules: TorchModule[] | [Record<string, TorchModule> | Map<string, TorchModule>]) => SequentialModule;
+    Linear: new (in_features: number, out_features: number, bias?: boolean | Opts<{ bias: boolean }>) => ConvModule;
+    Identity: ModuleClass;
+    BatchNorm1d: new (num_features: number, ...rest: any[]) => BatchNormModule;
+    BatchNorm2d: new (num_features: number, ...rest: any[]) => BatchNormModule;
+    BatchNorm3d: new (num_features: number, ...rest: any[]) => BatchNormModule;
+    ReLU: ModuleClass; ReLU6: ModuleClass; LeakyReLU: ModuleClass; ELU: ModuleClass; SELU: ModuleClass; GELU: ModuleClass;
+    SiLU: ModuleClass; Hardswish: ModuleClass; Hardsigmoid: ModuleClass; Sigmoid: ModuleClass; Tanh: ModuleClass;
+    Softplus: ModuleClass; Softsign: ModuleClass; Softmax: ModuleClass; LogSoftmax: ModuleClass;
+    Flatten: ModuleClass; Dropout: ModuleClass;
+    ZeroPad1d: ModuleClass; ZeroPad2d: ModuleClass; ZeroPad3d: ModuleClass;
+    ConstantPad1d: ModuleClass; ConstantPad2d: ModuleClass; ConstantPad3d: ModuleClass;
+    ReflectionPad1d: ModuleClass; ReflectionPad2d: ModuleClass; ReflectionPad3d: ModuleClass;
+    ReplicationPad1d: ModuleClass; ReplicationPad2d: ModuleClass; ReplicationPad3d: ModuleClass;
+    CircularPad1d: ModuleClass; CircularPad2d: ModuleClass; CircularPad3d: ModuleClass;
+    Upsample: new (size?: IntOrArray | null | Opts<InterpolateArgs>, ...rest: any[]) => TorchModule;
+    UpsamplingNearest2d: ModuleClass;
+    UpsamplingBilinear2d: ModuleClass;
+    ModuleList: new (modules?: TorchModule[]) => SequentialModule;
+    ConvTranspose1d: new (...args: any[]) => ConvModule & { forward(input: TensorLike, output_size?: number[] | null): Tensor };
+    ConvTranspose2d: new (...args: any[]) => ConvModule & { forward(input: TensorLike, output_size?: number[] | null): Tensor };
     [name: string]: any;
   };
+  /** torch.cat; also torch.concat, torch.concatenate. */
+  cat(tensors: TensorLike[], dim?: number | Opts<{ dim: number }>): Tensor;
+  concat(tensors: TensorLike[], dim?: number | Opts<{ dim: number }>): Tensor;
+  concatenate(tensors: TensorLike[], dim?: number | Opts<{ dim: number }>): Tensor;
+  /** input + alpha * other, PyTorch broadcasting; other may be a number. */
+  add(input: TensorLike | number, other: TensorLike | number, alpha?: number | Opts<{ alpha: number }>): Tensor;
+  sub(input: TensorLike | number, other: TensorLike | number, alpha?: number | Opts<{ alpha: number }>): Tensor;
+  mul(input: TensorLike | number, other: TensorLike | number): Tensor;
+  div(input: TensorLike | number, other: TensorLike | number): Tensor;
+  maximum(input: TensorLike, other: TensorLike): Tensor;
+  minimum(input: TensorLike, other: TensorLike): Tensor;
+  /** A new tensor over the same values with dims start_dim..end_dim merged. */
+  flatten(input: TensorLike, start_dim?: number | Opts<{ start_dim: number; end_dim: number }>, end_dim?: number): Tensor;
 }
 
 export type DataFormat = 'channels_last' | 'channels_first';

@@ -113,6 +113,11 @@ class KernelEntry {
     words[this.at(field)] = value;
   }
 
+  // For a float32 field (`:f32`) rewritten per call, e.g. a scalar operand.
+  setFloat(words, field, value) {
+    new Float32Array(words.buffer, words.byteOffset, words.length)[this.at(field)] = value;
+  }
+
   // Copies the block into the heap and runs the entry -> its status code.
   run(words) {
     this.#layout();

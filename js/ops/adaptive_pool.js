@@ -132,6 +132,12 @@ export function checkAdaptiveOutputSize(where, outputSize, spatial) {
   return adaptiveSize2d(where, outputSize, 1, 1);
 }
 
+// AdaptiveMaxPool1d/2d's constructor arguments, checked at construction.
+export function checkAdaptiveMaxOptions(where, spatial, { output_size: outputSize, return_indices: returnIndices }) {
+  checkAdaptiveOutputSize(where, outputSize, spatial);
+  return { output_size: outputSize, return_indices: checkBool(where, 'return_indices', returnIndices) };
+}
+
 export function adaptiveAvgPool2d(where, input, outputSize) {
   return run(where, input, 'avg2d', outputSize, false, planAvg2d);
 }

@@ -67,10 +67,6 @@ export function broadcastPlan(outShape, shapeA, shapeB) {
   return dims;
 }
 
-function operand(x) {
-  return typeof x === 'number' ? null : x;
-}
-
 function fmtOperand(x) {
   return x instanceof Tensor ? `Tensor of shape ${fmtShape(x.shape)}` : fmtValue(x);
 }
@@ -93,33 +89,51 @@ export function binary(where, op, a, b) {
   }
   const withOperand = (x, name, body) => (typeof x === 'number' ? body(x) : withTensor(where, x, name, body));
   return withOperand(a, 'a', (ta) => withOperand(b, 'b', (tb) => {
-    const shapeA = operand(ta)?.shape ?? [];
-    const shapeB = operand(tb)?.shape ?? [];
-    const outShape = broadcastShape(where, shapeA, shapeB);
-    const dims = broadcastPlan(outShape, shapeA, shapeB);
-    if (dims.length > MAX_RANK) {
-      fail(where, `shapes ${fmtShape(shapeA)} and ${fmtShape(shapeB)} alternate broadcast dimensions ${dims.length} times; at most ${MAX_RANK} are supported`);
-    }
+    const plan = binaryPlan(where, op, typeof ta === 'number' ? null : ta.shape, typeof tb === 'number' ? null : tb.shape);
     const entry = kernel('binary');
-    const fields = {
-      a: 0, b: 0, output: 0, op: OPS[op], rank: dims.length,
-      a_count: typeof ta === 'number' ? 1 : ta.numel(), b_count: typeof tb === 'number' ? 1 : tb.numel(),
-      a_scalar: typeof ta === 'number', b_scalar: typeof tb === 'number',
-      a_value: typeof ta === 'number' ? ta : 0, b_value: typeof tb === 'number' ? tb : 0,
-    };
-    for (let d = 0; d < MAX_RANK; d++) {
-      fields[`shape${d}`] = dims[d]?.n ?? 1;
-      fields[`a_stride${d}`] = dims[d]?.a ?? 0;
-      fields[`b_stride${d}`] = dims[d]?.b ?? 0;
-    }
-    const words = entry.pack(fields);
-    return runKernel(where, outShape, (out) => {
-      if (typeof ta !== 'number') entry.set(words, 'a', ta.ptr);
-      if (typeof tb !== 'number') entry.set(words, 'b', tb.ptr);
+    const words = plan.words;
+    if (typeof ta === 'number') entry.setFloat(words, 'a_value', ta);
+    else entry.set(words, 'a', ta.ptr);
+    if (typeof tb === 'number') entry.setFloat(words, 'b_value', tb);
+    else entry.set(words, 'b', tb.ptr);
+    return runKernel(where, plan.outShape, (out) => {
       entry.set(words, 'output', out);
       return entry.run(words);
     });
   }));
+}
+
+// Plans by (op, shapes): a model calls the same few shapes over and over,
+// and building a 35-word block costs more than adding two small tensors.
+const plans = new Map();
+const MAX_PLANS = 256;
+
+// shapeA / shapeB: null for a scalar operand.
+function binaryPlan(where, op, shapeA, shapeB) {
+  const key = `${op}|${shapeA === null ? 's' : shapeA.join(',')}|${shapeB === null ? 's' : shapeB.join(',')}`;
+  let plan = plans.get(key);
+  if (plan !== undefined) return plan;
+  const sa = shapeA ?? [];
+  const sb = shapeB ?? [];
+  const outShape = broadcastShape(where, sa, sb);
+  const dims = broadcastPlan(outShape, sa, sb);
+  if (dims.length > MAX_RANK) {
+    fail(where, `shapes ${fmtShape(sa)} and ${fmtShape(sb)} alternate broadcast dimensions ${dims.length} times; at most ${MAX_RANK} are supported`);
+  }
+  const numel = (s) => s.reduce((x, y) => x * y, 1);
+  const fields = {
+    a: 0, b: 0, output: 0, op: OPS[op], rank: dims.length,
+    a_count: numel(sa), b_count: numel(sb), a_scalar: shapeA === null, b_scalar: shapeB === null, a_value: 0, b_value: 0,
+  };
+  for (let d = 0; d < MAX_RANK; d++) {
+    fields[`shape${d}`] = dims[d]?.n ?? 1;
+    fields[`a_stride${d}`] = dims[d]?.a ?? 0;
+    fields[`b_stride${d}`] = dims[d]?.b ?? 0;
+  }
+  plan = { outShape, words: kernel('binary').pack(fields) };
+  if (plans.size >= MAX_PLANS) plans.clear();
+  plans.set(key, plan);
+  return plan;
 }
 
 // input * scale + shift with scalar numbers, as a new Tensor.

@@ -1,6 +1,7 @@
 // What every op does around its kernel call: take a Tensor or nested array,
 // allocate the output in the heap, call the kernel, and on any failure free
 // what the call allocated so an error leaks nothing.
+import { fail, fmtShape } from '../errors.js';
 import { checkStatus } from '../runtime.js';
 import { asTensor, plannedNumel, Tensor } from '../tensor.js';
 
@@ -66,6 +67,8 @@ export function runPlanned(where, plan, inputPtr) {
 export function outputNumel(where, shape) {
   const numel = plannedNumel(where, shape);
   // An empty output may still have a size no word holds: refused alike.
-  for (let i = 0; i < shape.length; i++) if (shape[i] > 0xffffffff) plannedNumel(where, shape, Infinity);
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] > 0xffffffff) fail(where, `the output shape ${fmtShape(shape)} has a dimension larger than 2^32 - 1`);
+  }
   return numel;
 }

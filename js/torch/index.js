@@ -5,6 +5,7 @@ import { backendInfo, heapF32, wasm } from '../runtime.js';
 import { checkShape, flattenNested, Tensor } from '../tensor.js';
 import * as functional from './functional/index.js';
 import * as modules from './modules/index.js';
+import { add, cat, div, flatten, maximum, minimum, mul, sub } from './functional/tensor_ops.js';
 
 function shapeArgs(where, args) {
   const shape = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
@@ -72,6 +73,16 @@ export const torch = {
     if (!Number.isInteger(n) || n < 0) fail('arange', `end must be a non-negative integer, got ${fmtValue(n)}`);
     return filled('arange', [n], (i) => i);
   },
+  cat,
+  concat: cat,
+  concatenate: cat,
+  add,
+  sub,
+  mul,
+  div,
+  maximum,
+  minimum,
+  flatten,
   manual_seed: manualSeed,
   set_num_threads,
   get_num_threads,

@@ -8,6 +8,8 @@ import { uniform } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
 import { checkTorchConvModule, torchConv } from '../../ops/conv.js';
+import { checkChoice } from '../functional/checks.js';
+import { convPadsForPad, torchPad } from '../functional/pad.js';
 import { Module } from './module.js';
 
 function uniformTensor(shape, bound, where) {
@@ -19,12 +21,16 @@ function uniformTensor(shape, bound, where) {
 
 class ConvNd extends Module {
   #args;
+  #pads;
 
   constructor(where, nd, args) {
     super();
-    const a = checkTorchConvModule(where, nd, parseArgs(where, args, [['in_channels', REQUIRED], ['out_channels', REQUIRED],
+    const given = parseArgs(where, args, [['in_channels', REQUIRED], ['out_channels', REQUIRED],
       ['kernel_size', REQUIRED], ['stride', 1], ['padding', 0], ['dilation', 1], ['groups', 1], ['bias', true],
-      ['padding_mode', 'zeros']]));
+      ['padding_mode', 'zeros']]);
+    // The other modes pad with F.pad before a convolution without padding.
+    checkChoice(where, 'padding_mode', given.padding_mode, ['zeros', 'reflect', 'replicate', 'circular']);
+    const a = { ...checkTorchConvModule(where, nd, { ...given, padding_mode: 'zeros' }), padding_mode: given.padding_mode };
     this.where = where;
     this.nd = nd;
     this.in_channels = a.in_channels;
@@ -36,7 +42,9 @@ class ConvNd extends Module {
     this.groups = a.groups;
     this.padding_mode = a.padding_mode;
     // The functional form's arguments, made once (forward writes input).
-    this.#args = { input: null, weight: null, bias: null, stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups };
+    const padded = a.padding_mode !== 'zeros';
+    this.#args = { input: null, weight: null, bias: null, stride: a.stride, padding: padded ? 0 : a.padding, dilation: a.dilation, groups: a.groups };
+    this.#pads = padded ? convPadsForPad(a.padding, a.kernel_size, a.dilation) : null;
     const fanIn = (a.in_channels / a.groups) * this.kernel_size.reduce((x, y) => x * y, 1);
     const bound = 1 / Math.sqrt(fanIn);
     this.weight = uniformTensor([a.out_channels, a.in_channels / a.groups, ...this.kernel_size], bound, where);
@@ -45,13 +53,15 @@ class ConvNd extends Module {
 
   forward(input) {
     const c = this.#args;
-    c.input = input;
+    const x = this.#pads === null ? input : torchPad(this.where, input, this.#pads, this.padding_mode, null);
+    c.input = x;
     c.weight = this.weight;
     c.bias = this.bias;
     try {
       return torchConv(this.where, this.nd, c);
     } finally {
       c.input = null;
+      if (x !== input) x.dispose();
     }
   }
 
@@ -72,6 +82,7 @@ class ConvNd extends Module {
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${tuple(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.padding_mode !== 'zeros') s += `, padding_mode=${tuple(this.padding_mode)}`;
     return `${s})`;
   }
 }

@@ -2,11 +2,10 @@
 // Arguments are checked at construction, as PyTorch users expect errors
 // early; the input is checked by forward().
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, checkAdaptiveOutputSize,
-  planAdaptivePool1d,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, checkAdaptiveMaxOptions,
+  checkAdaptiveOutputSize, planAdaptivePool1d,
 } from '../../ops/adaptive_pool.js';
 import { checkTorchPoolOptions, torchAvgPool, torchMaxPool } from '../../ops/window_pool.js';
-import { checkBool } from '../../ops/options.js';
 import { parseArgs, REQUIRED } from '../args.js';
 import { Module } from './module.js';
 
@@ -56,9 +55,9 @@ class AdaptiveMaxPoolNd extends Module {
   constructor(where, spatial, args) {
     super();
     const a = parseArgs(where, args, [['output_size', REQUIRED], ['return_indices', false]]);
-    checkAdaptiveOutputSize(where, a.output_size, spatial);
-    this.output_size = a.output_size;
-    this.return_indices = checkBool(where, 'return_indices', a.return_indices);
+    const o = checkAdaptiveMaxOptions(where, spatial, a);
+    this.output_size = o.output_size;
+    this.return_indices = o.return_indices;
   }
 
   toString() {

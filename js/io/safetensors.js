@@ -8,13 +8,35 @@
 import { fail, fmtShape, fmtValue } from '../errors.js';
 import { asBytes, decodeBFloat16, decodeFloat16, decodeFloat32, encodeFloat32 } from './dtypes.js';
 
-// Bytes per value of every dtype the format defines (decoding is limited
-// to the float ones; the others are named in the error).
+// Bytes per value of every dtype the format defines. F32, F16 and BF16 are
+// the weights; F64 and the integer types are converted too (exact up to
+// 2^24) because PyTorch checkpoints carry them, e.g. BatchNorm's I64
+// num_batches_tracked. The 8-bit floats are refused by name.
 const DTYPE_BYTES = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
   I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
 };
-const DECODERS = { F32: decodeFloat32, F16: decodeFloat16, BF16: decodeBFloat16 };
+const integers = (read, width) => (bytes, n) => {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Number(read(v, i * width));
+  return out;
+};
+const DECODERS = {
+  F32: decodeFloat32,
+  F16: decodeFloat16,
+  BF16: decodeBFloat16,
+  F64: integers((v, at) => v.getFloat64(at, true), 8),
+  I64: integers((v, at) => v.getBigInt64(at, true), 8),
+  U64: integers((v, at) => v.getBigUint64(at, true), 8),
+  I32: integers((v, at) => v.getInt32(at, true), 4),
+  U32: integers((v, at) => v.getUint32(at, true), 4),
+  I16: integers((v, at) => v.getInt16(at, true), 2),
+  U16: integers((v, at) => v.getUint16(at, true), 2),
+  I8: integers((v, at) => v.getInt8(at), 1),
+  U8: integers((v, at) => v.getUint8(at), 1),
+  BOOL: integers((v, at) => (v.getUint8(at) ? 1 : 0), 1),
+};
 const SUPPORTED = Object.keys(DECODERS);
 
 // The reference implementation refuses headers above 100 MB.
@@ -67,7 +89,7 @@ export function parseSafetensors(where, input) {
   }
   for (const e of entries) {
     if (!(e.dtype in DECODERS)) {
-      fail(where, `tensor '${e.name}' has dtype ${e.dtype}; nnwasm reads ${SUPPORTED.join(', ')} (converted to float32)`);
+      fail(where, `tensor '${e.name}' has dtype ${e.dtype}, which nnwasm cannot convert; it reads ${SUPPORTED.join(', ')} (as float32)`);
     }
   }
   const tensors = entries.map((e) => ({ name: e.name, shape: e.shape, values: DECODERS[e.dtype](data.subarray(e.begin, e.end), e.numel) }));

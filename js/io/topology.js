@@ -73,8 +73,24 @@ export function normalizeModelConfig(where, className, config, kept, state) {
   if (className !== 'Sequential') {
     out.input_layers = endpoints(where, 'input_layers', config.input_layers);
     out.output_layers = endpoints(where, 'output_layers', config.output_layers);
+    renumberNestedNodes(out);
   }
   return out;
+}
+
+// A nested model built on its own Input has that inner call as node 0 in
+// tf.keras 2 and tfjs, and the config leaves it out (Keras's
+// _should_skip_first_node): references then count from 1. Shift them so
+// node indices count the calls listed here.
+function renumberNestedNodes(config) {
+  const refs = [...config.layers.flatMap((l) => (l.inbound_nodes ?? []).flat()), ...config.output_layers];
+  for (const l of config.layers) {
+    if (!MODEL_CLASSES.has(l.class_name) && l.class_name !== 'Functional') continue;
+    const mine = refs.filter((r) => r[0] === l.name);
+    const top = Math.max(-1, ...mine.map((r) => r[1]));
+    const shift = top + 1 - l.inbound_nodes.length;
+    if (shift > 0) for (const r of mine) r[1] = Math.max(0, r[1] - shift);
+  }
 }
 
 function isShape(s) {
@@ -150,8 +166,6 @@ function inboundNodes(where, nodes) {
       }
       return [...checkRef(where, 'keras_history', h), kwargs];
     });
-    // A list of one tensor stays a list (a merge layer given [x]).
-    if (Array.isArray(first) && refs.length === 1) refs.listOfOne = true;
     return refs;
   });
 }

@@ -168,6 +168,21 @@ describe('formats found in the wild', () => {
     expect(maxAbsDiff(r.got, r.want)).toBeLessThan(1e-4);
   });
 
+  test('a Sequential nested in a functional model (its own input node skipped, as tf.keras 2 and tfjs number them)', async () => {
+    const inner = tfl.sequential({ name: 'features', layers: [tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, name: 'c' }), tfl.layers.globalAveragePooling2d({ name: 'g' })] });
+    const input = tfl.input({ shape: [8, 8, 3], name: 'img' });
+    const outer = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, name: 'head' }).apply(inner.apply(input)), name: 'outer' });
+    randomizeWeights(inner, 1);
+    randomizeWeights(outer, 2);
+    const artifacts = await artifactsOf(outer);
+    const m = await load_model(artifacts);
+    const r = predictBoth(m, outer, [8, 8, 3]);
+    expect(maxAbsDiff(r.got, r.want)).toBeLessThan(1e-5);
+    const again = await load_model(await saveModel(m));
+    const r2 = predictBoth(again, outer, [8, 8, 3]);
+    expect(Array.from(r2.got)).toEqual(Array.from(r.got));
+  });
+
   test('File objects of an <input type=file> (model.json and its shards)', async () => {
     const { artifacts, inputShape, model: tfModel } = await saved('1D audio CNN', audioCnn);
     const files = converterFiles(artifacts, { encoding: 'float16', shardBytes: 300 });

@@ -168,6 +168,46 @@ describe('formats found in the wild', () => {
     expect(maxAbsDiff(r.got, r.want)).toBeLessThan(1e-4);
   });
 
+  test('a tf.keras 2.15 export as the converter writes it from .h5 (Functional, groups, axis [3], seeded GlorotUniform, ragged)', async () => {
+    const L = tfl.layers;
+    const input = tfl.input({ shape: [6, 6, 3], name: 'input_1' });
+    let t = L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv2d' }).apply(input);
+    t = L.batchNormalization({ name: 'batch_normalization' }).apply(t);
+    t = L.reLU({ name: 're_lu' }).apply(t);
+    t = L.globalAveragePooling2d({ name: 'global_average_pooling2d' }).apply(t);
+    t = L.dense({ units: 3, activation: 'softmax', name: 'dense' }).apply(t);
+    const tfModel = tfl.model({ inputs: input, outputs: t });
+    randomizeWeights(tfModel, 9);
+    const { weightSpecs, weightData } = await artifactsOf(tfModel);
+    const init = (seed) => ({ class_name: 'GlorotUniform', config: { seed } });
+    const base = (name) => ({ name, trainable: true, dtype: 'float32' });
+    const node = (from) => [[[from, 0, 0, {}]]];
+    const config = {
+      name: 'model',
+      layers: [
+        { class_name: 'InputLayer', config: { batch_input_shape: [null, 6, 6, 3], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' }, name: 'input_1', inbound_nodes: [] },
+        { class_name: 'Conv2D', config: { ...base('conv2d'), filters: 4, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'linear', use_bias: true, kernel_initializer: init(1), bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: { class_name: 'L2', config: { l2: 0.0001 } }, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null }, name: 'conv2d', inbound_nodes: node('input_1') },
+        { class_name: 'BatchNormalization', config: { ...base('batch_normalization'), axis: [3], momentum: 0.99, epsilon: 0.001, center: true, scale: true, beta_initializer: { class_name: 'Zeros', config: {} }, gamma_initializer: { class_name: 'Ones', config: {} }, moving_mean_initializer: { class_name: 'Zeros', config: {} }, moving_variance_initializer: { class_name: 'Ones', config: {} }, beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null }, name: 'batch_normalization', inbound_nodes: node('conv2d') },
+        { class_name: 'ReLU', config: { ...base('re_lu'), max_value: null, negative_slope: 0.0, threshold: 0.0 }, name: 're_lu', inbound_nodes: node('batch_normalization') },
+        { class_name: 'GlobalAveragePooling2D', config: { ...base('global_average_pooling2d'), data_format: 'channels_last', keepdims: false }, name: 'global_average_pooling2d', inbound_nodes: node('re_lu') },
+        { class_name: 'Dense', config: { ...base('dense'), units: 3, activation: 'softmax', use_bias: true, kernel_initializer: init(2), bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null }, name: 'dense', inbound_nodes: node('global_average_pooling2d') },
+      ],
+      input_layers: [['input_1', 0, 0]],
+      output_layers: [['dense', 0, 0]],
+    };
+    const modelJSON = {
+      format: 'layers-model', generatedBy: 'keras v2.15.0', convertedBy: 'TensorFlow.js Converter v4.17.0',
+      modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: { class_name: 'Functional', config } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: weightSpecs }],
+    };
+    const dir = writeFolder({ modelJSON, shards: { 'group1-shard1of1.bin': new Uint8Array(weightData) } });
+    const m = await load_model(dir);
+    expect(m.get_layer('conv2d').get_config().kernel_initializer).toEqual({ class_name: 'GlorotUniform', config: { seed: 1 } });
+    const r = predictBoth(m, tfModel, [6, 6, 3]);
+    expect(maxAbsDiff(r.got, r.want)).toBeLessThan(1e-5);
+    expect(JSON.stringify((await saveModel(m)).modelTopology)).toContain('"kernel_regularizer":{"class_name":"L2","config":{"l2":0.0001}}');
+  });
+
   test('a Sequential nested in a functional model (its own input node skipped, as tf.keras 2 and tfjs number them)', async () => {
     const inner = tfl.sequential({ name: 'features', layers: [tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, name: 'c' }), tfl.layers.globalAveragePooling2d({ name: 'g' })] });
     const input = tfl.input({ shape: [8, 8, 3], name: 'img' });

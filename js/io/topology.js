@@ -19,6 +19,11 @@ const plainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray
 
 export class TopologyError extends Error {}
 
+// On a normalised layer config: the original values of the options nnwasm
+// does not use. A symbol, so from_config's option check never sees it and
+// object spreads carry it along.
+export const KEPT = Symbol('kept options');
+
 function bad(where, message) {
   throw new TopologyError(`${where}: ${message}`);
 }
@@ -56,9 +61,9 @@ function describe(v) {
   return `an object with keys ${Object.keys(v).slice(0, 8).join(', ') || '(none)'}`;
 }
 
-// A model config in the form from_config reads; `kept` collects, per layer
-// name, the original values of options nnwasm does not use (see above).
-export function normalizeModelConfig(where, className, config, kept, state) {
+// A model config in the form from_config reads. state.classes collects the
+// layer classes used; layer names must be unique within each model.
+export function normalizeModelConfig(where, className, config, state) {
   if (className === 'Sequential' && Array.isArray(config)) config = { layers: config };
   if (!plainObject(config)) bad(where, `the ${className} config must be an object, got ${describe(config)}`);
   if (!Array.isArray(config.layers)) bad(where, `the ${className} config must have a layers array, got ${describe(config.layers)}`);
@@ -69,7 +74,8 @@ export function normalizeModelConfig(where, className, config, kept, state) {
   if (className === 'Sequential') {
     if (out.build_input_shape !== undefined && !isShape(out.build_input_shape)) delete out.build_input_shape;
   }
-  out.layers = config.layers.map((entry, i) => normalizeLayerEntry(where, className, entry, i, kept, state));
+  const scope = { ...state, names: new Set() };
+  out.layers = config.layers.map((entry, i) => normalizeLayerEntry(where, className, entry, i, scope));
   if (className !== 'Sequential') {
     out.input_layers = endpoints(where, 'input_layers', config.input_layers);
     out.output_layers = endpoints(where, 'output_layers', config.output_layers);
@@ -111,7 +117,7 @@ function checkRef(where, what, r) {
   return [r[0], r[1], r[2]];
 }
 
-function normalizeLayerEntry(where, modelClass, entry, i, kept, state) {
+function normalizeLayerEntry(where, modelClass, entry, i, state) {
   if (!plainObject(entry) || typeof entry.class_name !== 'string' || entry.class_name === '') {
     bad(where, `layer ${i} of the ${modelClass} config must be { class_name, config }, got ${describe(entry)}`);
   }
@@ -128,9 +134,9 @@ function normalizeLayerEntry(where, modelClass, entry, i, kept, state) {
   state.classes.add(className);
   let cfg;
   if (MODEL_CLASSES.has(className)) {
-    cfg = normalizeModelConfig(`${where}: ${label}`, className === 'Sequential' ? 'Sequential' : 'Functional', config, kept, state);
+    cfg = normalizeModelConfig(`${where}: ${label}`, className === 'Sequential' ? 'Sequential' : 'Functional', config, state);
   } else {
-    cfg = normalizeLayerConfig(`${where}: ${label}`, className, config, name, kept);
+    cfg = normalizeLayerConfig(`${where}: ${label}`, className, config);
   }
   cfg.name = name;
   const out = { class_name: className === 'Model' ? 'Functional' : className, config: cfg, name };
@@ -193,7 +199,7 @@ const TRAINING_ONLY = /_(regularizer|constraint)$/;
 const camelToSnake = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const isCamel = (s) => /^[a-z]+[0-9]*([A-Z][a-z0-9]*)+$/.test(s);
 
-function normalizeLayerConfig(where, className, config, name, kept) {
+function normalizeLayerConfig(where, className, config) {
   const out = {};
   const original = {};
   for (const [rawKey, value] of Object.entries(config)) {
@@ -220,7 +226,7 @@ function normalizeLayerConfig(where, className, config, name, kept) {
     }
     out[key] = ENUM_KEYS.includes(key) && typeof value === 'string' && isCamel(value) ? camelToSnake(value) : value;
   }
-  if (Object.keys(original).length > 0) kept.set(name, original);
+  if (Object.keys(original).length > 0) out[KEPT] = original;
   return out;
 }
 

@@ -7,7 +7,7 @@
 import { fmtShape, fmtValue, typeFail } from '../errors.js';
 import { Model } from '../graph/functional.js';
 import { readArtifacts, download, isNode, writeFolder } from '../io/sources.js';
-import { normalizeModelConfig, readTopology, unsupportedInitializers } from '../io/topology.js';
+import { KEPT, normalizeModelConfig, readTopology, unsupportedInitializers } from '../io/topology.js';
 import { encodeWeights } from '../io/weights.js';
 import { Tensor } from '../tensor.js';
 import { layerClass, registeredLayerNames } from './registry.js';
@@ -66,9 +66,8 @@ function disposeModel(model, made) {
 // and errors name the layer they come from.
 function buildModel(where, modelTopology, customObjects, made) {
   const top = readTopology(where, modelTopology);
-  const kept = new Map();
-  const state = { names: new Set(), classes: new Set() };
-  const config = normalizeModelConfig(where, top.class_name, top.config, kept, state);
+  const state = { classes: new Set() };
+  const config = normalizeModelConfig(where, top.class_name, top.config, state);
   const stand = {};
   const applies = [];
   for (const className of state.classes) {
@@ -90,7 +89,7 @@ function buildModel(where, modelTopology, customObjects, made) {
         rethrow(where, e, `layer '${cfg?.name}' (${className}): `);
       }
       made.push(layer);
-      const original = kept.get(cfg?.name);
+      const original = cfg?.[KEPT];
       if (original) keptConfig.set(layer, original);
       // Shape errors while the graph is connected name the layer too.
       const apply = layer.apply;
@@ -109,7 +108,7 @@ function buildModel(where, modelTopology, customObjects, made) {
   }
   try {
     const cls = top.class_name === 'Sequential' ? Sequential : Model;
-    return { model: cls.from_config(config, { ...(customObjects ?? {}), ...stand }), kept };
+    return cls.from_config(config, { ...(customObjects ?? {}), ...stand });
   } catch (e) {
     return rethrow(where, e);
   } finally {
@@ -214,7 +213,7 @@ async function loadWith(where, source, options) {
   const made = [];
   let model = null;
   try {
-    ({ model } = buildModel(where, modelJSON.modelTopology, customObjects, made));
+    model = buildModel(where, modelJSON.modelTopology, customObjects, made);
     setModelWeights(where, model, weights);
     return model;
   } catch (e) {
@@ -238,21 +237,21 @@ export function model_from_json(json, customObjects = null) {
   }
   if (topology !== null && typeof topology === 'object' && 'modelTopology' in topology) topology = topology.modelTopology;
   const made = [];
-  let result;
+  let model;
   try {
-    result = buildModel(where, topology, customObjects, made);
+    model = buildModel(where, topology, customObjects, made);
   } catch (e) {
     disposeModel(null, made);
     throw e;
   }
-  for (const [name, original] of result.kept) {
-    const inits = unsupportedInitializers(original);
+  for (const layer of made) {
+    const inits = unsupportedInitializers(keptConfig.get(layer) ?? {});
     if (inits.length > 0) {
-      disposeModel(result.model, made);
-      throw new Error(`${where}: layer '${name}' uses ${inits.join(', ')}, which nnwasm cannot initialise (it has ${['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'zeros', 'ones', 'random_normal', 'random_uniform'].join(', ')}); load the model with its weights (load_model) instead`);
+      disposeModel(model, made);
+      throw new Error(`${where}: layer '${layer.name}' uses ${inits.join(', ')}, which nnwasm cannot initialise (it has ${['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'zeros', 'ones', 'random_normal', 'random_uniform'].join(', ')}); load the model with its weights (load_model) instead`);
     }
   }
-  return result.model;
+  return model;
 }
 
 // ---- saving -------------------------------------------------------------------

@@ -256,6 +256,18 @@ describe('formats found in the wild', () => {
     const loaded = await load_model(artifacts);
     expect(m.get_weights().map((w) => w.shape)).toEqual(loaded.get_weights().map((w) => w.shape));
     expect(m.get_layer('stem_conv').get_config().kernel_size).toEqual([3, 3]);
+    // an initializer nnwasm has no equal for: model_from_json says so, load_model
+    // (whose weights replace it) loads, and saving writes the original back
+    const topology = JSON.parse(JSON.stringify(artifacts.modelTopology));
+    const head = topology.config.layers.find((l) => l.name === 'logits');
+    head.config.kernel_initializer = { class_name: 'TruncatedNormal', config: { mean: 0, stddev: 0.02, seed: null } };
+    const before = live();
+    expect(() => model_from_json(topology)).toThrow("model_from_json: layer 'logits' uses kernel_initializer TruncatedNormal, which nnwasm cannot initialise");
+    expect(live()).toBe(before);
+    const withWeights = await load_model({ ...artifacts, modelTopology: topology });
+    expect(Array.from(withWeights.get_layer('logits').get_weights()[0].data)).toEqual(Array.from(loaded.get_layer('logits').get_weights()[0].data));
+    const written = await saveModel(withWeights);
+    expect(written.modelTopology.config.layers.find((l) => l.name === 'logits').config.kernel_initializer).toEqual(head.config.kernel_initializer);
   });
 });
 

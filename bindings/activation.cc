@@ -1,8 +1,9 @@
 // Embind glue for the elementwise activations (cpp/src/activation).
+#include "activation/activation.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "activation/activation.h"
 
 namespace {
 

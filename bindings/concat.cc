@@ -1,8 +1,9 @@
 // Embind glue for concatenation (cpp/src/concat): one call per input tensor.
+#include "concat/concat.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "concat/concat.h"
 
 namespace {
 
@@ -18,8 +19,8 @@ int copy_rows(std::uintptr_t block) {
   if (const int st = abi::read(block, &p)) return st;
   if (!heap_check::fits(p.input, {p.rows, p.row_len}) || !heap_check::fits(p.output, {p.rows, p.out_stride}))
     return heap_check::kOutsideHeap;
-  return abi::status(nnwasm::concat::copy_rows(abi::in(p.input), abi::out(p.output), p.rows, p.row_len, p.out_stride,
-                                               p.out_offset));
+  return abi::status(
+      nnwasm::concat::copy_rows(abi::in(p.input), abi::out(p.output), p.rows, p.row_len, p.out_stride, p.out_offset));
 }
 
 }  // namespace

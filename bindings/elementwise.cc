@@ -1,8 +1,9 @@
 // Embind glue for the broadcasting binaries and affine (cpp/src/elementwise).
+#include "elementwise/elementwise.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "elementwise/elementwise.h"
 
 namespace {
 
@@ -33,7 +34,8 @@ int binary(std::uintptr_t block) {
     g.shape[d] = p.shape[d];
     g.a_stride[d] = p.a_stride[d];
     g.b_stride[d] = p.b_stride[d];
-    if (!nnwasm::checked_product(&out_count, {out_count, p.shape[d]})) return abi::status(nnwasm::Status::kSizeOverflow);
+    if (!nnwasm::checked_product(&out_count, {out_count, p.shape[d]}))
+      return abi::status(nnwasm::Status::kSizeOverflow);
   }
   g.a_count = p.a_scalar ? 1 : p.a_count;
   g.b_count = p.b_scalar ? 1 : p.b_count;

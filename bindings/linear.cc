@@ -1,8 +1,9 @@
 // Embind glue for Dense / F.linear (cpp/src/linear).
+#include "linear/linear.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "linear/linear.h"
 
 namespace {
 

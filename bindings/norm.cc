@@ -1,8 +1,9 @@
 // Embind glue for batch normalization and batch statistics (cpp/src/norm).
+#include "norm/norm.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "norm/norm.h"
 
 namespace {
 
@@ -23,8 +24,8 @@ int batch_norm(std::uintptr_t block) {
       !heap_check::fits(p.beta, {p.channels}))
     return heap_check::kOutsideHeap;
   return abi::status(nnwasm::norm::batch_norm(abi::in(p.input), abi::out(p.output), p.outer, p.channels, p.inner,
-                                              abi::in(p.mean), abi::in(p.variance), abi::in(p.gamma),
-                                              abi::in(p.beta), p.eps));
+                                              abi::in(p.mean), abi::in(p.variance), abi::in(p.gamma), abi::in(p.beta),
+                                              p.eps));
 }
 
 struct BatchStatsParams {

@@ -1,8 +1,9 @@
 // Embind glue for padding and cropping (cpp/src/pad).
+#include "pad/pad.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "pad/pad.h"
 
 namespace {
 
@@ -30,10 +31,12 @@ int pad(std::uintptr_t block) {
     s.in[d] = p.in[d];
     s.out[d] = p.out[d];
     s.before[d] = static_cast<std::int32_t>(p.before[d]);
-    if (!nnwasm::checked_product(&in_count, {in_count, p.in[d]}) || !nnwasm::checked_product(&out_count, {out_count, p.out[d]}))
+    if (!nnwasm::checked_product(&in_count, {in_count, p.in[d]}) ||
+        !nnwasm::checked_product(&out_count, {out_count, p.out[d]}))
       return abi::status(nnwasm::Status::kSizeOverflow);
   }
-  if (!heap_check::fits(p.input, {in_count}) || !heap_check::fits(p.output, {out_count})) return heap_check::kOutsideHeap;
+  if (!heap_check::fits(p.input, {in_count}) || !heap_check::fits(p.output, {out_count}))
+    return heap_check::kOutsideHeap;
   return abi::status(pd::pad(abi::in(p.input), abi::out(p.output), s, static_cast<pd::Mode>(p.mode), p.value));
 }
 

@@ -1,8 +1,9 @@
 // Embind glue for interpolation (cpp/src/resize).
+#include "resize/resize.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "resize/resize.h"
 
 namespace {
 
@@ -25,7 +26,8 @@ int resize2d(std::uintptr_t block) {
     return heap_check::kOutsideHeap;
   const rs::Axis h{p.in_h, p.out_h, p.scale_h}, w{p.in_w, p.out_w, p.scale_w};
   return abi::status(rs::resize2d(abi::in(p.input), abi::out(p.output), p.batch, p.channels, h, w,
-                                  static_cast<rs::Mode>(p.mode), static_cast<rs::Coord>(p.coord), p.channels_last != 0));
+                                  static_cast<rs::Mode>(p.mode), static_cast<rs::Coord>(p.coord),
+                                  p.channels_last != 0));
 }
 
 }  // namespace

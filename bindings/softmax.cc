@@ -1,8 +1,9 @@
 // Embind glue for softmax / log_softmax (cpp/src/softmax).
+#include "softmax/softmax.h"
+
 #include <cstdint>
 
 #include "abi.h"
-#include "softmax/softmax.h"
 
 namespace {
 
@@ -16,7 +17,8 @@ struct SoftmaxParams {
 int softmax(std::uintptr_t block) {
   SoftmaxParams p;
   if (const int st = abi::read(block, &p)) return st;
-  if (!heap_check::fits(p.input, {p.outer, p.length, p.inner}) || !heap_check::fits(p.output, {p.outer, p.length, p.inner}))
+  if (!heap_check::fits(p.input, {p.outer, p.length, p.inner}) ||
+      !heap_check::fits(p.output, {p.outer, p.length, p.inner}))
     return heap_check::kOutsideHeap;
   return abi::status(
       nnwasm::softmax::softmax(abi::in(p.input), abi::out(p.output), p.outer, p.length, p.inner, p.log != 0));

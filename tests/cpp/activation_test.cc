@@ -1,13 +1,14 @@
 // Activation kernels against a double-precision scalar reference of
 // PyTorch's formulas, at lengths around the vector (4) and unroll (16)
 // widths, from misaligned starts, with NaN and infinities, at 1 and 2 threads.
+#include "activation/activation.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <vector>
 
-#include "activation/activation.h"
 #include "reference.h"
 #include "thread/pool.h"
 

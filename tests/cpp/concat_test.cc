@@ -1,10 +1,11 @@
 // copy_rows places each input's rows at its column offset, rows longer than
 // a piece included, and refuses offsets past the output row.
+#include "concat/concat.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "concat/concat.h"
 #include "reference.h"
 #include "thread/pool.h"
 

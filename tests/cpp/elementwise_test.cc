@@ -1,12 +1,13 @@
 // Broadcasting binaries against a scalar reference over every inner-stride
 // pattern (vector-vector, vector-scalar, scalar-vector), rows longer than a
 // piece, per-channel shapes, NaN operands, at 1 and 2 threads.
+#include "elementwise/elementwise.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "elementwise/elementwise.h"
 #include "reference.h"
 #include "thread/pool.h"
 
@@ -80,8 +81,8 @@ TEST_P(Binaries, EveryOpEveryPattern) {
       check({L}, {L}, {1}, op, L);
       check({L}, {1}, {L}, op, L);
       check({3, L}, {3, L}, {1, L}, op, L);
-      check({2, 5, L}, {2, 5, L}, {1, 5, 1}, op, L);   // per-channel (N, C, HW) * (C, 1)
-      check({2, 3, L}, {1, 3, 1}, {2, 1, L}, op, L);   // both broadcast
+      check({2, 5, L}, {2, 5, L}, {1, 5, 1}, op, L);  // per-channel (N, C, HW) * (C, 1)
+      check({2, 3, L}, {1, 3, 1}, {2, 1, L}, op, L);  // both broadcast
     }
   }
 }

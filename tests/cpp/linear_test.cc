@@ -2,12 +2,13 @@
 // (1, 2, 3 take the GEMV tiles; 4, 5, 67 the 4-row tile and its tails),
 // column counts around the panel width, both weight layouts, with and
 // without bias, the clamp activations in registers and an output pass one.
+#include "linear/linear.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "linear/linear.h"
 #include "reference.h"
 #include "thread/pool.h"
 
@@ -74,7 +75,8 @@ TEST(Linear, Refusals) {
   EXPECT_EQ(linear::packed_size(std::size_t{1} << 31, 1 << 20, &floats), Status::kSizeOverflow);
   EXPECT_EQ(linear::pack(x.data(), static_cast<WeightLayout>(5), nullptr, 2, 2, p.data()), Status::kInvalidArgument);
   EXPECT_EQ(linear::linear(x.data(), nullptr, out.data(), 2, 2, 2, Activation::kLinear), Status::kNullPointer);
-  EXPECT_EQ(linear::linear(x.data(), p.data(), out.data(), 2, 2, 2, static_cast<Activation>(40)), Status::kInvalidArgument);
+  EXPECT_EQ(linear::linear(x.data(), p.data(), out.data(), 2, 2, 2, static_cast<Activation>(40)),
+            Status::kInvalidArgument);
   EXPECT_EQ(linear::linear(nullptr, nullptr, nullptr, 0, 2, 2, Activation::kLinear), Status::kOk);
 }
 

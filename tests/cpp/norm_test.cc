@@ -1,12 +1,13 @@
 // Batch norm and batch statistics against double references in both
 // channel placements (inner == 1 is channels-last), with odd channel counts
 // around the vector width, null gamma / beta, NaN, at 1 and 2 threads.
+#include "norm/norm.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "norm/norm.h"
 #include "reference.h"
 #include "thread/pool.h"
 
@@ -38,7 +39,8 @@ TEST_P(Norms, BatchNormMatchesReference) {
             const std::size_t c = (i / inner) % C;
             const double g = affine ? gamma[c] : 1.0, b = affine ? beta[c] : 0.0;
             const double want = (x[i] - mean[c]) / std::sqrt(double(var[c]) + 1e-3) * g + b;
-            ASSERT_TRUE(testing::close(out[i], static_cast<float>(want), 1e-5f, 1e-5f)) << outer << " " << C << " " << inner << " i " << i;
+            ASSERT_TRUE(testing::close(out[i], static_cast<float>(want), 1e-5f, 1e-5f))
+                << outer << " " << C << " " << inner << " i " << i;
           }
           EXPECT_EQ(out[n], -777.0f);
         }
@@ -75,10 +77,13 @@ INSTANTIATE_TEST_SUITE_P(Threads, Norms, ::testing::Values(1, 2));
 
 TEST(BatchNorm, Refusals) {
   std::vector<float> x(8), m(2), v(2);
-  EXPECT_EQ(norm::batch_norm(x.data(), x.data(), 2, 0, 4, m.data(), v.data(), nullptr, nullptr, 1e-5f), Status::kInvalidArgument);
-  EXPECT_EQ(norm::batch_norm(x.data(), x.data(), 2, 2, 2, nullptr, v.data(), nullptr, nullptr, 1e-5f), Status::kNullPointer);
+  EXPECT_EQ(norm::batch_norm(x.data(), x.data(), 2, 0, 4, m.data(), v.data(), nullptr, nullptr, 1e-5f),
+            Status::kInvalidArgument);
+  EXPECT_EQ(norm::batch_norm(x.data(), x.data(), 2, 2, 2, nullptr, v.data(), nullptr, nullptr, 1e-5f),
+            Status::kNullPointer);
   EXPECT_EQ(norm::batch_stats(nullptr, 2, 2, 2, m.data(), v.data()), Status::kNullPointer);
-  EXPECT_EQ(norm::batch_stats(x.data(), std::size_t{1} << 20, 2, std::size_t{1} << 20, m.data(), v.data()), Status::kSizeOverflow);
+  EXPECT_EQ(norm::batch_stats(x.data(), std::size_t{1} << 20, 2, std::size_t{1} << 20, m.data(), v.data()),
+            Status::kSizeOverflow);
 }
 
 }  // namespace

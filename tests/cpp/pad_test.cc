@@ -1,10 +1,11 @@
 // Padding in every mode against a per-index reference, negative pads
 // (crops), pads as large as each mode allows, and the refusals past that.
+#include "pad/pad.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "pad/pad.h"
 #include "reference.h"
 #include "thread/pool.h"
 
@@ -43,7 +44,8 @@ void check(const std::vector<std::size_t>& in, const std::vector<std::ptrdiff_t>
     std::size_t src = 0;
     bool fill = false;
     for (std::size_t d = 0; d < s.rank; ++d) {
-      const std::ptrdiff_t i = map(static_cast<std::ptrdiff_t>(idx[d]), before[d], static_cast<std::ptrdiff_t>(in[d]), mode);
+      const std::ptrdiff_t i =
+          map(static_cast<std::ptrdiff_t>(idx[d]), before[d], static_cast<std::ptrdiff_t>(in[d]), mode);
       fill |= i < 0;
       src = src * in[d] + (i < 0 ? 0 : static_cast<std::size_t>(i));
     }
@@ -80,8 +82,8 @@ TEST(Pad, RefusesPadsTheModeCannotMap) {
   s.in[0] = 3;
   s.out[0] = 9;
   s.before[0] = 3;
-  EXPECT_EQ(pad::pad(x.data(), out.data(), s, Mode::kReflect, 0), Status::kInvalidArgument);   // pad 3 >= size 3
-  EXPECT_EQ(pad::pad(x.data(), out.data(), s, Mode::kCircular, 0), Status::kOk);               // pad 3 <= size 3
+  EXPECT_EQ(pad::pad(x.data(), out.data(), s, Mode::kReflect, 0), Status::kInvalidArgument);  // pad 3 >= size 3
+  EXPECT_EQ(pad::pad(x.data(), out.data(), s, Mode::kCircular, 0), Status::kOk);              // pad 3 <= size 3
   s.out[0] = 10;
   s.before[0] = 4;
   EXPECT_EQ(pad::pad(x.data(), out.data(), s, Mode::kCircular, 0), Status::kInvalidArgument);

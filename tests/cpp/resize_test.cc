@@ -1,13 +1,14 @@
 // Interpolation against PyTorch's index and weight rules written out per
 // output pixel (float arithmetic, as its kernels), both layouts, nearest
 // and linear, every coordinate rule, down- and up-sampling, 1-D as H = 1.
+#include "resize/resize.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
 #include "reference.h"
-#include "resize/resize.h"
 #include "thread/pool.h"
 
 namespace nnwasm {
@@ -25,9 +26,12 @@ struct Ref {
 Ref ref_axis(std::size_t o, Axis a, Mode m, Coord c) {
   if (m == Mode::kNearest) {
     std::size_t i;
-    if (a.out == a.in) i = o;
-    else if (a.out == 2 * a.in) i = o / 2;
-    else i = std::min(static_cast<std::size_t>(std::floor(float(o) * a.scale)), a.in - 1);
+    if (a.out == a.in)
+      i = o;
+    else if (a.out == 2 * a.in)
+      i = o / 2;
+    else
+      i = std::min(static_cast<std::size_t>(std::floor(float(o) * a.scale)), a.in - 1);
     return {i, i, 0};
   }
   float real = c == Coord::kHalfPixel ? a.scale * (float(o) + 0.5f) - 0.5f : a.scale * float(o);
@@ -68,7 +72,8 @@ TEST(Resize, MatchesPyTorchRules) {
           for (auto [hin, hout] : {std::pair<std::size_t, std::size_t>{1, 1}, {3, 6}, {5, 3}, {4, 9}, {7, 7}}) {
             for (auto [win, wout] : {std::pair<std::size_t, std::size_t>{1, 4}, {6, 12}, {9, 4}, {5, 13}}) {
               auto scale = [&](std::size_t in, std::size_t out) {
-                if (m == Mode::kLinear && c == Coord::kAlignCorners) return out > 1 ? float(in - 1) / float(out - 1) : 0.0f;
+                if (m == Mode::kLinear && c == Coord::kAlignCorners)
+                  return out > 1 ? float(in - 1) / float(out - 1) : 0.0f;
                 return float(in) / float(out);
               };
               check(2, 5, Axis{hin, hout, scale(hin, hout)}, Axis{win, wout, scale(win, wout)}, m, c, cl);
@@ -84,11 +89,15 @@ TEST(Resize, MatchesPyTorchRules) {
 TEST(Resize, Refusals) {
   std::vector<float> x(16), out(16);
   const Axis a{2, 2, 1.0f}, zero{0, 2, 1.0f};
-  EXPECT_EQ(resize::resize2d(x.data(), out.data(), 1, 1, zero, a, Mode::kNearest, Coord::kHalfPixel, false), Status::kInvalidArgument);
-  EXPECT_EQ(resize::resize2d(x.data(), out.data(), 1, 1, a, a, static_cast<Mode>(3), Coord::kHalfPixel, false), Status::kInvalidArgument);
-  EXPECT_EQ(resize::resize2d(nullptr, out.data(), 1, 1, a, a, Mode::kNearest, Coord::kHalfPixel, false), Status::kNullPointer);
+  EXPECT_EQ(resize::resize2d(x.data(), out.data(), 1, 1, zero, a, Mode::kNearest, Coord::kHalfPixel, false),
+            Status::kInvalidArgument);
+  EXPECT_EQ(resize::resize2d(x.data(), out.data(), 1, 1, a, a, static_cast<Mode>(3), Coord::kHalfPixel, false),
+            Status::kInvalidArgument);
+  EXPECT_EQ(resize::resize2d(nullptr, out.data(), 1, 1, a, a, Mode::kNearest, Coord::kHalfPixel, false),
+            Status::kNullPointer);
   const Axis nan{2, 2, std::nanf("")};
-  EXPECT_EQ(resize::resize2d(x.data(), out.data(), 1, 1, nan, a, Mode::kLinear, Coord::kHalfPixel, false), Status::kInvalidArgument);
+  EXPECT_EQ(resize::resize2d(x.data(), out.data(), 1, 1, nan, a, Mode::kLinear, Coord::kHalfPixel, false),
+            Status::kInvalidArgument);
 }
 
 }  // namespace

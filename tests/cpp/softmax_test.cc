@@ -1,6 +1,8 @@
 // softmax / log_softmax against a double reference over (outer, n, inner)
 // views: contiguous rows and strided columns around the 16-column block,
 // NaN and infinities, at 1 and 2 threads.
+#include "softmax/softmax.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "reference.h"
-#include "softmax/softmax.h"
 #include "thread/pool.h"
 
 namespace nnwasm {
@@ -27,7 +28,7 @@ TEST_P(Softmaxes, MatchReference) {
         const std::size_t n = outer * len * inner;
         std::vector<float> x = testing::random_floats(n, static_cast<std::uint32_t>(n + len));
         for (auto& v : x) v *= 20.0f;
-        if (outer > 1) x[(1 * len + 0) * inner] = std::nanf("");                               // slice (1, :, 0) all NaN
+        if (outer > 1) x[(1 * len + 0) * inner] = std::nanf("");  // slice (1, :, 0) all NaN
         if (outer > 2) x[(2 * len + len - 1) * inner] = std::numeric_limits<float>::infinity();  // slice (2, :, 0)
         for (bool log : {false, true}) {
           std::vector<float> out(n + 1, -777.0f);

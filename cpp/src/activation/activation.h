@@ -14,17 +14,17 @@ enum class Kind : int {
   kLinear = 0,
   kRelu = 1,
   kRelu6 = 2,
-  kLeakyRelu = 3,   // a = negative_slope
-  kElu = 4,         // a = alpha
+  kLeakyRelu = 3,  // a = negative_slope
+  kElu = 4,        // a = alpha
   kSelu = 5,
-  kGelu = 6,        // erf form
-  kGeluTanh = 7,    // tanh approximation
+  kGelu = 6,      // erf form
+  kGeluTanh = 7,  // tanh approximation
   kSilu = 8,
   kHardswish = 9,
   kHardsigmoid = 10,  // relu6(x + 3) / 6
   kSigmoid = 11,
   kTanh = 12,
-  kSoftplus = 13,   // a = beta, b = threshold
+  kSoftplus = 13,  // a = beta, b = threshold
   kSoftsign = 14,
   kKerasRelu = 15,  // a = negative_slope, b = threshold, c = max_value (+inf for none)
   kCount = 16,

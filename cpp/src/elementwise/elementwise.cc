@@ -125,8 +125,7 @@ Status binary(const float* a, const float* b, float* out, const Broadcast& g, Bi
   if (total == 0) return Status::kOk;
   const std::size_t sa = g.a_stride[g.rank - 1], sb = g.b_stride[g.rank - 1];
   if (sa > 1 || sb > 1) return Status::kInvalidArgument;
-  if (!strides_fit(g, g.a_stride, g.a_count) || !strides_fit(g, g.b_stride, g.b_count))
-    return Status::kInvalidArgument;
+  if (!strides_fit(g, g.a_stride, g.a_count) || !strides_fit(g, g.b_stride, g.b_count)) return Status::kInvalidArgument;
   if (a == nullptr || b == nullptr || out == nullptr) return Status::kNullPointer;
   switch (op) {
     case BinaryOp::kAdd: run<BinaryOp::kAdd>(a, b, out, g); break;

@@ -20,7 +20,7 @@ enum class BinaryOp : int {
   kDiv = 3,
   kMaximum = 4,  // NaN in either operand gives NaN, as torch.maximum
   kMinimum = 5,
-  kPrelu = 6,    // a = x, b = alpha: x > 0 ? x : alpha * x
+  kPrelu = 6,  // a = x, b = alpha: x > 0 ? x : alpha * x
   kCount = 7,
 };
 

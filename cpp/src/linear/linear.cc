@@ -25,8 +25,8 @@ constexpr std::size_t kRowBlock = 64;
 inline std::size_t panel_floats(std::size_t k) { return kNr + kNr * k; }
 
 template <std::size_t MR>
-void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, float* c, std::size_t ldc,
-          std::size_t nc, f32x4 lo, f32x4 hi) {
+void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, float* c, std::size_t ldc, std::size_t nc,
+          f32x4 lo, f32x4 hi) {
   f32x4 acc0[MR], acc1[MR];
   const f32x4 bias0 = simd::load(panel), bias1 = simd::load(panel + 4);
   for (std::size_t r = 0; r < MR; ++r) {
@@ -115,7 +115,8 @@ Status pack(const float* weight, WeightLayout layout, const float* bias, std::si
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < kNr; ++j) {
         const std::size_t o = col + j;
-        dst[kNr + i * kNr + j] = o >= n ? 0.0f : (layout == WeightLayout::kOutIn ? weight[o * k + i] : weight[i * n + o]);
+        dst[kNr + i * kNr + j] =
+            o >= n ? 0.0f : (layout == WeightLayout::kOutIn ? weight[o * k + i] : weight[i * n + o]);
       }
   }
   return Status::kOk;

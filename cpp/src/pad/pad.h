@@ -18,7 +18,7 @@ constexpr std::size_t kMaxRank = 8;
 struct PadShape {
   std::size_t rank = 1;
   std::size_t in[kMaxRank] = {}, out[kMaxRank] = {};
-  std::int64_t before[kMaxRank] = {};  // 64-bit: wasm32's ptrdiff_t could not hold every sum below
+  std::int64_t before[kMaxRank] = {};  // int64: wasm32's ptrdiff_t is 32-bit, too narrow for the range checks
 };
 
 // Refuses (kInvalidArgument) pads a mode cannot map: reflect needs every

@@ -79,7 +79,8 @@ Status resize2d(const float* in, float* out, std::size_t batch, std::size_t chan
   if (h.in == 0 || w.in == 0 || h.out == 0 || w.out == 0 || !(h.scale >= 0.0f) || !(w.scale >= 0.0f))
     return Status::kInvalidArgument;
   std::size_t n_in, n_out;
-  if (!checked_product(&n_in, {batch, channels, h.in, w.in}) || !checked_product(&n_out, {batch, channels, h.out, w.out}))
+  if (!checked_product(&n_in, {batch, channels, h.in, w.in}) ||
+      !checked_product(&n_out, {batch, channels, h.out, w.out}))
     return Status::kSizeOverflow;
   if (n_out == 0) return Status::kOk;
   if (in == nullptr || out == nullptr) return Status::kNullPointer;

@@ -86,13 +86,6 @@ export function encodeFloat16(values) {
   return out;
 }
 
-export function floatToBFloat16(v) {
-  f32[0] = v;
-  const x = u32[0];
-  if ((x & 0x7fffffff) > 0x7f800000) return (x >>> 16) | 0x40;  // a quiet NaN
-  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
-}
-
 // Little-endian float32 values from any byte offset.
 export function decodeFloat32(bytes, n) {
   if (littleEndian) return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 4 * n));

@@ -27,3 +27,5 @@ export function layerClass(where, className, customObjects = null) {
 export function serializeLayer(layer) {
   return { class_name: layer.constructor.className ?? layer.constructor.name, config: layer.get_config() };
 }
+
+export const registeredLayerNames = () => [...classes.keys()].sort();

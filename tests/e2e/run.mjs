@@ -23,6 +23,7 @@ try {
   browser = await launchBrowser();
   if (want('demo')) await (await import('./demo.spec.mjs')).run(suite, { context: browser.context, updateDocs });
   if (want('worker')) await (await import('./worker.spec.mjs')).run(suite, { context: browser.context });
+  if (want('io')) await (await import('./io.spec.mjs')).run(suite, { context: browser.context });
   if (want('package')) await (await import('../package/package.spec.mjs')).run(suite, { context: browser.context });
 } catch (e) {
   suite.failed++;

@@ -7,6 +7,7 @@ import * as convVariants from './layers/conv_variants.js';
 import * as core from './layers/core.js';
 import * as globalPooling from './layers/global_pooling.js';
 import { Layer } from './layers/layer.js';
+import { loadLayersModel, models, saveModel } from './models.js';
 import * as merge from './layers/merge.js';
 import * as normalization from './layers/normalization.js';
 import * as pooling from './layers/pooling.js';
@@ -41,8 +42,14 @@ Object.assign(factories, { prelu: factories.pReLU, elu: factories.eLU, cropping2
 delete factories.pReLU;
 delete factories.eLU;
 
+// model.save(target): js/keras/models.js writes TensorFlow.js's layers-model format.
+Model.prototype.save = function save(target) { return saveModel(this, target); };
+Sequential.prototype.save = function save(target) { return saveModel(this, target); };
+
 export const keras = {
   layers: { Layer, ...layerClasses, ...factories },
+  models,
+  loadLayersModel,
   Sequential,
   sequential: (options) => new Sequential(options),
   Model,

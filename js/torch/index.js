@@ -5,6 +5,7 @@ import { backendInfo, heapF32, wasm } from '../runtime.js';
 import { checkShape, flattenNested, Tensor } from '../tensor.js';
 import * as functional from './functional/index.js';
 import * as modules from './modules/index.js';
+import { load_safetensors, save_safetensors } from './safetensors.js';
 import { add, cat, div, flatten, maximum, minimum, mul, sub } from './functional/tensor_ops.js';
 
 function shapeArgs(where, args) {
@@ -63,6 +64,8 @@ function get_num_threads() {
 
 export const torch = {
   Tensor,
+  load_safetensors,
+  save_safetensors,
   float32: 'float32',
   tensor,
   zeros: (...shape) => filled('zeros', shape, () => 0),

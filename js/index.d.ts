@@ -193,6 +193,8 @@ declare class TorchModule {
   register_parameter(name: string, tensor: Tensor | null): void;
   register_buffer(name: string, tensor: Tensor | null): void;
   add_module(name: string, module: TorchModule | null): void;
+  /** The same as add_module. */
+  register_module(name: string, module: TorchModule | null): void;
   /** PyTorch's dotted names ('features.1.running_mean') -> the module's own tensors (no copy). */
   state_dict(): Record<string, Tensor>;
   /** Copies the values in; strict: missing / unexpected keys throw PyTorch's message. Shape mismatches always throw; nothing loads unless all does. */
@@ -473,7 +475,7 @@ declare class Sequential extends Layer {
 }
 
 /** A tensor of the functional graph: keras.Input's result, or a layer applied to one. */
-export class SymbolicTensor {
+declare class SymbolicTensor {
   readonly shape: LayerShape;
   readonly name: string;
   readonly ndim: number;
@@ -515,7 +517,7 @@ export interface ConvTransposeOptions extends ConvVariantOptions {
   filters: number; output_padding?: IntOrArray | null; outputPadding?: IntOrArray | null; kernel_initializer?: Initializer; kernelInitializer?: Initializer;
 }
 
-export class WeightedLayer extends Layer {
+declare class WeightedLayer extends Layer {
   /** Keras's weight names, in get_weights order. */
   readonly weightNames: string[];
   readonly trainable_weights: Tensor[];
@@ -523,35 +525,47 @@ export class WeightedLayer extends Layer {
   /** Frees the layer's weights now. */
   dispose(): void;
 }
-export class Dense extends WeightedLayer { constructor(options: DenseOptions); readonly units: number; readonly kernel: Tensor; readonly bias: Tensor | null }
+declare class Dense extends WeightedLayer { constructor(options: DenseOptions); readonly units: number; readonly kernel: Tensor; readonly bias: Tensor | null }
 /** Inference uses the moving statistics; apply(x, { training: true }) the batch's, and moves them. */
-export class BatchNormalization extends WeightedLayer {
+declare class BatchNormalization extends WeightedLayer {
   constructor(options?: BatchNormalizationOptions);
   readonly axis: number; readonly epsilon: number; readonly momentum: number;
   readonly gamma: Tensor | null; readonly beta: Tensor | null; readonly moving_mean: Tensor; readonly moving_variance: Tensor;
 }
-export class Activation extends Layer { constructor(options: { activation: ActivationLayerName | ((x: Tensor) => Tensor) } & LayerOptions | ActivationLayerName | ((x: Tensor) => Tensor)) }
-export class ReLU extends Layer { constructor(options?: ReLUOptions) }
-export class LeakyReLU extends Layer { constructor(options?: LeakyReLUOptions) }
-export class PReLU extends WeightedLayer { constructor(options?: PReLUOptions) }
-export class ELU extends Layer { constructor(options?: LayerOptions & { alpha?: number }) }
-export class Softmax extends Layer { constructor(options?: LayerOptions & { axis?: number }) }
-export class Flatten extends Layer { constructor(options?: LayerOptions & { data_format?: DataFormat; dataFormat?: DataFormat }) }
-export class Reshape extends Layer { constructor(options: LayerOptions & { target_shape?: number[]; targetShape?: number[] }) }
-export class Permute extends Layer { constructor(options: LayerOptions & { dims: number[] }) }
-export class Dropout extends Layer { constructor(options: DropoutOptions) }
-export class ZeroPaddingLayer extends Layer { constructor(options?: ZeroPaddingOptions) }
-export class CroppingLayer extends Layer { constructor(options?: CroppingOptions) }
-export class UpSamplingLayer extends Layer { constructor(options?: UpSamplingOptions) }
+declare class Activation extends Layer { constructor(options: { activation: ActivationLayerName | ((x: Tensor) => Tensor) } & LayerOptions | ActivationLayerName | ((x: Tensor) => Tensor)) }
+declare class ReLU extends Layer { constructor(options?: ReLUOptions) }
+declare class LeakyReLU extends Layer { constructor(options?: LeakyReLUOptions) }
+declare class PReLU extends WeightedLayer { constructor(options?: PReLUOptions) }
+declare class ELU extends Layer { constructor(options?: LayerOptions & { alpha?: number }) }
+declare class Softmax extends Layer { constructor(options?: LayerOptions & { axis?: number }) }
+declare class Flatten extends Layer { constructor(options?: LayerOptions & { data_format?: DataFormat; dataFormat?: DataFormat }) }
+declare class Reshape extends Layer { constructor(options: LayerOptions & { target_shape?: number[]; targetShape?: number[] }) }
+declare class Permute extends Layer { constructor(options: LayerOptions & { dims: number[] }) }
+declare class Dropout extends Layer { constructor(options: DropoutOptions) }
+declare class ZeroPaddingLayer extends Layer { constructor(options?: ZeroPaddingOptions) }
+declare class CroppingLayer extends Layer { constructor(options?: CroppingOptions) }
+declare class UpSamplingLayer extends Layer { constructor(options?: UpSamplingOptions) }
 /** Merge layers take an array: new Add().apply([a, b]). */
-export class MergeLayer extends Layer { constructor(options?: LayerOptions) }
-export class Concatenate extends MergeLayer { constructor(options?: LayerOptions & { axis?: number }) }
+declare class MergeLayer extends Layer { constructor(options?: LayerOptions) }
+declare class Concatenate extends MergeLayer { constructor(options?: LayerOptions & { axis?: number }) }
 /** depthwise_kernel (k..., in, depth_multiplier), bias (in * depth_multiplier). */
-export class DepthwiseConvLayer extends WeightedLayer { constructor(options: DepthwiseConvOptions) }
+declare class DepthwiseConvLayer extends WeightedLayer {
+  constructor(options: DepthwiseConvOptions);
+  /** (k..., in, depth_multiplier), once built. */
+  readonly depthwise_kernel: Tensor | null;
+  /** (in * depth_multiplier), once built with use_bias. */
+  readonly bias: Tensor | null;
+}
 /** depthwise_kernel, pointwise_kernel (1..., in * depth_multiplier, filters), bias. */
-export class SeparableConvLayer extends WeightedLayer { constructor(options: SeparableConvOptions) }
+declare class SeparableConvLayer extends WeightedLayer { constructor(options: SeparableConvOptions) }
 /** kernel (k..., filters, in), bias (filters). */
-export class ConvTransposeLayer extends WeightedLayer { constructor(options: ConvTransposeOptions) }
+declare class ConvTransposeLayer extends WeightedLayer {
+  constructor(options: ConvTransposeOptions);
+  /** (k..., filters, in), once built. */
+  readonly kernel: Tensor | null;
+  /** (filters), once built with use_bias. */
+  readonly bias: Tensor | null;
+}
 
 export interface PredictOptions {
   /** false runs every layer on its own (no Conv+BatchNorm+activation fusion); default true. */
@@ -559,10 +573,10 @@ export interface PredictOptions {
 }
 
 export interface InputOptions { shape?: LayerShape; batch_size?: number | null; batchSize?: number | null; batch_shape?: LayerShape; batchShape?: LayerShape; name?: string }
-export class InputLayer extends Layer { constructor(options: InputOptions); readonly output: SymbolicTensor }
+declare class InputLayer extends Layer { constructor(options: InputOptions); readonly output: SymbolicTensor }
 
 /** The functional model: a graph of layers from inputs to outputs. */
-export class Model extends Layer {
+declare class Model extends Layer {
   constructor(options: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string; trainable?: boolean });
   readonly layers: Layer[];
   readonly inputs: SymbolicTensor[];
@@ -668,10 +682,50 @@ export interface KerasLayers {
   conv2d: Factory<typeof ConvLayer>;
   convolution1d: Factory<typeof ConvLayer>;
   convolution2d: Factory<typeof ConvLayer>;
+  dense: Factory<typeof Dense>;
+  batchNormalization: Factory<typeof BatchNormalization>;
+  activation: Factory<typeof Activation>;
+  reLU: Factory<typeof ReLU>;
+  leakyReLU: Factory<typeof LeakyReLU>;
+  prelu: Factory<typeof PReLU>;
+  elu: Factory<typeof ELU>;
+  softmax: Factory<typeof Softmax>;
+  flatten: Factory<typeof Flatten>;
+  reshape: Factory<typeof Reshape>;
+  permute: Factory<typeof Permute>;
+  dropout: Factory<typeof Dropout>;
+  spatialDropout1d: Factory<typeof Dropout>;
+  spatialDropout2d: Factory<typeof Dropout>;
+  zeroPadding1d: Factory<typeof ZeroPaddingLayer>;
+  zeroPadding2d: Factory<typeof ZeroPaddingLayer>;
+  cropping1d: Factory<typeof CroppingLayer>;
+  cropping2d: Factory<typeof CroppingLayer>;
+  /** The same as cropping2d (TensorFlow.js spells it so too). */
+  cropping2D: Factory<typeof CroppingLayer>;
+  upSampling1d: Factory<typeof UpSamplingLayer>;
+  upSampling2d: Factory<typeof UpSamplingLayer>;
+  add: Factory<typeof MergeLayer>;
+  subtract: Factory<typeof MergeLayer>;
+  multiply: Factory<typeof MergeLayer>;
+  average: Factory<typeof MergeLayer>;
+  maximum: Factory<typeof MergeLayer>;
+  minimum: Factory<typeof MergeLayer>;
+  concatenate: Factory<typeof Concatenate>;
+  depthwiseConv1d: Factory<typeof DepthwiseConvLayer>;
+  depthwiseConv2d: Factory<typeof DepthwiseConvLayer>;
+  separableConv1d: Factory<typeof SeparableConvLayer>;
+  separableConv2d: Factory<typeof SeparableConvLayer>;
+  conv1dTranspose: Factory<typeof ConvTransposeLayer>;
+  conv2dTranspose: Factory<typeof ConvTransposeLayer>;
+  convolution1dTranspose: Factory<typeof ConvTransposeLayer>;
+  convolution2dTranspose: Factory<typeof ConvTransposeLayer>;
+  inputLayer: Factory<typeof InputLayer>;
 }
 
 export interface Keras {
   Sequential: typeof Sequential;
+  /** TensorFlow.js's factory: keras.sequential({ layers, name }) is new keras.Sequential({ layers, name }). */
+  sequential(config?: Layer[] | { layers?: Layer[]; name?: string }): Sequential;
   /** Makes a custom layer class known to Sequential.from_config (name defaults to the class name). */
   registerLayer<C>(cls: C, name?: string): C;
   layers: KerasLayers;
@@ -690,7 +744,11 @@ export const torch: Torch;
 export const keras: Keras;
 
 // Classes reachable only through torch.nn and keras.layers: types, not exports.
-export type { TorchModule, Layer, GlobalPoolingLayer, PoolingLayer, ConvLayer, Sequential };
+export type {
+  TorchModule, Layer, GlobalPoolingLayer, PoolingLayer, ConvLayer, Sequential,
+  SymbolicTensor, WeightedLayer, Dense, BatchNormalization, Activation, ReLU, LeakyReLU, PReLU, ELU, Softmax, Flatten, Reshape,
+  Permute, Dropout, ZeroPaddingLayer, CroppingLayer, UpSamplingLayer, MergeLayer, Concatenate, DepthwiseConvLayer, SeparableConvLayer, ConvTransposeLayer, InputLayer, Model,
+};
 
 declare const nnwasm: { init: typeof init; backend: typeof backend; torch: Torch; keras: Keras; Tensor: typeof Tensor };
 export default nnwasm;

@@ -28,6 +28,13 @@ const ts = createRequire(import.meta.url)('typescript');
 const NOT_API = new Set([
   'constructor', 'length', 'name', 'prototype', 'caller', 'arguments',
   'where', 'declaredInputShape', 'convConfig', 'kernelShape', 'poolOptions', 'derived', 'className',
+  // Tensor's allocators for js/ops; the weight slots of the (unexported)
+  // WeightedLayer base; the Keras layers' helpers that js/graph/fusion.js,
+  // js/graph/functional.js and their own subclasses read.
+  'planned', 'shapeOf', 'addWeight', 'weight', 'replaceWeight',
+  'makeWeights', 'transposeGeometry', 'channelsLast', 'splitShape', 'geometry', 'outputShape', 'baseConfig',
+  'convArgs', 'convKernel', 'groupedKernel', 'maskShape', 'alphaShape', 'fusedActivation', 'channelAxis',
+  'amounts', 'reduce', 'takesList',
 ]);
 
 // Namespaces are plain objects or ES module namespace objects (null prototype).

@@ -280,6 +280,10 @@ export interface SequentialModule extends TorchModule, Iterable<TorchModule> {
 export interface Torch {
   /** The Tensor class. */
   Tensor: typeof Tensor;
+  /** A safetensors file -> { name: Tensor } (F32, F16, BF16; F64 and integer dtypes converted too); the file's metadata as the non-enumerable __metadata__. */
+  load_safetensors(bytes: ArrayBuffer | ArrayBufferView): Record<string, Tensor> & { readonly __metadata__?: Record<string, string> | null };
+  /** { name: Tensor | nested array } -> the bytes of a safetensors file (F32). */
+  save_safetensors(dict: Record<string, Tensor | NestedArray[]>, metadata?: Record<string, string> | null): Uint8Array;
   /** 'float32', the one dtype. */
   float32: 'float32';
   /** From a nested array (shape inferred), a typed or plain array with shape, a number (0-d), or a Tensor (copied). */
@@ -471,6 +475,8 @@ declare class Sequential extends Layer {
   /** Keras's summary table, as a string. */
   summary(): string;
   /** A model from get_config()'s output; custom_objects maps class names to classes not registered. */
+  /** Writes TensorFlow.js's layers-model format (see SaveTarget); resolves to the artifacts when target is omitted. */
+  save(target?: SaveTarget): Promise<ModelArtifacts | SaveResult | any>;
   static from_config(config: Record<string, any>, custom_objects?: Record<string, any>): any;
 }
 
@@ -592,6 +598,8 @@ declare class Model extends Layer {
   executionPlan(options?: PredictOptions): string[];
   /** Frees the fusion pass's folded weights (the layers keep theirs). */
   dispose(): void;
+  /** Writes TensorFlow.js's layers-model format (see SaveTarget); resolves to the artifacts when target is omitted. */
+  save(target?: SaveTarget): Promise<ModelArtifacts | SaveResult | any>;
   static from_config(config: Record<string, any>, custom_objects?: Record<string, any>): any;
 }
 
@@ -722,6 +730,43 @@ export interface KerasLayers {
   inputLayer: Factory<typeof InputLayer>;
 }
 
+export interface WeightSpec {
+  name: string; shape: number[]; dtype?: 'float32' | 'float16' | 'int32' | 'bool';
+  /** The converter's encodings, undone at load: value = q * scale + min for uint8 / uint16. */
+  quantization?: { dtype?: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number; original_dtype?: 'float32' | 'int32' };
+}
+export interface WeightsGroup { paths: string[]; weights: WeightSpec[] }
+/** TensorFlow.js's layers-model artifacts (model.json's content plus the weight bytes). */
+export interface ModelArtifacts {
+  modelTopology: Record<string, any> | string; format?: 'layers-model'; generatedBy?: string; convertedBy?: string | null;
+  weightSpecs?: WeightSpec[]; weightsManifest?: WeightsGroup[]; weightData?: ArrayBuffer | ArrayBufferView | ArrayBuffer[];
+}
+/** A URL, a file path or folder (Node), artifacts in memory, a tfjs IOHandler, or the Files of <input type=file multiple>. */
+export type LayersModelSource = string | URL | ModelArtifacts | { load(): Promise<ModelArtifacts> } | File | File[] | FileList;
+export interface LoadModelOptions {
+  /** The weight download's progress, 0..1, increasing, ending at 1. */
+  onProgress?: (fraction: number) => void;
+  /** The app's own fetch (auth headers, caches). */
+  fetch?: (url: string, init?: any) => Promise<Response>;
+  requestInit?: RequestInit;
+  /** Where the shards are, instead of model.json's folder. */
+  weightPathPrefix?: string;
+  custom_objects?: Record<string, any>; customObjects?: Record<string, any>;
+}
+/** Omitted: the artifacts in memory; a folder path or file:// URL (Node); 'downloads://name' (browser); a function or { save } handler. */
+export type SaveTarget = string | URL | null | undefined | ((artifacts: ModelArtifacts) => any) | { save(artifacts: ModelArtifacts): any };
+export interface SaveResult {
+  files: string[];
+  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON'; modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number };
+}
+export interface KerasModels {
+  load_model(source: LayersModelSource, options?: LoadModelOptions): Promise<Model | Sequential>;
+  loadLayersModel(source: LayersModelSource, options?: LoadModelOptions): Promise<Model | Sequential>;
+  /** The topology only (a JSON string or object: modelTopology, model.json, or a Keras model config); weights initialised. */
+  model_from_json(json: string | Record<string, any>, custom_objects?: Record<string, any>): Model | Sequential;
+  save_model(model: Model | Sequential, target?: SaveTarget): Promise<ModelArtifacts | SaveResult | any>;
+}
+
 export interface Keras {
   Sequential: typeof Sequential;
   /** TensorFlow.js's factory: keras.sequential({ layers, name }) is new keras.Sequential({ layers, name }). */
@@ -736,6 +781,10 @@ export interface Keras {
   Input(options: InputOptions): SymbolicTensor;
   input(options: InputOptions): SymbolicTensor;
   InputLayer: typeof InputLayer;
+  /** Loading and saving models: load_model, loadLayersModel, model_from_json, save_model. */
+  models: KerasModels;
+  /** TensorFlow.js's name for keras.models.load_model. */
+  loadLayersModel(source: LayersModelSource, options?: LoadModelOptions): Promise<Model | Sequential>;
 }
 
 /** The PyTorch-style front. */

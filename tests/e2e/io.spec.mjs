@@ -18,7 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const modelDir = join(root, 'tests', 'e2e', 'artifacts', 'io-model');
 
 export async function run(suite, { context }) {
-  await init({ threads: 1 });
+  await init();  // the build the earlier specs loaded (one module per process)
   await initTf();
   const { model, inputShape } = mobileNetLike();
   randomizeWeights(model, 17);

@@ -8,7 +8,7 @@
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { convGeneral, kerasConvGeometry } from '../../ops/conv.js';
 import { convTranspose } from '../../ops/conv_transpose.js';
-import { resolveActivation } from '../../ops/activations.js';
+import { resolveActivation } from '../../ops/fused_activation.js';
 import { withTensor } from '../../ops/run.js';
 import { getInitializer, serializeInitializer } from '../initializers.js';
 import { WeightedLayer } from './layer.js';

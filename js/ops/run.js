@@ -25,9 +25,16 @@ export function liveTensor(input) {
 // Allocates the output, runs kernel(outPtr) -> status, returns the output.
 export function runKernel(where, outShape, kernel) {
   const out = Tensor.empty(outShape, where);
+  return runChecked(where, out, kernel, undefined, out.ptr);
+}
+
+// fn.call(self, arg) -> status, writing into the allocated `out`: out, or
+// on a throw or a failing status out freed and the error raised. (fn and
+// self apart so the per-call path allocates no closure.)
+function runChecked(where, out, fn, self, arg) {
   let status;
   try {
-    status = kernel(out.ptr);
+    status = fn.call(self, arg);
   } catch (e) {
     out.dispose();
     throw e;
@@ -45,21 +52,10 @@ export function runKernel(where, outShape, kernel) {
 // output of plan.outShape (plan.outNumel values) -> the output.
 export function runPlanned(where, plan, inputPtr) {
   const out = Tensor.planned(plan.outShape, plan.outNumel, where);
-  let status;
-  try {
-    const words = plan.words;
-    words[plan.inputAt] = inputPtr;
-    words[plan.outputAt] = out.ptr;
-    status = plan.entry.run(words);
-  } catch (e) {
-    out.dispose();
-    throw e;
-  }
-  if (status !== 0) {
-    out.dispose();
-    checkStatus(where, status);
-  }
-  return out;
+  const words = plan.words;
+  words[plan.inputAt] = inputPtr;
+  words[plan.outputAt] = out.ptr;
+  return runChecked(where, out, plan.entry.run, plan.entry, words);
 }
 
 // A plan's output size, refused (as Tensor.empty would) before its sizes

@@ -97,18 +97,14 @@ class Conv extends Layer {
   }
 
   count_params() {
-    if (!this.built) {
-      fail(this.where, `count_params: the layer '${this.name}' is not built yet, so its weights do not exist; call build(input_shape) or apply it to an input first`);
-    }
+    this.requireBuilt('count_params');
     return super.count_params();
   }
 
   // Checks every array first; the layer's weights change only if all fit.
   set_weights(weights) {
     const where = this.where;
-    if (!this.built) {
-      fail(where, `set_weights: the layer '${this.name}' is not built yet; call build(input_shape) first`);
-    }
+    this.requireBuilt('set_weights');
     const want = this.use_bias ? [this.kernelShape, [this.filters]] : [this.kernelShape];
     const names = ['kernel', 'bias'];
     if (!Array.isArray(weights) || weights.length !== want.length) {
@@ -149,7 +145,7 @@ class Conv extends Layer {
   call(inputs) {
     const [x, owned] = asTensor(inputs, this.where, 'inputs');
     try {
-      if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
+      this.requireBuilt('call');
       const p = kerasConvPlan(this.where, x, this.convConfig, this.plans);
       if (p.C !== this.inputChannels) {
         fail(this.where, `inputs must have ${this.inputChannels} channels (the layer was built for input shape ${fmtShape(this.input_spec_shape.map((d) => d ?? 'None'))}), got shape ${fmtShape(x.shape)}`);

@@ -97,14 +97,14 @@ class Conv extends Layer {
   }
 
   count_params() {
-    this.requireBuilt('count_params');
+    this._requireBuilt('count_params');
     return super.count_params();
   }
 
   // Checks every array first; the layer's weights change only if all fit.
   set_weights(weights) {
     const where = this.where;
-    this.requireBuilt('set_weights');
+    this._requireBuilt('set_weights');
     const want = this.use_bias ? [this.kernelShape, [this.filters]] : [this.kernelShape];
     const names = ['kernel', 'bias'];
     if (!Array.isArray(weights) || weights.length !== want.length) {
@@ -145,7 +145,7 @@ class Conv extends Layer {
   call(inputs) {
     const [x, owned] = asTensor(inputs, this.where, 'inputs');
     try {
-      this.requireBuilt('call');
+      this._requireBuilt('call');
       const p = kerasConvPlan(this.where, x, this.convConfig, this.plans);
       if (p.C !== this.inputChannels) {
         fail(this.where, `inputs must have ${this.inputChannels} channels (the layer was built for input shape ${fmtShape(this.input_spec_shape.map((d) => d ?? 'None'))}), got shape ${fmtShape(x.shape)}`);

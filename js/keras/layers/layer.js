@@ -107,7 +107,7 @@ export class Layer {
 
   // Internal: refuses `what` (count_params, set_weights or call) on a layer
   // whose weights do not exist yet.
-  requireBuilt(what) {
+  _requireBuilt(what) {
     if (!this.built) fail(this.where, `${what}: the layer '${this.name}' is not built yet${NOT_BUILT_HINTS[what]}`);
   }
 
@@ -175,13 +175,13 @@ export class WeightedLayer extends Layer {
   }
 
   count_params() {
-    this.requireBuilt('count_params');
+    this._requireBuilt('count_params');
     return super.count_params();
   }
 
   set_weights(weights) {
     const where = this.where;
-    this.requireBuilt('set_weights');
+    this._requireBuilt('set_weights');
     const slots = this.#slots;
     if (!Array.isArray(weights) || weights.length !== slots.length) {
       fail(where, `set_weights expects a list of ${slots.length} weights (${slots.map((w) => w.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);

@@ -16,6 +16,23 @@ export function withTensor(where, input, name, body) {
   }
 }
 
+// Runs body(tensors) with each of `inputs` (an array) as a Tensor, named
+// `${name}[i]` in errors; the temporaries made from nested arrays are
+// disposed afterwards.
+export function withTensorList(where, inputs, name, body) {
+  const owned = [];
+  try {
+    const ts = inputs.map((x, i) => {
+      const [t, own] = asTensor(x, where, `${name}[${i}]`);
+      if (own) owned.push(t);
+      return t;
+    });
+    return body(ts);
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
 // `input` when it is a live Tensor (the common case, taken without
 // allocating), else null: the caller goes through withTensor.
 export function liveTensor(input) {
@@ -56,6 +73,24 @@ export function runPlanned(where, plan, inputPtr) {
   words[plan.inputAt] = inputPtr;
   words[plan.outputAt] = out.ptr;
   return runChecked(where, out, plan.entry.run, plan.entry, words);
+}
+
+// runPlanned for a pooling plan with an indices word (plan.indicesAt, 0
+// when the kernel has none): with returnIndices -> [output, indices], the
+// indices a new tensor of the output's shape; else the output alone.
+export function runPlannedWithIndices(where, plan, inputPtr, returnIndices) {
+  if (!returnIndices || plan.indicesAt === 0) {
+    if (plan.indicesAt !== 0) plan.words[plan.indicesAt] = 0;
+    return runPlanned(where, plan, inputPtr);
+  }
+  const indices = Tensor.planned(plan.outShape, plan.outNumel, where);
+  try {
+    plan.words[plan.indicesAt] = indices.ptr;
+    return [runPlanned(where, plan, inputPtr), indices];
+  } catch (e) {
+    indices.dispose();
+    throw e;
+  }
 }
 
 // A plan's output size, refused (as Tensor.empty would) before its sizes

@@ -12,7 +12,7 @@ import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { finishActivation, resolveActivation } from './fused_activation.js';
 import { checkBool, checkDataFormat, checkKerasPadding, checkPositiveInt, checkTorchConvPadding } from './options.js';
-import { packedOnWeight } from './packed_weights.js';
+import { keepPacked, keptPacked } from './packed_weights.js';
 import { PlanCache } from './plan_cache.js';
 import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
@@ -355,23 +355,23 @@ const LINEAR = resolveActivation('conv', null);
 // (weight tensor, target, layout, groups, bias) and kept on the weight
 // tensor (disposed with it). A new bias tensor replaces the packed copy.
 function packedWeights(where, p, weight, bias) {
-  return packedOnWeight(weight, p.packKey, bias, () => {
-    const shape = { ...p.shape, batch: 1 };
-    const sizeEntry = kernel('convPackedSize');
-    const sizeStatus = sizeEntry.run(sizeEntry.pack({ target: p.target, ...shape, floats: 0 }));
-    if (sizeStatus !== 0) fail(where, `cannot pack weights of shape ${fmtShape(weight.shape)}`);
-    const floats = sizeEntry.result('floats');
-    const packed = Tensor.empty([floats], where);
-    const packEntry = kernel('convPackWeights');
-    const status = packEntry.run(packEntry.pack({
-      weights: weight.ptr, layout: p.layout, bias: bias === null ? 0 : bias.ptr, target: p.target, packed: packed.ptr, ...shape,
-    }));
-    if (status !== 0) {
-      packed.dispose();
-      checkStatus(where, status);
-    }
-    return packed;
-  });
+  const kept = keptPacked(weight, p.packKey, bias);
+  if (kept !== null) return kept;
+  const shape = { ...p.shape, batch: 1 };
+  const sizeEntry = kernel('convPackedSize');
+  const sizeStatus = sizeEntry.run(sizeEntry.pack({ target: p.target, ...shape, floats: 0 }));
+  if (sizeStatus !== 0) fail(where, `cannot pack weights of shape ${fmtShape(weight.shape)}`);
+  const floats = sizeEntry.result('floats');
+  const packed = Tensor.empty([floats], where);
+  const packEntry = kernel('convPackWeights');
+  const status = packEntry.run(packEntry.pack({
+    weights: weight.ptr, layout: p.layout, bias: bias === null ? 0 : bias.ptr, target: p.target, packed: packed.ptr, ...shape,
+  }));
+  if (status !== 0) {
+    packed.dispose();
+    checkStatus(where, status);
+  }
+  return keepPacked(weight, p.packKey, bias, packed);
 }
 
 // Runs the convolution of plan p: x the input Tensor, weight in `layout`

@@ -6,7 +6,7 @@ import { heapU32, checkStatus } from '../runtime.js';
 import { asTensor, Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { finishActivation } from './fused_activation.js';
-import { packedOnWeight } from './packed_weights.js';
+import { keepPacked, keptPacked } from './packed_weights.js';
 import { runKernel } from './run.js';
 
 const LAYOUTS = { out_in: 0, in_out: 1 };
@@ -14,28 +14,28 @@ const LAYOUTS = { out_in: 0, in_out: 1 };
 // The packed weights (bias included) for weight in `layout`, made once and
 // kept on the weight tensor; a different bias tensor repacks.
 function packedWeights(where, weight, layout, bias, K, N) {
-  return packedOnWeight(weight, `linear-pack:${layout}`, bias, () => {
-    const sizeEntry = kernel('linearPackedSize');
-    const result = Tensor.empty([1], where);
-    let floats;
-    try {
-      checkStatus(where, sizeEntry.run(sizeEntry.pack({ in_features: K, out_features: N, result: result.ptr })));
-      floats = heapU32()[result.ptr >>> 2];
-    } finally {
-      result.dispose();
-    }
-    const packed = Tensor.empty([floats], where);
-    try {
-      const packEntry = kernel('linearPack');
-      checkStatus(where, packEntry.run(packEntry.pack({
-        weight: weight.ptr, bias: bias === null ? 0 : bias.ptr, packed: packed.ptr, in_features: K, out_features: N, layout: LAYOUTS[layout],
-      })));
-    } catch (e) {
-      packed.dispose();
-      throw e;
-    }
-    return packed;
-  });
+  const kept = keptPacked(weight, `linear-pack:${layout}`, bias);
+  if (kept !== null) return kept;
+  const sizeEntry = kernel('linearPackedSize');
+  const result = Tensor.empty([1], where);
+  let floats;
+  try {
+    checkStatus(where, sizeEntry.run(sizeEntry.pack({ in_features: K, out_features: N, result: result.ptr })));
+    floats = heapU32()[result.ptr >>> 2];
+  } finally {
+    result.dispose();
+  }
+  const packed = Tensor.empty([floats], where);
+  try {
+    const packEntry = kernel('linearPack');
+    checkStatus(where, packEntry.run(packEntry.pack({
+      weight: weight.ptr, bias: bias === null ? 0 : bias.ptr, packed: packed.ptr, in_features: K, out_features: N, layout: LAYOUTS[layout],
+    })));
+  } catch (e) {
+    packed.dispose();
+    throw e;
+  }
+  return keepPacked(weight, `linear-pack:${layout}`, bias, packed);
 }
 
 export function linear(where, input, weight, bias, { layout = 'out_in', activation = null } = {}) {

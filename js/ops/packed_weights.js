@@ -25,14 +25,21 @@ class PackedHolder {
 
 const newHolder = () => new PackedHolder();
 
-// -> the packed Tensor for (weight, key, bias); pack() -> a new one, called
-// only when none is kept for this bias (the stale copy is freed first).
-export function packedOnWeight(weight, key, bias, pack) {
+// -> the packed Tensor kept on weight under key for this bias, or null (a
+// copy for another bias is freed first, before the caller packs anew).
+// Two calls rather than one taking a pack callback: the hit path, once per
+// convolution or linear call, allocates nothing.
+export function keptPacked(weight, key, bias) {
   const holder = weight.derived(key, newHolder);
-  const tag = biasTag(bias);
-  if (holder.packed !== null && holder.tag === tag) return holder.packed;
+  if (holder.packed !== null && holder.tag === biasTag(bias)) return holder.packed;
   holder.dispose();
-  holder.packed = pack();
-  holder.tag = tag;
-  return holder.packed;
+  return null;
+}
+
+// Keeps `packed` on weight under key for this bias -> packed.
+export function keepPacked(weight, key, bias, packed) {
+  const holder = weight.derived(key, newHolder);
+  holder.packed = packed;
+  holder.tag = biasTag(bias);
+  return packed;
 }

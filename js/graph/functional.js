@@ -9,6 +9,7 @@ import { asTensor, Tensor } from '../tensor.js';
 import { snakeCase } from '../torch/args.js';
 import { makePlan, runPlan } from './executor.js';
 import { fuseSteps } from './fusion.js';
+import { countModelParams, getModelWeights, modelWeights, setModelWeights } from './model_weights.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 
 const typeName = (layer) => layer.constructor.className ?? layer.constructor.name;
@@ -252,28 +253,19 @@ export class Model extends Layer {
   }
 
   get weights() {
-    return this.#layers.flatMap((l) => l.weights ?? []);
+    return modelWeights(this.#layers);
   }
 
   get_weights() {
-    return this.#layers.flatMap((l) => (typeof l.get_weights === 'function' ? l.get_weights() : []));
+    return getModelWeights(this.#layers);
   }
 
   set_weights(weights) {
-    const sizes = this.#layers.map((l) => (l.weights ?? []).length);
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (!Array.isArray(weights) || weights.length !== total) {
-      fail('Model.set_weights', `expects a list of ${total} weights, got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);
-    }
-    let at = 0;
-    this.#layers.forEach((layer, i) => {
-      if (sizes[i] > 0) layer.set_weights(weights.slice(at, at + sizes[i]));
-      at += sizes[i];
-    });
+    setModelWeights('Model.set_weights', this.#layers, weights);
   }
 
   count_params() {
-    return this.#layers.reduce((n, l) => n + l.count_params(), 0);
+    return countModelParams(this.#layers);
   }
 
   // This model's own node indices per layer (a shared layer may have nodes

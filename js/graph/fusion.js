@@ -5,7 +5,7 @@
 // conv's output pass. The folded weights are made on first use and remade
 // when any source weight tensor is replaced (set_weights makes new tensors);
 // the layers' own weights are never touched.
-import { resolveActivation } from '../ops/activations.js';
+import { resolveActivation } from '../ops/fused_activation.js';
 import { Tensor } from '../tensor.js';
 import { Activation, ReLU } from '../keras/layers/activation.js';
 import { Conv1D, Conv2D } from '../keras/layers/conv.js';

@@ -4,6 +4,7 @@
 import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
 import { makePlan, runPlan } from '../graph/executor.js';
 import { fuseSteps } from '../graph/fusion.js';
+import { countModelParams, getModelWeights, modelWeights, setModelWeights } from '../graph/model_weights.js';
 import { withTensor } from '../ops/run.js';
 import { Layer } from './layers/layer.js';
 import { layerClass, serializeLayer } from './registry.js';
@@ -229,25 +230,16 @@ export class Sequential extends Layer {
   }
 
   get weights() {
-    return this.#layers.flatMap((l) => l.weights ?? []);
+    return modelWeights(this.#layers);
   }
 
   get_weights() {
-    return this.#layers.flatMap((l) => (typeof l.get_weights === 'function' ? l.get_weights() : []));
+    return getModelWeights(this.#layers);
   }
 
   // One list for the whole model, in layer order, as get_weights returns it.
   set_weights(weights) {
-    const sizes = this.#layers.map((l) => (l.weights ?? []).length);
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (!Array.isArray(weights) || weights.length !== total) {
-      fail('Sequential.set_weights', `expects a list of ${total} weights, got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);
-    }
-    let at = 0;
-    this.#layers.forEach((layer, i) => {
-      if (sizes[i] > 0) layer.set_weights(weights.slice(at, at + sizes[i]));
-      at += sizes[i];
-    });
+    setModelWeights('Sequential.set_weights', this.#layers, weights);
   }
 
   count_params() {
@@ -255,7 +247,7 @@ export class Sequential extends Layer {
       fail('Sequential.count_params', 'the model has not been built yet: give the first layer an input_shape, ' +
         'or call build(input_shape) or predict(x) first');
     }
-    return this.#layers.reduce((n, l) => n + l.count_params(), 0);
+    return countModelParams(this.#layers);
   }
 
   get_config() {

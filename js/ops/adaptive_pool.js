@@ -5,7 +5,7 @@ import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { checkBool } from './options.js';
 import { PlanCache } from './plan_cache.js';
-import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
+import { liveTensor, outputNumel, runPlannedWithIndices, withTensor } from './run.js';
 
 // One plan cache for the family, keyed by op, input shape, output_size and
 // return_indices (read from one reused holder, so a lookup allocates nothing).
@@ -75,19 +75,7 @@ function planMax2d(where, shape, outputSize, returnIndices) {
 
 function runOn(where, x, op, outputSize, returnIndices, make) {
   const p = cached(op, Tensor.shapeOf(x), outputSize, returnIndices, make, where);
-  if (p.indicesAt === 0) return runPlanned(where, p, x.ptr);
-  if (!returnIndices) {
-    p.words[p.indicesAt] = 0;
-    return runPlanned(where, p, x.ptr);
-  }
-  const indices = Tensor.planned(p.outShape, p.outNumel, where);
-  try {
-    p.words[p.indicesAt] = indices.ptr;
-    return [runPlanned(where, p, x.ptr), indices];
-  } catch (e) {
-    indices.dispose();
-    throw e;
-  }
+  return runPlannedWithIndices(where, p, x.ptr, returnIndices);
 }
 
 function run(where, input, op, outputSize, returnIndices, make) {

@@ -1,9 +1,10 @@
 // torch.cat / Keras Concatenate: the one checking place for ranks and
 // sizes. One kernel call per input copies its rows into the output.
 import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
-import { asTensor, Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { checkStatus } from '../runtime.js';
 import { kernel } from './abi.js';
+import { withTensorList } from './run.js';
 
 export function cat(where, tensors, dim) {
   if (!Array.isArray(tensors) && !(tensors && typeof tensors[Symbol.iterator] === 'function')) {
@@ -12,13 +13,7 @@ export function cat(where, tensors, dim) {
   const list = Array.from(tensors);
   if (list.length === 0) fail(where, 'tensors must be a non-empty array of Tensors, got an empty array');
   if (typeof dim !== 'number' || !Number.isInteger(dim)) typeFail(where, `dim must be an integer, got ${fmtValue(dim)}`);
-  const owned = [];
-  try {
-    const ts = list.map((x, i) => {
-      const [t, own] = asTensor(x, where, `tensors[${i}]`);
-      if (own) owned.push(t);
-      return t;
-    });
+  return withTensorList(where, list, 'tensors', (ts) => {
     // PyTorch skips 1-D empty tensors (legacy behaviour) when the others have more dims.
     const used = ts.map((t, i) => ({ t, i, shape: t.shape })).filter((e) => !(e.shape.length === 1 && e.shape[0] === 0));
     if (used.length === 0) return Tensor.empty([0], where);
@@ -60,7 +55,5 @@ export function cat(where, tensors, dim) {
       throw err;
     }
     return out;
-  } finally {
-    for (const t of owned) t.dispose();
-  }
+  });
 }

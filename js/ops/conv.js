@@ -10,8 +10,9 @@ import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../errors.js';
 import { checkStatus } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
-import { resolveActivation } from './activations.js';
+import { finishActivation, resolveActivation } from './fused_activation.js';
 import { checkBool, checkDataFormat, checkKerasPadding, checkPositiveInt, checkTorchConvPadding } from './options.js';
+import { keepPacked, keptPacked } from './packed_weights.js';
 import { PlanCache } from './plan_cache.js';
 import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
 
@@ -350,35 +351,12 @@ function convGeneralOn(where, x, weight, bias, o, activation) {
 
 const LINEAR = resolveActivation('conv', null);
 
-const biasIds = new WeakMap();
-let nextBiasId = 1;
-function biasTag(bias) {
-  if (bias === null) return 0;
-  let id = biasIds.get(bias);
-  if (id === undefined) biasIds.set(bias, (id = nextBiasId++));
-  return id;
-}
-
-class PackedHolder {
-  packed = null;
-  tag = -1;
-
-  dispose() {
-    this.packed?.dispose();
-    this.packed = null;
-  }
-}
-
-const newHolder = () => new PackedHolder();
-
 // The packed weights (bias included) for a GEMM kernel, made once per
 // (weight tensor, target, layout, groups, bias) and kept on the weight
 // tensor (disposed with it). A new bias tensor replaces the packed copy.
 function packedWeights(where, p, weight, bias) {
-  const holder = weight.derived(p.packKey, newHolder);
-  const tag = biasTag(bias);
-  if (holder.packed !== null && holder.tag === tag) return holder.packed;
-  holder.dispose();
+  const kept = keptPacked(weight, p.packKey, bias);
+  if (kept !== null) return kept;
   const shape = { ...p.shape, batch: 1 };
   const sizeEntry = kernel('convPackedSize');
   const sizeStatus = sizeEntry.run(sizeEntry.pack({ target: p.target, ...shape, floats: 0 }));
@@ -393,9 +371,7 @@ function packedWeights(where, p, weight, bias) {
     packed.dispose();
     checkStatus(where, status);
   }
-  holder.packed = packed;
-  holder.tag = tag;
-  return packed;
+  return keepPacked(weight, p.packKey, bias, packed);
 }
 
 // Runs the convolution of plan p: x the input Tensor, weight in `layout`
@@ -412,33 +388,6 @@ export function runConv(where, p, x, weight, layout, bias, activation) {
   }
   words[p.activationAt] = activation.code;
   return finishActivation(where, runPlanned(where, p, x.ptr), activation);
-}
-
-// Softmax (last axis) and JS-function activations, after the kernel.
-export function finishActivation(where, out, activation) {
-  if (activation.softmax) {
-    const shape = Tensor.shapeOf(out);
-    const last = shape.length === 0 ? 1 : shape[shape.length - 1];
-    const rows = last === 0 ? 0 : out.numel() / last;
-    const softmax = kernel('softmaxRows');
-    const status = softmax.run(softmax.pack({ x: out.ptr, rows, n: last }));
-    if (status !== 0) {
-      out.dispose();
-      checkStatus(where, status);
-    }
-  }
-  if (activation.fn !== null) {
-    let result;
-    try {
-      result = activation.fn(out);
-    } catch (e) {
-      out.dispose();
-      throw e;
-    }
-    if (result !== out && result instanceof Tensor) out.dispose();
-    return result;
-  }
-  return out;
 }
 
 export { resolveActivation };

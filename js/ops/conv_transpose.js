@@ -9,7 +9,7 @@ import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../errors.js';
 import { checkStatus } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
-import { finishActivation } from './conv.js';
+import { finishActivation } from './fused_activation.js';
 import { runKernel, withTensor } from './run.js';
 
 const LAYOUT = { torch: 0, keras: 1 };

@@ -5,34 +5,17 @@ import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
 import { heapU32, checkStatus } from '../runtime.js';
 import { asTensor, Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
+import { finishActivation } from './fused_activation.js';
+import { keepPacked, keptPacked } from './packed_weights.js';
 import { runKernel } from './run.js';
-import { softmax } from './softmax.js';
 
 const LAYOUTS = { out_in: 0, in_out: 1 };
-
-const biasIds = new WeakMap();
-let nextBiasId = 1;
-function biasTag(bias) {
-  if (bias === null) return 0;
-  let id = biasIds.get(bias);
-  if (id === undefined) biasIds.set(bias, (id = nextBiasId++));
-  return id;
-}
 
 // The packed weights (bias included) for weight in `layout`, made once and
 // kept on the weight tensor; a different bias tensor repacks.
 function packedWeights(where, weight, layout, bias, K, N) {
-  const holder = weight.derived(`linear-pack:${layout}`, () => ({
-    packed: null,
-    tag: -1,
-    dispose() {
-      this.packed?.dispose();
-      this.packed = null;
-    },
-  }));
-  const tag = biasTag(bias);
-  if (holder.packed !== null && holder.tag === tag) return holder.packed;
-  holder.dispose();
+  const kept = keptPacked(weight, `linear-pack:${layout}`, bias);
+  if (kept !== null) return kept;
   const sizeEntry = kernel('linearPackedSize');
   const result = Tensor.empty([1], where);
   let floats;
@@ -52,33 +35,7 @@ function packedWeights(where, weight, layout, bias, K, N) {
     packed.dispose();
     throw e;
   }
-  holder.packed = packed;
-  holder.tag = tag;
-  return packed;
-}
-
-// Softmax (last axis) and JS-function activations, after the kernel.
-function finish(where, out, activation) {
-  let y = out;
-  if (activation.softmax) {
-    try {
-      y = softmax(where, out, -1);
-    } finally {
-      out.dispose();
-    }
-  }
-  if (activation.fn !== null && activation.fn !== undefined) {
-    let result;
-    try {
-      result = activation.fn(y);
-    } catch (e) {
-      y.dispose();
-      throw e;
-    }
-    if (result !== y && result instanceof Tensor) y.dispose();
-    return result;
-  }
-  return y;
+  return keepPacked(weight, `linear-pack:${layout}`, bias, packed);
 }
 
 export function linear(where, input, weight, bias, { layout = 'out_in', activation = null } = {}) {
@@ -119,7 +76,7 @@ export function linear(where, input, weight, bias, { layout = 'out_in', activati
       entry.set(words, 'output', o);
       return entry.run(words);
     });
-    return finish(where, out, act);
+    return finishActivation(where, out, act);
   } finally {
     for (const t of owned) t.dispose();
   }

@@ -16,6 +16,23 @@ export function withTensor(where, input, name, body) {
   }
 }
 
+// Runs body(tensors) with each of `inputs` (an array) as a Tensor, named
+// `${name}[i]` in errors; the temporaries made from nested arrays are
+// disposed afterwards.
+export function withTensorList(where, inputs, name, body) {
+  const owned = [];
+  try {
+    const ts = inputs.map((x, i) => {
+      const [t, own] = asTensor(x, where, `${name}[${i}]`);
+      if (own) owned.push(t);
+      return t;
+    });
+    return body(ts);
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
 // `input` when it is a live Tensor (the common case, taken without
 // allocating), else null: the caller goes through withTensor.
 export function liveTensor(input) {
@@ -25,9 +42,16 @@ export function liveTensor(input) {
 // Allocates the output, runs kernel(outPtr) -> status, returns the output.
 export function runKernel(where, outShape, kernel) {
   const out = Tensor.empty(outShape, where);
+  return runChecked(where, out, kernel, undefined, out.ptr);
+}
+
+// fn.call(self, arg) -> status, writing into the allocated `out`: out, or
+// on a throw or a failing status out freed and the error raised. (fn and
+// self apart so the per-call path allocates no closure.)
+function runChecked(where, out, fn, self, arg) {
   let status;
   try {
-    status = kernel(out.ptr);
+    status = fn.call(self, arg);
   } catch (e) {
     out.dispose();
     throw e;
@@ -45,21 +69,28 @@ export function runKernel(where, outShape, kernel) {
 // output of plan.outShape (plan.outNumel values) -> the output.
 export function runPlanned(where, plan, inputPtr) {
   const out = Tensor.planned(plan.outShape, plan.outNumel, where);
-  let status;
+  const words = plan.words;
+  words[plan.inputAt] = inputPtr;
+  words[plan.outputAt] = out.ptr;
+  return runChecked(where, out, plan.entry.run, plan.entry, words);
+}
+
+// runPlanned for a pooling plan with an indices word (plan.indicesAt, 0
+// when the kernel has none): with returnIndices -> [output, indices], the
+// indices a new tensor of the output's shape; else the output alone.
+export function runPlannedWithIndices(where, plan, inputPtr, returnIndices) {
+  if (!returnIndices || plan.indicesAt === 0) {
+    if (plan.indicesAt !== 0) plan.words[plan.indicesAt] = 0;
+    return runPlanned(where, plan, inputPtr);
+  }
+  const indices = Tensor.planned(plan.outShape, plan.outNumel, where);
   try {
-    const words = plan.words;
-    words[plan.inputAt] = inputPtr;
-    words[plan.outputAt] = out.ptr;
-    status = plan.entry.run(words);
+    plan.words[plan.indicesAt] = indices.ptr;
+    return [runPlanned(where, plan, inputPtr), indices];
   } catch (e) {
-    out.dispose();
+    indices.dispose();
     throw e;
   }
-  if (status !== 0) {
-    out.dispose();
-    checkStatus(where, status);
-  }
-  return out;
 }
 
 // A plan's output size, refused (as Tensor.empty would) before its sizes

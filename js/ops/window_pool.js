@@ -10,7 +10,7 @@ import { Tensor } from '../tensor.js';
 import { kernel } from './abi.js';
 import { checkBool, checkDataFormat, checkKerasPadding } from './options.js';
 import { PlanCache } from './plan_cache.js';
-import { liveTensor, outputNumel, runPlanned, withTensor } from './run.js';
+import { liveTensor, outputNumel, runPlannedWithIndices, withTensor } from './run.js';
 
 const dimsText = (spatial) => (spatial === 1
   ? '2 or 3 dimensions (C, L) or (N, C, L)'
@@ -194,22 +194,6 @@ export function planKerasPool(where, shape, spatial, { poolSize, strides, paddin
   });
 }
 
-// Runs a planned pooling; max with returnIndices gives [output, indices].
-function runPlan(where, x, plan) {
-  if (!plan.returnIndices) {
-    if (plan.indicesAt !== 0) plan.words[plan.indicesAt] = 0;
-    return runPlanned(where, plan, x.ptr);
-  }
-  const indices = Tensor.planned(plan.outShape, plan.outNumel, where);
-  try {
-    plan.words[plan.indicesAt] = indices.ptr;
-    return [runPlanned(where, plan, x.ptr), indices];
-  } catch (e) {
-    indices.dispose();
-    throw e;
-  }
-}
-
 const TORCH_OPTIONS = ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'count_include_pad',
   'divisor_override', 'return_indices'];
 const torchPlans = new PlanCache();
@@ -221,7 +205,8 @@ function torchPool(where, spatial, x, opts, max) {
   if (plan === undefined) {
     plan = torchPlans.add(tag, shape, null, null, opts, TORCH_OPTIONS, planTorchPool(where, shape, spatial, { ...opts, max }));
   }
-  return runPlan(where, x, plan);
+  // max with returnIndices gives [output, indices].
+  return runPlannedWithIndices(where, plan, x.ptr, plan.returnIndices);
 }
 
 // torch: avg_pool{1,2}d and max_pool{1,2}d.
@@ -241,7 +226,7 @@ function kerasPoolOn(where, spatial, x, options, max, plans) {
   const shape = Tensor.shapeOf(x);
   let plan = plans.findShape(shape);
   if (plan === undefined) plan = plans.addShape(shape, planKerasPool(where, shape, spatial, { ...options, max }));
-  return runPlan(where, x, plan);
+  return runPlannedWithIndices(where, plan, x.ptr, plan.returnIndices);
 }
 
 // keras: AveragePooling{1,2}D and MaxPooling{1,2}D. `plans` is the layer's

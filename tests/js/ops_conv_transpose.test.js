@@ -4,7 +4,7 @@
 // its errors.
 import { init, torch } from '../../js/index.js';
 import { convTranspose } from '../../js/ops/conv_transpose.js';
-import { resolveActivation } from '../../js/ops/activations.js';
+import { resolveActivation } from '../../js/ops/fused_activation.js';
 import { rng } from './reference/random.js';
 
 const CONFIGS = 1000;

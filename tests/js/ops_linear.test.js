@@ -2,7 +2,7 @@
 // seeded random shapes per layout (any input rank, GEMV and GEMM row counts,
 // bias or none, fused activations), the packed-weights cache, and errors.
 import { init, torch } from '../../js/index.js';
-import { resolveActivation } from '../../js/ops/activations.js';
+import { resolveActivation } from '../../js/ops/fused_activation.js';
 import { linear } from '../../js/ops/linear.js';
 import { firstMismatch, randInt, randomValues, rng } from './reference/random.js';
 

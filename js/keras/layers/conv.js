@@ -5,9 +5,9 @@
 import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
 import { checkKerasConvOptions, HWIO, kerasConvPlan, planKerasConv, resolveActivation, runConv } from '../../ops/conv.js';
 import { PlanCache } from '../../ops/plan_cache.js';
-import { asTensor, Tensor } from '../../tensor.js';
-import { getInitializer, initialize, serializeInitializer } from '../initializers.js';
-import { Layer } from './layer.js';
+import { asTensor } from '../../tensor.js';
+import { getInitializer, serializeInitializer } from '../initializers.js';
+import { WeightedLayer } from './layer.js';
 
 const CONV_DEFAULTS = {
   filters: undefined,
@@ -29,7 +29,7 @@ const CONV_DEFAULTS = {
   bias_constraint: null,
 };
 
-class Conv extends Layer {
+class Conv extends WeightedLayer {
   constructor(options, nd) {
     super(options, CONV_DEFAULTS);
     const where = this.where;
@@ -50,8 +50,6 @@ class Conv extends Layer {
     this.use_bias = o.use_bias;
     this.kernel_initializer = getInitializer(where, 'kernel_initializer', o.kernel_initializer);
     this.bias_initializer = getInitializer(where, 'bias_initializer', o.bias_initializer);
-    this.kernel = null;
-    this.bias = null;
     if (this.declaredInputShape) this.build(this.declaredInputShape);
   }
 
@@ -72,68 +70,18 @@ class Conv extends Layer {
     if (!Array.isArray(inputShape)) typeFail(this.where, `build: input_shape must be an array, got ${fmtValue(inputShape)}`);
     const p = planKerasConv(this.where, inputShape, this.convConfig);
     this.inputChannels = p.C;
-    const kernelShape = this.kernelShape;
-    const kernel = Tensor.fromFloat32(initialize(this.kernel_initializer, kernelShape), kernelShape, this.where);
-    let bias = null;
-    if (this.use_bias) {
-      try {
-        bias = Tensor.fromFloat32(initialize(this.bias_initializer, [this.filters]), [this.filters], this.where);
-      } catch (e) {
-        kernel.dispose();
-        throw e;
-      }
-    }
-    this.kernel?.dispose();
-    this.bias?.dispose();
-    this.kernel = kernel;
-    this.bias = bias;
+    this.addWeight('kernel', this.kernelShape, this.kernel_initializer);
+    if (this.use_bias) this.addWeight('bias', [this.filters], this.bias_initializer);
     this.input_spec_shape = inputShape.slice();
     this.built = true;
   }
 
-  get weights() {
-    if (!this.built) return [];
-    return this.use_bias ? [this.kernel, this.bias] : [this.kernel];
+  get kernel() {
+    return this.weight('kernel');
   }
 
-  count_params() {
-    if (!this.built) {
-      fail(this.where, `count_params: the layer '${this.name}' is not built yet, so its weights do not exist; call build(input_shape) or apply it to an input first`);
-    }
-    return super.count_params();
-  }
-
-  // Checks every array first; the layer's weights change only if all fit.
-  set_weights(weights) {
-    const where = this.where;
-    if (!this.built) {
-      fail(where, `set_weights: the layer '${this.name}' is not built yet; call build(input_shape) first`);
-    }
-    const want = this.use_bias ? [this.kernelShape, [this.filters]] : [this.kernelShape];
-    const names = ['kernel', 'bias'];
-    if (!Array.isArray(weights) || weights.length !== want.length) {
-      fail(where, `set_weights expects a list of ${want.length} weights (${names.slice(0, want.length).join(', ')}), got ${Array.isArray(weights) ? `${weights.length}` : fmtValue(weights)}`);
-    }
-    const made = [];
-    try {
-      weights.forEach((w, i) => {
-        const [t, owned] = asTensor(w, where, `set_weights ${names[i]}`);
-        const shape = t.shape;
-        if (shape.length !== want[i].length || shape.some((d, j) => d !== want[i][j])) {
-          if (owned) t.dispose();
-          fail(where, `set_weights: ${names[i]} must have shape ${fmtShape(want[i])}, got shape ${fmtShape(shape)}`);
-        }
-        // The layer keeps its own copy: the caller may dispose theirs.
-        made.push(owned ? t : t.clone());
-      });
-    } catch (e) {
-      for (const t of made) t.dispose();
-      throw e;
-    }
-    this.kernel.dispose();
-    this.bias?.dispose();
-    this.kernel = made[0];
-    this.bias = this.use_bias ? made[1] : null;
+  get bias() {
+    return this.weight('bias');
   }
 
   apply(inputs, kwargs = {}) {
@@ -149,7 +97,7 @@ class Conv extends Layer {
   call(inputs) {
     const [x, owned] = asTensor(inputs, this.where, 'inputs');
     try {
-      if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
+      this._requireBuilt('call');
       const p = kerasConvPlan(this.where, x, this.convConfig, this.plans);
       if (p.C !== this.inputChannels) {
         fail(this.where, `inputs must have ${this.inputChannels} channels (the layer was built for input shape ${fmtShape(this.input_spec_shape.map((d) => d ?? 'None'))}), got shape ${fmtShape(x.shape)}`);
@@ -193,12 +141,6 @@ class Conv extends Layer {
       }
     }
     return new this(c);
-  }
-
-  // Frees the weights now.
-  dispose() {
-    this.kernel?.dispose();
-    this.bias?.dispose();
   }
 }
 

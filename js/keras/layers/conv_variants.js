@@ -8,7 +8,7 @@
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { convGeneral, kerasConvGeometry } from '../../ops/conv.js';
 import { convTranspose } from '../../ops/conv_transpose.js';
-import { resolveActivation } from '../../ops/activations.js';
+import { resolveActivation } from '../../ops/fused_activation.js';
 import { withTensor } from '../../ops/run.js';
 import { getInitializer, serializeInitializer } from '../initializers.js';
 import { WeightedLayer } from './layer.js';
@@ -174,7 +174,7 @@ class DepthwiseConv extends ConvVariant {
 
   call(inputs) {
     return withTensor(this.where, inputs, 'inputs', (x) => {
-      if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
+      this._requireBuilt('call');
       return convGeneral(this.where, x, this.convKernel, {
         ...this.convArgs(x.shape), bias: this.bias, activation: this.activationSpec,
       });
@@ -231,7 +231,7 @@ class SeparableConv extends ConvVariant {
 
   call(inputs) {
     return withTensor(this.where, inputs, 'inputs', (x) => {
-      if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
+      this._requireBuilt('call');
       const { C, spatial } = this.splitShape(x.shape);
       const geo = this.geometry(spatial);
       const nd = this.rank;
@@ -337,7 +337,7 @@ class ConvTranspose extends ConvVariant {
 
   call(inputs) {
     return withTensor(this.where, inputs, 'inputs', (x) => {
-      if (!this.built) fail(this.where, `call: the layer '${this.name}' is not built yet; use apply() or build(input_shape) first`);
+      this._requireBuilt('call');
       return convTranspose(this.where, x, this.kernel, {
         nd: this.rank, layout: 'keras', bias: this.bias, stride: this.strides, dilation: this.dilation_rate,
         padding: this.padding, output_padding: this.output_padding, channelsLast: this.channelsLast,

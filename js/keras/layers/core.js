@@ -6,7 +6,7 @@ import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
 import { binary } from '../../ops/elementwise.js';
 import { checkDataFormat } from '../../ops/global_pool.js';
 import { linear } from '../../ops/linear.js';
-import { resolveActivation } from '../../ops/activations.js';
+import { resolveActivation } from '../../ops/fused_activation.js';
 import { withTensor } from '../../ops/run.js';
 import { uniform } from '../../random.js';
 import { Tensor } from '../../tensor.js';

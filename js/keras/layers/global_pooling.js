@@ -50,29 +50,18 @@ class GlobalPooling2D extends GlobalPooling {
   }
 }
 
-export class GlobalAveragePooling1D extends GlobalPooling1D {
-  constructor(options) {
-    super(options, 1, 'avg');
-  }
-}
+const define = (name, Base, spatial, op) => ({
+  [name]: class extends Base {
+    constructor(options) {
+      super(options, spatial, op);
+    }
+  },
+})[name];
 
-export class GlobalMaxPooling1D extends GlobalPooling1D {
-  constructor(options) {
-    super(options, 1, 'max');
-  }
-}
-
-export class GlobalAveragePooling2D extends GlobalPooling2D {
-  constructor(options) {
-    super(options, 2, 'avg');
-  }
-}
-
-export class GlobalMaxPooling2D extends GlobalPooling2D {
-  constructor(options) {
-    super(options, 2, 'max');
-  }
-}
+export const GlobalAveragePooling1D = define('GlobalAveragePooling1D', GlobalPooling1D, 1, 'avg');
+export const GlobalMaxPooling1D = define('GlobalMaxPooling1D', GlobalPooling1D, 1, 'max');
+export const GlobalAveragePooling2D = define('GlobalAveragePooling2D', GlobalPooling2D, 2, 'avg');
+export const GlobalMaxPooling2D = define('GlobalMaxPooling2D', GlobalPooling2D, 2, 'max');
 
 export const GlobalAvgPool1D = GlobalAveragePooling1D;
 export const GlobalAvgPool2D = GlobalAveragePooling2D;

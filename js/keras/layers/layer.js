@@ -20,6 +20,12 @@ function snakeClassName(cls) {
   return cls.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+const NOT_BUILT_HINTS = {
+  count_params: ', so its weights do not exist; call build(input_shape) or apply it to an input first',
+  set_weights: '; call build(input_shape) first',
+  call: '; use apply() or build(input_shape) first',
+};
+
 export class Layer {
   // defaults: this layer's own options and their default values.
   constructor(options, defaults) {
@@ -99,6 +105,12 @@ export class Layer {
     return n;
   }
 
+  // Internal: refuses `what` (count_params, set_weights or call) on a layer
+  // whose weights do not exist yet.
+  _requireBuilt(what) {
+    if (!this.built) fail(this.where, `${what}: the layer '${this.name}' is not built yet${NOT_BUILT_HINTS[what]}`);
+  }
+
   // Keras's base config; subclasses add their own options.
   get_config() {
     const config = { name: this.name, trainable: this.trainable, dtype: 'float32' };
@@ -163,15 +175,13 @@ export class WeightedLayer extends Layer {
   }
 
   count_params() {
-    if (!this.built) {
-      fail(this.where, `count_params: the layer '${this.name}' is not built yet, so its weights do not exist; call build(input_shape) or apply it to an input first`);
-    }
+    this._requireBuilt('count_params');
     return super.count_params();
   }
 
   set_weights(weights) {
     const where = this.where;
-    if (!this.built) fail(where, `set_weights: the layer '${this.name}' is not built yet; call build(input_shape) first`);
+    this._requireBuilt('set_weights');
     const slots = this.#slots;
     if (!Array.isArray(weights) || weights.length !== slots.length) {
       fail(where, `set_weights expects a list of ${slots.length} weights (${slots.map((w) => w.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : fmtValue(weights)}`);

@@ -4,7 +4,7 @@
 import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
 import { cat } from '../../ops/concat.js';
 import { affine, binary } from '../../ops/elementwise.js';
-import { asTensor } from '../../tensor.js';
+import { withTensorList } from '../../ops/run.js';
 import { Layer } from './layer.js';
 
 const dimsText = (shape) => fmtShape(shape.map((d) => d ?? 'None'));
@@ -49,17 +49,7 @@ function withTensors(where, inputs, body) {
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.every((x) => typeof x === 'number')) {
     typeFail(where, `inputs must be an array of tensors, got ${fmtValue(inputs)}`);
   }
-  const made = [];
-  try {
-    const ts = inputs.map((x, i) => {
-      const [t, owned] = asTensor(x, where, `inputs[${i}]`);
-      if (owned) made.push(t);
-      return t;
-    });
-    return body(ts);
-  } finally {
-    for (const t of made) t.dispose();
-  }
+  return withTensorList(where, inputs, 'inputs', body);
 }
 
 class Merge extends Layer {

@@ -39,29 +39,18 @@ class Pooling extends Layer {
   }
 }
 
-export class AveragePooling1D extends Pooling {
-  constructor(options) {
-    super(options, 1, false);
-  }
-}
+const define = (name, spatial, max) => ({
+  [name]: class extends Pooling {
+    constructor(options) {
+      super(options, spatial, max);
+    }
+  },
+})[name];
 
-export class AveragePooling2D extends Pooling {
-  constructor(options) {
-    super(options, 2, false);
-  }
-}
-
-export class MaxPooling1D extends Pooling {
-  constructor(options) {
-    super(options, 1, true);
-  }
-}
-
-export class MaxPooling2D extends Pooling {
-  constructor(options) {
-    super(options, 2, true);
-  }
-}
+export const AveragePooling1D = define('AveragePooling1D', 1, false);
+export const AveragePooling2D = define('AveragePooling2D', 2, false);
+export const MaxPooling1D = define('MaxPooling1D', 1, true);
+export const MaxPooling2D = define('MaxPooling2D', 2, true);
 
 export const AvgPool1D = AveragePooling1D;
 export const AvgPool2D = AveragePooling2D;

@@ -38,39 +38,20 @@ const AVG_POOL2D_ARGS = [...AVG_POOL1D_ARGS, ['divisor_override', null]];
 const MAX_POOL_ARGS = [['input', REQUIRED], ['kernel_size', REQUIRED], ['stride', null], ['padding', 0],
   ['dilation', 1], ['ceil_mode', false], ['return_indices', false]];
 
-export function avg_pool1d(...args) {
-  const where = 'avg_pool1d';
-  const a = parseArgs(where, args, AVG_POOL1D_ARGS);
-  return torchAvgPool(where, 1, a.input, a);
-}
+// F.<where>(input, ...) for one spelling: withIndices makes return_indices
+// always true.
+const define = (where, run, spatial, spec, withIndices = false) => ({
+  [where]: (...args) => {
+    const a = parseArgs(where, args, spec);
+    return run(where, spatial, a.input, withIndices ? { ...a, return_indices: true } : a);
+  },
+})[where];
 
-export function avg_pool2d(...args) {
-  const where = 'avg_pool2d';
-  const a = parseArgs(where, args, AVG_POOL2D_ARGS);
-  return torchAvgPool(where, 2, a.input, a);
-}
-
-export function max_pool1d(...args) {
-  const where = 'max_pool1d';
-  const a = parseArgs(where, args, MAX_POOL_ARGS);
-  return torchMaxPool(where, 1, a.input, a);
-}
-
-export function max_pool2d(...args) {
-  const where = 'max_pool2d';
-  const a = parseArgs(where, args, MAX_POOL_ARGS);
-  return torchMaxPool(where, 2, a.input, a);
-}
+export const avg_pool1d = define('avg_pool1d', torchAvgPool, 1, AVG_POOL1D_ARGS);
+export const avg_pool2d = define('avg_pool2d', torchAvgPool, 2, AVG_POOL2D_ARGS);
+export const max_pool1d = define('max_pool1d', torchMaxPool, 1, MAX_POOL_ARGS);
+export const max_pool2d = define('max_pool2d', torchMaxPool, 2, MAX_POOL_ARGS);
 
 // PyTorch's *_with_indices spellings.
-export function max_pool1d_with_indices(...args) {
-  const where = 'max_pool1d_with_indices';
-  const a = parseArgs(where, args, MAX_POOL_ARGS);
-  return torchMaxPool(where, 1, a.input, { ...a, return_indices: true });
-}
-
-export function max_pool2d_with_indices(...args) {
-  const where = 'max_pool2d_with_indices';
-  const a = parseArgs(where, args, MAX_POOL_ARGS);
-  return torchMaxPool(where, 2, a.input, { ...a, return_indices: true });
-}
+export const max_pool1d_with_indices = define('max_pool1d_with_indices', torchMaxPool, 1, MAX_POOL_ARGS, true);
+export const max_pool2d_with_indices = define('max_pool2d_with_indices', torchMaxPool, 2, MAX_POOL_ARGS, true);

@@ -127,26 +127,16 @@ class MaxPoolNd extends PoolNd {
   }
 }
 
-export class AvgPool1d extends AvgPoolNd {
-  constructor(...args) {
-    super('AvgPool1d', 1, args, AVG_POOL1D_ARGS);
-  }
-}
+const define = (where, Base, spatial, spec) => ({
+  [where]: class extends Base {
+    constructor(...args) {
+      super(where, spatial, args, spec);
+    }
+  },
+})[where];
 
-export class AvgPool2d extends AvgPoolNd {
-  constructor(...args) {
-    super('AvgPool2d', 2, args, AVG_POOL2D_ARGS);
-  }
-}
+export const AvgPool1d = define('AvgPool1d', AvgPoolNd, 1, AVG_POOL1D_ARGS);
+export const AvgPool2d = define('AvgPool2d', AvgPoolNd, 2, AVG_POOL2D_ARGS);
+export const MaxPool1d = define('MaxPool1d', MaxPoolNd, 1, MAX_POOL_ARGS);
+export const MaxPool2d = define('MaxPool2d', MaxPoolNd, 2, MAX_POOL_ARGS);
 
-export class MaxPool1d extends MaxPoolNd {
-  constructor(...args) {
-    super('MaxPool1d', 1, args, MAX_POOL_ARGS);
-  }
-}
-
-export class MaxPool2d extends MaxPoolNd {
-  constructor(...args) {
-    super('MaxPool2d', 2, args, MAX_POOL_ARGS);
-  }
-}

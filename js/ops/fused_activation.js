@@ -4,6 +4,9 @@
 // Activation); softmax is a separate pass over the last axis; a JS function
 // is called on the output Tensor.
 import { fail, fmtValue, typeFail } from '../errors.js';
+import { checkStatus } from '../runtime.js';
+import { Tensor } from '../tensor.js';
+import { kernel } from './abi.js';
 
 export const ACTIVATION_CODES = {
   linear: 0,
@@ -40,4 +43,31 @@ export function resolveActivation(where, activation) {
     fail(where, `activation must be one of ${NAMES.join(', ')} (or null, or a function), got ${fmtValue(activation)}`);
   }
   return { name, code: ACTIVATION_CODES[name], softmax: false, fn: null };
+}
+
+// Softmax (last axis) and JS-function activations, after the kernel.
+export function finishActivation(where, out, activation) {
+  if (activation.softmax) {
+    const shape = Tensor.shapeOf(out);
+    const last = shape.length === 0 ? 1 : shape[shape.length - 1];
+    const rows = last === 0 ? 0 : out.numel() / last;
+    const softmax = kernel('softmaxRows');
+    const status = softmax.run(softmax.pack({ x: out.ptr, rows, n: last }));
+    if (status !== 0) {
+      out.dispose();
+      checkStatus(where, status);
+    }
+  }
+  if (activation.fn !== null) {
+    let result;
+    try {
+      result = activation.fn(out);
+    } catch (e) {
+      out.dispose();
+      throw e;
+    }
+    if (result !== out && result instanceof Tensor) out.dispose();
+    return result;
+  }
+  return out;
 }

@@ -376,42 +376,6 @@ TEST_P(DwconvThreads, MobileNetShapesAreIdenticalAtEveryThreadCount) {
     }
 }
 
-// Weights packed once (pack_dwconv_nhwc, from either layout) give what the
-// per-call packing gives, bit for bit.
-TEST_P(DwconvThreads, PackedEntryMatchesTheUnpackedOne) {
-  std::uint32_t seed = 7000;
-  for (std::size_t C : {std::size_t{15}, std::size_t{17}, std::size_t{64}, std::size_t{131}})
-    for (std::size_t k : {std::size_t{3}, std::size_t{5}}) {
-      Case c;
-      c.C = C, c.H = 9, c.W = 10, c.kh = c.kw = k, c.stride = 1 + C % 2, c.pad = Pad::kSame;
-      ConvShape s;
-      ASSERT_TRUE(c.shape(&s));
-      const auto x = random_floats(C * 90, seed++);
-      const auto hwio = random_floats(C * k * k, seed++);
-      const auto b = random_floats(C, seed++);
-      std::vector<float> oihw(hwio.size());
-      for (std::size_t ch = 0; ch < C; ++ch)
-        for (std::size_t t = 0; t < k * k; ++t) oihw[ch * k * k + t] = hwio[t * C + ch];
-      std::vector<float> want(C * s.out_h * s.out_w), got(want.size());
-      ASSERT_EQ(conv::dwconv_nhwc(x.data(), hwio.data(), WeightLayout::kHwio, b.data(), want.data(), s,
-                                  Activation::kLinear),
-                Status::kOk);
-      std::size_t floats = 0;
-      ASSERT_EQ(conv::dwconv_nhwc_packed_size(s, &floats), Status::kOk);
-      EXPECT_EQ(floats, (C + 15) / 16 * 16 * (k * k + 1));
-      for (WeightLayout wl : {WeightLayout::kHwio, WeightLayout::kOihw}) {
-        std::vector<float> packed(floats, kNaN);
-        ASSERT_EQ(conv::pack_dwconv_nhwc(wl == WeightLayout::kHwio ? hwio.data() : oihw.data(), wl, b.data(), s,
-                                         packed.data()),
-                  Status::kOk);
-        std::fill(got.begin(), got.end(), kNaN);
-        ASSERT_EQ(conv::dwconv_nhwc_packed(x.data(), packed.data(), got.data(), s, Activation::kLinear),
-                  Status::kOk);
-        EXPECT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)), 0) << "C=" << C << " k=" << k;
-      }
-    }
-}
-
 INSTANTIATE_TEST_SUITE_P(Threads, DwconvThreads, ::testing::Values(1, 2));
 
 TEST(Dwconv, RefusesBadCalls) {
@@ -419,27 +383,25 @@ TEST(Dwconv, RefusesBadCalls) {
   s.in_channels = s.out_channels = s.groups = 4, s.in_h = s.in_w = s.out_h = s.out_w = 3;
   s.kernel_h = s.kernel_w = 3, s.pad_top = s.pad_left = 1;
   std::vector<float> buf(1000);
-  std::size_t floats;
-  EXPECT_EQ(conv::dwconv_nhwc_packed_size(s, nullptr), Status::kNullPointer);
-  EXPECT_EQ(conv::pack_dwconv_nhwc(nullptr, WeightLayout::kHwio, nullptr, s, buf.data()), Status::kNullPointer);
-  EXPECT_EQ(conv::pack_dwconv_nhwc(buf.data(), static_cast<WeightLayout>(7), nullptr, s, buf.data()),
-            Status::kInvalidArgument);
-  EXPECT_EQ(conv::dwconv_nhwc_packed(nullptr, buf.data(), buf.data(), s, Activation::kLinear), Status::kNullPointer);
-  // The unpacked NHWC entry keeps its contract: Keras's layout only.
+  // The NHWC entry keeps its contract: Keras's layout only.
   EXPECT_EQ(conv::dwconv_nhwc(buf.data(), buf.data(), WeightLayout::kOihw, nullptr, buf.data(), s,
                               Activation::kLinear),
             Status::kInvalidArgument);
+  EXPECT_EQ(conv::dwconv_nhwc(nullptr, buf.data(), WeightLayout::kHwio, nullptr, buf.data(), s, Activation::kLinear),
+            Status::kNullPointer);
   s.groups = 2;  // not depthwise
-  EXPECT_EQ(conv::dwconv_nhwc_packed_size(s, &floats), Status::kInvalidArgument);
-  EXPECT_EQ(conv::dwconv_nhwc_packed(buf.data(), buf.data(), buf.data(), s, Activation::kLinear),
+  EXPECT_EQ(conv::dwconv_nhwc(buf.data(), buf.data(), WeightLayout::kHwio, nullptr, buf.data(), s,
+                              Activation::kLinear),
             Status::kInvalidArgument);
   s.groups = 4;
   EXPECT_EQ(conv::dwconv_nchw(buf.data(), buf.data(), WeightLayout::kOihw, nullptr, buf.data(), s,
                               static_cast<Activation>(99)),
             Status::kInvalidArgument);
   s.in_channels = s.out_channels = s.groups = std::size_t{1} << 20, s.in_h = std::size_t{1} << 20;
-  EXPECT_EQ(conv::dwconv_nhwc_packed_size(s, &floats), Status::kSizeOverflow);
   EXPECT_EQ(conv::dwconv_nhwc(buf.data(), buf.data(), WeightLayout::kHwio, nullptr, buf.data(), s,
+                              Activation::kLinear),
+            Status::kSizeOverflow);
+  EXPECT_EQ(conv::dwconv_nchw(buf.data(), buf.data(), WeightLayout::kOihw, nullptr, buf.data(), s,
                               Activation::kLinear),
             Status::kSizeOverflow);
 }

@@ -1,38 +1,41 @@
-// Depthwise convolution (groups == in_channels == out_channels): every
-// channel convolved with its own kernel; no reduction across channels, so
-// no GEMM.
-//
-// Channels first: one channel plane at a time. The plane is copied into a
-// per-thread buffer with zero borders (so no tap ever needs a bounds check),
-// then each output row is computed 16 pixels at a time in four independent
-// accumulators, one broadcast weight per tap, unaligned loads along the row.
-// Channels last: per output pixel, 16 channels at a time, one weight vector
-// per tap (Keras's (kh, kw, 1, C) layout is already channel-contiguous);
-// taps outside the input are skipped.
+// Depthwise convolution, channels first (NCHW): one channel plane at a
+// time. The plane is copied into a per-thread buffer with zero borders (so
+// no tap ever needs a bounds check, and vectors may read a few columns past
+// a row's end), then each output row is computed a few vectors of pixels at
+// a time with the channel's weights broadcast. 3x3 layers, MobileNet's, have
+// their own row kernels: stride 1 (unaligned loads for the shifted windows,
+// two output rows sharing their input rows) and stride 2 (even/odd lanes of
+// the input row, as XNNPACK's f32-dwconv2d-chw 3x3s2 kernels).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "conv/conv.h"
+#include "conv/dwconv.h"
 #include "conv/internal.h"
 #include "simd/vec.h"
 #include "thread/pool.h"
 #include "thread/scratch.h"
 
 namespace nnwasm::conv {
-namespace {
 
-using namespace simd;
+namespace detail {
 
-Status check_depthwise(const float* in, const float* weights, WeightLayout layout, float* out,
+Status check_depthwise(const float* in, const float* weights, WeightLayout layout, const float* out,
                        const ConvShape& s, Activation act) {
-  Status st = detail::check_shape(s);
+  Status st = check_shape(s);
   if (st != Status::kOk) return st;
   if (s.groups != s.in_channels || s.out_channels != s.in_channels) return Status::kInvalidArgument;
   if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
   bool empty;
-  return detail::check_conv(in, weights, out, s, act, &empty);
+  return check_conv(in, weights, out, s, act, &empty);
 }
+
+}  // namespace detail
+
+namespace {
+
+using namespace simd;
 
 // One output row of a channel, stride 1 along the row. rows[ky] points at
 // the padded input row for tap row ky (at the output row's first window).
@@ -174,11 +177,66 @@ void copy_row(float* dst, const float* src, std::size_t n) {
   for (; i < n; ++i) dst[i] = src[i];
 }
 
+// 3x3, stride 2, dilation 1 along the row: output pixel ox reads input
+// columns 2ox, 2ox+1, 2ox+2. Of eight input floats from 2ox, the even lanes
+// are tap 0 of four pixels and the odd lanes tap 1; tap 2 is the even lanes
+// shifted by one with the next vector's first float. Reads reach 11 floats
+// past the last vector's first window (the padded rows have 12 spare).
+void dw_row_3x3s2(const float* r0, const float* r1, const float* r2, const float* wt, float bias,
+                  std::size_t out_w, float* y, f32x4 lo, f32x4 hi) {
+  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
+  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
+  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
+  const f32x4 b = splat(bias);
+  std::size_t ox = 0;
+  // Eight pixels in two independent accumulators; the taps in the order
+  // w0..w8 as in the stride-1 kernels.
+  for (; ox + 8 <= out_w; ox += 8) {
+    f32x4 a0 = b, a1 = b;
+#define NNWASM_DW_S2_ROW8(r, wa, wb, wc)                                      \
+  {                                                                          \
+    const float* p = r + 2 * ox;                                             \
+    const f32x4 x0 = load(p), x1 = load(p + 4), x2 = load(p + 8);            \
+    const f32x4 x3 = load(p + 12), x4 = load(p + 16);                        \
+    const f32x4 e0 = even_lanes(x0, x1), e1 = even_lanes(x2, x3);            \
+    a0 = add(a0, mul(wa, e0));                                               \
+    a1 = add(a1, mul(wa, e1));                                               \
+    a0 = add(a0, mul(wb, odd_lanes(x0, x1)));                                \
+    a1 = add(a1, mul(wb, odd_lanes(x2, x3)));                                \
+    a0 = add(a0, mul(wc, shift1(e0, x2)));                                   \
+    a1 = add(a1, mul(wc, shift1(e1, x4)));                                   \
+  }
+    NNWASM_DW_S2_ROW8(r0, w0, w1, w2)
+    NNWASM_DW_S2_ROW8(r1, w3, w4, w5)
+    NNWASM_DW_S2_ROW8(r2, w6, w7, w8)
+#undef NNWASM_DW_S2_ROW8
+    store(y + ox, min(max(a0, lo), hi));
+    store(y + ox + 4, min(max(a1, lo), hi));
+  }
+  for (; ox < out_w; ox += 4) {
+    f32x4 a = b;
+#define NNWASM_DW_S2_ROW4(r, wa, wb, wc)                                      \
+  {                                                                          \
+    const float* p = r + 2 * ox;                                             \
+    const f32x4 x0 = load(p), x1 = load(p + 4), x2 = load(p + 8);            \
+    const f32x4 e = even_lanes(x0, x1);                                      \
+    a = add(a, mul(wa, e));                                                  \
+    a = add(a, mul(wb, odd_lanes(x0, x1)));                                  \
+    a = add(a, mul(wc, shift1(e, x2)));                                      \
+  }
+    NNWASM_DW_S2_ROW4(r0, w0, w1, w2)
+    NNWASM_DW_S2_ROW4(r1, w3, w4, w5)
+    NNWASM_DW_S2_ROW4(r2, w6, w7, w8)
+#undef NNWASM_DW_S2_ROW4
+    store_upto(y + ox, min(max(a, lo), hi), out_w - ox);
+  }
+}
+
 }  // namespace
 
 Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
                    const ConvShape& s, Activation act) {
-  Status st = check_depthwise(in, weights, layout, out, s, act);
+  Status st = detail::check_depthwise(in, weights, layout, out, s, act);
   if (st != Status::kOk || s.batch == 0) return st;
   const std::size_t C = s.in_channels, H = s.in_h, W = s.in_w, OH = s.out_h, OW = s.out_w;
   const std::size_t kh = s.kernel_h, kw = s.kernel_w, taps = kh * kw;
@@ -186,7 +244,9 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   const std::size_t rows_needed = (OH - 1) * s.stride_h + (kh - 1) * s.dilation_h + 1;
   const std::size_t cols_needed = (OW - 1) * s.stride_w + (kw - 1) * s.dilation_w + 1;
   const std::size_t PH = std::max(rows_needed, s.pad_top + H);
-  const std::size_t PW = std::max(cols_needed, s.pad_left + W) + 4;
+  // 12 spare zero columns: the stride-2 kernel's last vector reads 11 floats
+  // past its first window, the stride-1 kernels' 3.
+  const std::size_t PW = std::max(cols_needed, s.pad_left + W) + 12;
   std::size_t plane_floats;
   if (!checked_product(&plane_floats, {PH, PW}) || !checked_product(&plane_floats, {PH, PW + taps + kh}))
     return Status::kSizeOverflow;
@@ -232,6 +292,9 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
             dw_row_3x3(rows[0], rows[1], rows[2], wt, b, OW, y + oy * OW, lo, hi);
           else
             dw_row_stride1(rows, wt, kh, kw, s.dilation_w, b, OW, y + oy * OW, lo, hi);
+        } else if (kh == 3 && kw == 3 && s.stride_w == 2 && s.dilation_w == 1) {
+          const float* r = padded + oy * s.stride_h * PW;
+          dw_row_3x3s2(r, r + s.dilation_h * PW, r + 2 * s.dilation_h * PW, wt, b, OW, y + oy * OW, lo, hi);
         } else {
           for (std::size_t ox = 0; ox < OW; ++ox) {
             float acc = b;
@@ -244,67 +307,6 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
         }
       }
       if (pass) detail::output_pass(y, OH * OW, act);
-    }
-  });
-  return Status::kOk;
-}
-
-Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
-                   const ConvShape& s, Activation act) {
-  Status st = check_depthwise(in, weights, layout, out, s, act);
-  if (st != Status::kOk || s.batch == 0) return st;
-  if (layout != WeightLayout::kHwio) return Status::kInvalidArgument;  // needs channel-contiguous taps
-  const std::size_t C = s.in_channels, H = s.in_h, W = s.in_w, OH = s.out_h, OW = s.out_w;
-  const std::size_t kh = s.kernel_h, kw = s.kernel_w;
-  const detail::OutputClamp clamp(act);
-  const f32x4 lo = clamp.lo, hi = clamp.hi;
-  const bool pass = clamp.pass;
-
-  const thread::Chunks work{s.batch * OH, 1, detail::saturated_bytes({OW, C, kh, kw, sizeof(float)})};
-  thread::parallel_for_slots(work, [&](int, std::size_t begin, std::size_t end) {
-    for (std::size_t row = begin; row < end; ++row) {
-      const std::size_t n = row / OH, oy = row % OH;
-      const float* image = in + n * H * W * C;
-      for (std::size_t ox = 0; ox < OW; ++ox) {
-        float* y = out + (row * OW + ox) * C;
-        std::size_t c = 0;
-        for (; c + 16 <= C; c += 16) {
-          f32x4 a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
-          if (bias != nullptr)
-            a0 = load(bias + c), a1 = load(bias + c + 4), a2 = load(bias + c + 8), a3 = load(bias + c + 12);
-          for (std::size_t ky = 0; ky < kh; ++ky) {
-            const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
-            if (iy >= H) continue;
-            for (std::size_t kx = 0; kx < kw; ++kx) {
-              const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
-              if (ix >= W) continue;
-              const float* x = image + (iy * W + ix) * C + c;
-              const float* w = weights + (ky * kw + kx) * C + c;
-              a0 = add(a0, mul(load(w), load(x)));
-              a1 = add(a1, mul(load(w + 4), load(x + 4)));
-              a2 = add(a2, mul(load(w + 8), load(x + 8)));
-              a3 = add(a3, mul(load(w + 12), load(x + 12)));
-            }
-          }
-          store(y + c, min(max(a0, lo), hi));
-          store(y + c + 4, min(max(a1, lo), hi));
-          store(y + c + 8, min(max(a2, lo), hi));
-          store(y + c + 12, min(max(a3, lo), hi));
-        }
-        for (; c < C; ++c) {
-          float acc = bias == nullptr ? 0.0f : bias[c];
-          for (std::size_t ky = 0; ky < kh; ++ky) {
-            const std::size_t iy = oy * s.stride_h + ky * s.dilation_h - s.pad_top;
-            if (iy >= H) continue;
-            for (std::size_t kx = 0; kx < kw; ++kx) {
-              const std::size_t ix = ox * s.stride_w + kx * s.dilation_w - s.pad_left;
-              if (ix < W) acc += weights[(ky * kw + kx) * C + c] * image[(iy * W + ix) * C + c];
-            }
-          }
-          y[c] = lane(min(max(splat(acc), lo), hi), 0);
-        }
-        if (pass) detail::output_pass(y, C, act);
-      }
     }
   });
   return Status::kOk;

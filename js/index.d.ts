@@ -443,7 +443,15 @@ declare class Layer {
 
 declare class GlobalPoolingLayer extends Layer { constructor(options?: GlobalPoolingOptions) }
 declare class PoolingLayer extends Layer { constructor(options?: PoolingOptions) }
-declare class ConvLayer extends Layer {
+declare class WeightedLayer extends Layer {
+  /** Keras's weight names, in get_weights order. */
+  readonly weightNames: string[];
+  readonly trainable_weights: Tensor[];
+  readonly non_trainable_weights: Tensor[];
+  /** Frees the layer's weights now. */
+  dispose(): void;
+}
+declare class ConvLayer extends WeightedLayer {
   constructor(options: ConvOptions);
   /** (kernel_size..., in/groups, filters), once built. */
   kernel: Tensor | null;
@@ -523,14 +531,6 @@ export interface ConvTransposeOptions extends ConvVariantOptions {
   filters: number; output_padding?: IntOrArray | null; outputPadding?: IntOrArray | null; kernel_initializer?: Initializer; kernelInitializer?: Initializer;
 }
 
-declare class WeightedLayer extends Layer {
-  /** Keras's weight names, in get_weights order. */
-  readonly weightNames: string[];
-  readonly trainable_weights: Tensor[];
-  readonly non_trainable_weights: Tensor[];
-  /** Frees the layer's weights now. */
-  dispose(): void;
-}
 declare class Dense extends WeightedLayer { constructor(options: DenseOptions); readonly units: number; readonly kernel: Tensor; readonly bias: Tensor | null }
 /** Inference uses the moving statistics; apply(x, { training: true }) the batch's, and moves them. */
 declare class BatchNormalization extends WeightedLayer {

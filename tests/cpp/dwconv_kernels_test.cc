@@ -31,8 +31,8 @@ namespace {
 using conv::Activation;
 using conv::ConvShape;
 using conv::WeightLayout;
-using testing::close;
-using testing::random_floats;
+using ref::close;
+using ref::random_floats;
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();

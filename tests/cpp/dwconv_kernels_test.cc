@@ -37,41 +37,6 @@ using ref::random_floats;
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-// `count` floats `offset` floats past a 16-byte boundary, with 4 guard
-// floats on each side holding a NaN pattern no arithmetic makes. Starts
-// filled with NaN, so an output the kernel skips fails the comparison.
-class GuardedFloats {
- public:
-  static constexpr std::size_t kGuard = 4;
-  static constexpr std::uint32_t kGuardBits = 0x7fc0dead;
-
-  GuardedFloats(std::size_t count, std::size_t offset)
-      : count_(count), begin_(offset + kGuard), total_(offset + kGuard + count + kGuard) {
-    storage_ = static_cast<float*>(::operator new(total_ * sizeof(float), std::align_val_t{16}));
-    for (std::size_t i = 0; i < total_; ++i) std::memcpy(storage_ + i, &kGuardBits, sizeof(float));
-    std::fill(data(), data() + count, kNaN);
-  }
-  GuardedFloats(const std::vector<float>& values, std::size_t offset) : GuardedFloats(values.size(), offset) {
-    std::copy(values.begin(), values.end(), data());
-  }
-  GuardedFloats(const GuardedFloats&) = delete;
-  GuardedFloats& operator=(const GuardedFloats&) = delete;
-  ~GuardedFloats() { ::operator delete(storage_, std::align_val_t{16}); }
-
-  float* data() { return storage_ + begin_; }
-  const float* data() const { return storage_ + begin_; }
-  std::vector<float> values() const { return std::vector<float>(data(), data() + count_); }
-  bool guards_intact() const {
-    for (std::size_t i = 0; i < total_; ++i)
-      if ((i < begin_ || i >= begin_ + count_) && std::memcmp(storage_ + i, &kGuardBits, sizeof(float)) != 0)
-        return false;
-    return true;
-  }
-
- private:
-  std::size_t count_, begin_, total_;
-  float* storage_;
-};
 
 enum class Pad { kNone, kOne, kSame, kOnlyPadding };
 
@@ -185,7 +150,7 @@ void expect_case(const Case& k, std::uint32_t seed) {
   const auto w = random_floats(s.in_channels * taps, seed + 1);
   const auto b = random_floats(s.in_channels, seed + 2);
   const std::size_t o1 = k.offset, o2 = k.offset % 3 + 1, o3 = (k.offset + 1) % 3 + 1;
-  GuardedFloats in(x, o1), wt(w, o2), bias(b, o3), out(s.batch * s.in_channels * s.out_h * s.out_w, o3);
+  ref::Guarded in(x, o1), wt(w, o2), bias(b, o3), out(s.batch * s.in_channels * s.out_h * s.out_w, o3);
   const float* bias_ptr = k.with_bias ? bias.data() : nullptr;
   const Status st = k.nhwc ? conv::dwconv_nhwc(in.data(), wt.data(), k.wl, bias_ptr, out.data(), s, k.act)
                            : conv::dwconv_nchw(in.data(), wt.data(), k.wl, bias_ptr, out.data(), s, k.act);

@@ -37,7 +37,7 @@ Status global_pool_nlc(const float* in, const float* mask, float* out, std::size
   const Status s = check_buffers(in, out, batch, channels, length, &in_count, &out_count);
   if (s != Status::kOk || out_count == 0) return s;
   if (in_count == 0) {  // no steps (in may be null): the mean of nothing is NaN as Keras, the max -inf
-    std::fill(out, out + out_count, Op::kAverage ? std::numeric_limits<float>::quiet_NaN() : Op::identity());
+    simd::fill(out, out_count, Op::kAverage ? std::numeric_limits<float>::quiet_NaN() : Op::identity());
     return Status::kOk;
   }
 
@@ -85,7 +85,7 @@ Status global_avg_pool1d_ncl(const float* in, const float* mask, float* out, std
   const Status s = check_buffers(in, out, batch, channels, length, &in_count, &out_count);
   if (s != Status::kOk || out_count == 0) return s;
   if (length == 0) {  // mean of nothing, as torch.mean and Keras: NaN
-    std::fill(out, out + out_count, std::numeric_limits<float>::quiet_NaN());
+    simd::fill(out, out_count, std::numeric_limits<float>::quiet_NaN());
     return Status::kOk;
   }
 

@@ -236,4 +236,13 @@ inline f32x4 less_equal(f32x4 a, f32x4 b) {
 
 #endif
 
+// p[0..n) = value in vector stores. The kernels are built without clang's
+// auto-vectorizer, so a std::fill of a non-zero value would be scalar.
+inline void fill(float* p, std::size_t n, float value) {
+  const f32x4 v = splat(value);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) store(p + i, v);
+  for (; i < n; ++i) p[i] = value;
+}
+
 }  // namespace nnwasm::simd

@@ -49,7 +49,7 @@ static void steps_reduce_block(const float* x, const float* mask, std::size_t st
   std::size_t l = 0;
   while (l < length && mask != nullptr && mask[l] == 0.0f) ++l;
   if (l == length) {  // no steps: the mean of nothing is NaN (0/0), the max -Infinity
-    std::fill(out, out + n, Op::kAverage ? 0.0f / count : Op::identity());
+    simd::fill(out, n, Op::kAverage ? 0.0f / count : Op::identity());
     return;
   }
   accumulate_row<Op, true>(x + l * stride, n, acc);

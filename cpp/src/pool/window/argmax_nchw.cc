@@ -36,9 +36,9 @@ Status argmax_nchw(const float* in, float* out, float* indices, std::size_t plan
     float* const values = scratch.get<float>(slot, values_at);
     float* const flat = scratch.get<float>(slot, flat_at);
     float* const start_index = scratch.get<float>(slot, start_at);
-    std::fill(values, values + extent, -std::numeric_limits<float>::infinity());
-    std::fill(flat, flat + extent, kPaddingIndex);
-    std::fill(start_index, start_index + round_up4(out_w), 0.0f);
+    simd::fill(values, extent, -std::numeric_limits<float>::infinity());
+    simd::fill(flat, extent, kPaddingIndex);
+    simd::fill(start_index, round_up4(out_w), 0.0f);
     float start_row = -1.0f;
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t plane = item / out_h, oh = item % out_h;

@@ -48,7 +48,7 @@ Status separable_nhwc(const float* in, float* out, std::size_t batch, std::size_
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     float* const buf = scratch.get<float>(slot, buf_at);
     const float** const taps = scratch.get<const float*>(slot, taps_at);
-    std::fill(buf, buf + extent * channels, Op::identity());
+    simd::fill(buf, extent * channels, Op::identity());
     float* row = buf + pad_left * channels;
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t n = item / out_h, oh = item % out_h;
@@ -56,7 +56,7 @@ Status separable_nhwc(const float* in, float* out, std::size_t batch, std::size_
       float* y = out + item * out_w * channels;
       const std::size_t count = static_cast<std::size_t>(rows.count[oh]);
       if (count == 0) {
-        std::fill(row, row + row_stride, Op::identity());
+        simd::fill(row, row_stride, Op::identity());
       } else {
         reduce_rows<Op>(image + static_cast<std::size_t>(rows.first[oh]) * row_stride, rows.step * row_stride,
                         count, row_stride, row);

@@ -21,7 +21,7 @@ template <class Op, bool kAverage>
 static void pool_pixel(const float* const* taps, std::size_t ntaps, std::size_t channels, float divisor, float* y) {
   if (ntaps == 0) {  // a window of padding only (PyTorch: 0 for averages)
     const float empty = kAverage ? 0.0f : -std::numeric_limits<float>::infinity();
-    std::fill(y, y + channels, empty);
+    simd::fill(y, channels, empty);
     return;
   }
   // Multiply by the reciprocal: one division per pixel, not per vector (a

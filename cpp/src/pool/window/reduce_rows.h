@@ -53,7 +53,7 @@ void row_group_any(const float* a, std::size_t row_stride, std::size_t g, std::s
 template <class Op>
 void reduce_rows(const float* row0, std::size_t row_stride, std::size_t count, std::size_t n, float* dst) {
   if (count == 0) {
-    std::fill(dst, dst + n, Op::identity());
+    simd::fill(dst, n, Op::identity());
     return;
   }
   std::size_t g = std::min<std::size_t>(count, 4);

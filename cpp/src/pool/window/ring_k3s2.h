@@ -95,9 +95,9 @@ Status pool_rows_k3s2(const float* in, float* out, std::size_t planes, std::size
     float* const ring = g.scratch->template get<float>(thread_slot, g.ring_at);
     float* const pad_row = g.scratch->template get<float>(thread_slot, g.pad_at);
     float* const inv = g.scratch->template get<float>(thread_slot, g.inv_at);
-    std::fill(ring, ring + 3 * width, Op::identity());
-    std::fill(pad_row, pad_row + width, Op::identity());
-    if (kAverage) std::fill(inv, inv + out_w + 4, 1.0f);
+    simd::fill(ring, 3 * width, Op::identity());
+    simd::fill(pad_row, width, Op::identity());
+    if (kAverage) simd::fill(inv, out_w + 4, 1.0f);
     float inv_size = -1.0f;
     // Which input row each ring slot holds, and whether it was pooled the
     // exact way (it may hold a NaN, so rows combining it go the exact way).

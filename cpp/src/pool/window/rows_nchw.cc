@@ -66,11 +66,11 @@ Status rows_nchw(const float* in, float* out, std::size_t planes, std::size_t in
 
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     float* const buf = scratch.get<float>(slot, buf_at);
-    std::fill(buf, buf + extent, Op::identity());
+    simd::fill(buf, extent, Op::identity());
     // Reciprocal divisors of the current output row, remade only when the
     // row's factor changes (interior rows share it).
     float* const inv_div = scratch.get<float>(slot, inv_at);
-    if (kAverage) std::fill(inv_div, inv_div + round_up4(out_w), 1.0f);
+    if (kAverage) simd::fill(inv_div, round_up4(out_w), 1.0f);
     float inv_row_size = -1.0f;
     float* row = buf + pad_left;
     if (pass == ColumnPass::kPlanesS2K2) {
@@ -107,7 +107,7 @@ Status rows_nchw(const float* in, float* out, std::size_t planes, std::size_t in
         }
       }
       if (count == 0) {
-        std::fill(row, row + in_w, Op::identity());
+        simd::fill(row, in_w, Op::identity());
       } else {
         reduce_rows<Op>(x + static_cast<std::size_t>(rows.first[oh]) * in_w, rows.step * in_w, count, in_w, row);
       }

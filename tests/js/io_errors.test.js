@@ -8,7 +8,8 @@ import { backend, init, torch } from '../../js/index.js';
 import { load_model, model_from_json } from '../../js/keras/models.js';
 import { initTf } from './keras_tfjs.js';
 import {
-  artifactsOf, converterFiles, memoryArtifacts, randomizeWeights, serve, servedFiles, tempDir, tinyModel, writeFolder,
+  artifactsOf, converterFiles, memoryArtifacts, randomizeWeights, serve, servedFiles, settledTensorCount, tempDir, tinyModel,
+  writeFolder,
 } from './io_fixtures.js';
 import { randInt, rng } from './reference/random.js';
 
@@ -25,9 +26,9 @@ const live = () => backend().memory.tensors;
 const clone = (v) => JSON.parse(JSON.stringify(v));
 
 async function expectClean(promise, pattern) {
-  const before = live();
+  const before = await settledTensorCount();
   await expect(promise()).rejects.toThrow(pattern);
-  expect(live()).toBe(before);
+  expect(await settledTensorCount()).toBe(before);
 }
 
 describe('broken artifacts', () => {
@@ -206,7 +207,7 @@ test('10,000 seeded corruptions of model.json and its shards: a clear Error or a
   const x = torch.randn(1, ...tiny.inputShape);
   const next = rng(20261202);
   const counts = { error: 0, loaded: 0, badJSON: 0 };
-  const before = live();
+  const before = await settledTensorCount();
   const messages = new Map();
   for (let i = 0; i < 10000; i++) {
     const m = mutate(next, files);

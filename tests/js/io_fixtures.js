@@ -8,10 +8,25 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFloat16 } from '../../js/io/dtypes.js';
+import { backend } from '../../js/index.js';
 import { tf, tfl } from './keras_tfjs.js';
 import { randomValues, rng } from './reference/random.js';
 
 export { tf, tfl };
+
+// The live-tensor count once the collector has freed what earlier tests
+// dropped without dispose(). Such tensors are freed at any await, so a count
+// compared across an await must be taken this way on both sides (a CI run
+// saw 484 of them vanish mid-test).
+export async function settledTensorCount() {
+  let count = -1;
+  for (let i = 0; i < 10 && count !== backend().memory.tensors; i++) {
+    count = backend().memory.tensors;
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return backend().memory.tensors;
+}
 
 // ---- models (tfjs-layers) --------------------------------------------------
 

@@ -10,7 +10,7 @@ import { Layer } from '../../js/keras/layers/layer.js';
 import { initTf, maxAbsDiff } from './keras_tfjs.js';
 import {
   artifactsOf, audioCnn, converterFiles, imageClassifier, memoryArtifacts, mobileNetLike, randomizeWeights,
-  seededInput, serve, servedFiles, tempDir, tf, tfjsLoad, tfl, toKeras3, uNetLike, writeFolder,
+  seededInput, serve, servedFiles, settledTensorCount, tempDir, tf, tfjsLoad, tfl, toKeras3, uNetLike, writeFolder,
 } from './io_fixtures.js';
 
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe.each(NETS)('%s', (label, net) => {
         url: `${server.base}/models/m/model.json`,
       };
       for (const [kind, source] of Object.entries(sources)) {
-        const before = live();
+        const before = await settledTensorCount();
         const fractions = [];
         const model = await load_model(source, { onProgress: (f) => fractions.push(f) });
         const r = predictBoth(model, tfModel, inputShape);
@@ -78,7 +78,7 @@ describe.each(NETS)('%s', (label, net) => {
         expect(model.count_params()).toBe(tfModel.countParams());
         model.dispose();
         for (const l of model.layers) l.dispose?.();
-        expect(live()).toBe(before);
+        expect(await settledTensorCount()).toBe(before);
       }
       // every shard fetched once, relative to model.json
       const shardRequests = server.requests.filter((u) => u.endsWith('.bin'));
@@ -301,9 +301,9 @@ describe('unknown layer classes', () => {
     const topology = JSON.parse(JSON.stringify(artifacts.modelTopology));
     topology.config.layers.splice(2, 0, { class_name: 'Scale', config: { name: 'scale_by_two', factor: 2 } });
     const src = { ...artifacts, modelTopology: topology };
-    const before = live();
+    const before = await settledTensorCount();
     await expect(load_model(src)).rejects.toThrow(/load_model: unknown layer class "Scale" \(layer 'scale_by_two'\); supported classes: .*Conv2D.*Dense/);
-    expect(live()).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
     keras.registerLayer(Scale);
     const m = await load_model(src);
     const plain = await load_model(artifacts);

@@ -98,9 +98,23 @@ export function getInitializer(where, argName, spec) {
   return { className, config: merged };
 }
 
+// load_model replaces every weight right after building the layers, so
+// inside this scope initializers give zeros instead of drawing values that
+// would be thrown away (most of the build time of a large model).
+let placeholderScopes = 0;
+export function withPlaceholderWeights(build) {
+  placeholderScopes++;
+  try {
+    return build();
+  } finally {
+    placeholderScopes--;
+  }
+}
+
 // Fills a Float32Array of the shape's size.
 export function initialize(init, shape) {
   const n = shape.reduce((a, b) => a * b, 1);
+  if (placeholderScopes > 0) return new Float32Array(n);
   const next = CLASSES[init.className].make(shape, init.config, streams(init.config.seed));
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = next();

@@ -10,6 +10,7 @@ import { readArtifacts, download, isNode, writeFolder } from '../io/sources.js';
 import { KEPT, normalizeModelConfig, readTopology, unsupportedInitializers } from '../io/topology.js';
 import { encodeWeights } from '../io/weights.js';
 import { Tensor } from '../tensor.js';
+import { withPlaceholderWeights } from './initializers.js';
 import { layerClass, registeredLayerNames } from './registry.js';
 import { Sequential } from './sequential.js';
 
@@ -213,7 +214,7 @@ async function loadWith(where, source, options) {
   const made = [];
   let model = null;
   try {
-    model = buildModel(where, modelJSON.modelTopology, customObjects, made);
+    model = withPlaceholderWeights(() => buildModel(where, modelJSON.modelTopology, customObjects, made));
     setModelWeights(where, model, weights);
     return model;
   } catch (e) {

@@ -250,6 +250,25 @@ describe('formats found in the wild', () => {
     expect(maxAbsDiff(r.got, r.want)).toBeLessThan(1e-4);
   });
 
+  test('load_model draws no initial values: the weights come from the file, the seeded stream is untouched', async () => {
+    const { artifacts } = await saved('Sequential image classifier', imageClassifier);
+    torch.manual_seed(7);
+    const expected = torch.randn(16);
+    torch.manual_seed(7);
+    const loaded = await load_model(artifacts);
+    const next = torch.randn(16);
+    expect(Array.from(next.data)).toEqual(Array.from(expected.data));
+    // model_from_json does initialise (it draws from the same stream)
+    torch.manual_seed(7);
+    const fresh = model_from_json(artifacts.modelTopology);
+    const after = torch.randn(16);
+    expect(Array.from(after.data)).not.toEqual(Array.from(expected.data));
+    expect(fresh.get_weights()[0].data.some((v) => v !== 0)).toBe(true);
+    for (const t of [expected, next, after]) t.dispose();
+    loaded.dispose();
+    fresh.dispose();
+  });
+
   test('model_from_json: the topology only, weights initialised, same shapes', async () => {
     const { artifacts } = await saved('MobileNetV2-style', mobileNetLike);
     const m = model_from_json(JSON.stringify(artifacts.modelTopology));

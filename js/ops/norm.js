@@ -47,15 +47,20 @@ function checkPerChannel(where, name, t, C, shape, axis) {
   }
 }
 
+const OWN_NAMES = { mean: 'mean', variance: 'variance', gamma: 'gamma', beta: 'beta' };
+// The argument names each front's errors use for mean, variance, gamma, beta.
+export const TORCH_NORM_NAMES = { mean: 'running_mean', variance: 'running_var', gamma: 'weight', beta: 'bias' };
+export const KERAS_NORM_NAMES = { mean: 'moving_mean', variance: 'moving_variance', gamma: 'gamma', beta: 'beta' };
+
 // (x - mean) / sqrt(variance + eps) * gamma + beta per channel of `axis`.
-export function batchNorm(where, input, { axis, mean, variance, gamma = null, beta = null, eps } = {}) {
+export function batchNorm(where, input, { axis, mean, variance, gamma = null, beta = null, eps, names = OWN_NAMES } = {}) {
   if (typeof eps !== 'number' || Number.isNaN(eps)) typeFail(where, `eps must be a number, got ${fmtValue(eps)}`);
-  if (mean === null || mean === undefined) typeFail(where, `mean must be a Tensor of per-channel values, got ${fmtValue(mean)}`);
-  if (variance === null || variance === undefined) typeFail(where, `variance must be a Tensor of per-channel values, got ${fmtValue(variance)}`);
+  if (mean === null || mean === undefined) typeFail(where, `${names.mean} must be a Tensor of per-channel values, got ${fmtValue(mean)}`);
+  if (variance === null || variance === undefined) typeFail(where, `${names.variance} must be a Tensor of per-channel values, got ${fmtValue(variance)}`);
   return withTensors(where, { input, mean, variance, gamma, beta }, (t) => {
     const shape = t.input.shape;
     const v = channelView(where, shape, axis);
-    for (const name of ['mean', 'variance', 'gamma', 'beta']) checkPerChannel(where, name, t[name], v.C, shape, v.axis);
+    for (const name of ['mean', 'variance', 'gamma', 'beta']) checkPerChannel(where, names[name], t[name], v.C, shape, v.axis);
     if (t.input.numel() === 0) return Tensor.empty(shape, where);
     const entry = kernel('batchNorm');
     const words = entry.pack({

@@ -298,6 +298,12 @@ describe('errors name the function, the argument, expected and given', () => {
     expect(() => F().batch_norm([[1, 2]], [0, 0], null)).toThrow(/^batch_norm: running_mean and running_var must both be given or both be null$/);
     expect(() => F().batch_norm([[1, 2]], [0, 0], [1, 1], { training: true })).toThrow(/^batch_norm: expected more than 1 value per channel when training, got input size \[1, 2\]$/);
     expect(() => F().batch_norm([[1, 2], [3, 4]], [0, 0, 0], [1, 1, 1], { training: true })).toThrow(/^batch_norm: running_mean must be a Tensor or an array of 2 numbers/);
+    // per-channel arguments are named as PyTorch names them
+    const x234 = torch.zeros(2, 3, 4);
+    expect(() => F().batch_norm(x234, [0, 0], [1, 1, 1])).toThrow(/^batch_norm: running_mean must have shape \[3\] \(the size of axis 1 of input shape \[2, 3, 4\]\), got shape \[2\]/);
+    expect(() => F().batch_norm(x234, [0, 0, 0], [1, 1, 1], { weight: [1, 1] })).toThrow(/^batch_norm: weight must have shape \[3\]/);
+    expect(() => new (torch.nn.BatchNorm1d)(3).forward(torch.zeros(2, 4))).toThrow(/BatchNorm1d/);
+    x234.dispose();
     expect(() => F().batch_norm([[1, 2]], [0, 0], [1, 1], null, null, 'no')).toThrow(/^batch_norm: training must be a boolean, got "no"$/);
     expect(() => F().batch_norm([[1, 2]], [0, 0, 0], [1, 1, 1])).toThrow(/^batch_norm: /);
     expect(() => new (nn().BatchNorm2d)(3).forward(torch.zeros(3, 4, 4))).toThrow(/^BatchNorm2d: expected 4D input, got 3D input of shape \[3, 4, 4\]$/);

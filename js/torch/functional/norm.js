@@ -5,7 +5,7 @@
 // with the batch's unbiased variance for running_var (the biased one
 // normalises).
 import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
-import { batchNorm, batchStats } from '../../ops/norm.js';
+import { batchNorm, batchStats, TORCH_NORM_NAMES } from '../../ops/norm.js';
 import { withTensor } from '../../ops/run.js';
 import { heapF32 } from '../../runtime.js';
 import { Tensor } from '../../tensor.js';
@@ -40,7 +40,7 @@ export function normaliseWithBatchStats(where, x, weight, bias, eps) {
   if (count <= 1) fail(where, `expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}`);
   const stats = batchStats(where, x, 1);
   try {
-    const output = batchNorm(where, x, { axis: 1, mean: stats.mean, variance: stats.variance, gamma: weight, beta: bias, eps });
+    const output = batchNorm(where, x, { axis: 1, mean: stats.mean, variance: stats.variance, gamma: weight, beta: bias, eps, names: TORCH_NORM_NAMES });
     return { output, mean: stats.mean.data, variance: stats.variance.data, count };
   } finally {
     stats.mean.dispose();
@@ -83,7 +83,7 @@ export function batch_norm(...args) {
   if ((runningMean === null) !== (runningVar === null)) fail(where, 'running_mean and running_var must both be given or both be null');
   if (!a.training) {
     if (runningMean === null) fail(where, 'running_mean and running_var must be defined in evaluation mode (training=false)');
-    return batchNorm(where, a.input, { axis: 1, mean: runningMean, variance: runningVar, gamma: weight, beta: bias, eps: a.eps });
+    return batchNorm(where, a.input, { axis: 1, mean: runningMean, variance: runningVar, gamma: weight, beta: bias, eps: a.eps, names: TORCH_NORM_NAMES });
   }
   return withTensor(where, a.input, 'input', (x) => {
     const r = normaliseWithBatchStats(where, x, weight, bias, a.eps);

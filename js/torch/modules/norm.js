@@ -5,7 +5,7 @@
 // The running statistics are replaced by new tensors rather than written in
 // place, so nothing cached from the old values can go stale.
 import { checkInt, fail, fmtShape } from '../../errors.js';
-import { batchNorm } from '../../ops/norm.js';
+import { batchNorm, TORCH_NORM_NAMES } from '../../ops/norm.js';
 import { withTensor } from '../../ops/run.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
@@ -53,7 +53,7 @@ class BatchNormNd extends Module {
       }
       const useBatch = this.training || this.running_mean === null;
       if (!useBatch) {
-        return batchNorm(where, x, { axis: 1, mean: this.running_mean, variance: this.running_var, gamma: this.weight, beta: this.bias, eps: this.eps });
+        return batchNorm(where, x, { axis: 1, mean: this.running_mean, variance: this.running_var, gamma: this.weight, beta: this.bias, eps: this.eps, names: TORCH_NORM_NAMES });
       }
       const r = normaliseWithBatchStats(where, x, this.weight, this.bias, this.eps);
       if (this.training && this.running_mean !== null) {

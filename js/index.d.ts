@@ -172,6 +172,8 @@ export interface ConvTransposeArgs { bias: TensorLike | null; stride: IntOrArray
 
 /** The base of torch.nn modules: subclass it and override forward. */
 declare class TorchModule {
+  /** Parameters, buffers and submodules set as attributes, as in PyTorch (module.weight, this.conv1 = new Conv2d(...)). */
+  [attribute: string]: any;
   /** Runs the module. */
   forward(input: TensorLike): any;
   /** The same as forward (PyTorch calls modules like functions). */

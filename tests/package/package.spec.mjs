@@ -68,6 +68,10 @@ const values: Float32Array = z.data;
 await init({ threads: 'many' });
 console.log(info.build, backend().threads, shape, values.length);
 x.dispose();
+// modules carry their parameters as attributes, as in PyTorch
+const net = new torch.nn.Sequential(new torch.nn.Conv2d(1, 2, 3), new torch.nn.ReLU());
+const kernel: Tensor = net[0].weight;
+console.log(kernel.shape);
 `;
 
 const TSCONFIG = JSON.stringify({

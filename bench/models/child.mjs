@@ -9,7 +9,8 @@
 // artifacts in memory; each library then loads its own copy of them --loads
 // times (the libraries taking turns), each load timed to the resolved model
 // and, apart, its first predict; the last model loaded is checked against
-// the other library and its predict timed (bench/measure.mjs).
+// the other library and its predict timed, the libraries' calls interleaved
+// (timeInTurns below).
 //
 // Timed predict, end to end as a user's loop runs it: the input tensor made
 // from a Float32Array, model.predict, the output read back into JS, both
@@ -18,7 +19,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measure } from '../measure.mjs';
 import * as nnwasmLib from '../libs/nnwasm.mjs';
 import * as tfjsLib from '../libs/tfjs.mjs';
 import { selectNetworks, buildArtifacts, copyArtifacts, makeInput, TOLERANCE } from './networks.mjs';
@@ -112,6 +112,39 @@ const LOADERS = {
   },
 };
 
+/**
+ * Time each of `fns` (one predict each) in turns, A B, B A, A B, ...: a whole
+ * model takes tens of milliseconds, so one call is one sample, and the
+ * libraries' samples are interleaved so this shared machine's drift hits
+ * them alike. Warm-up: each at least 3 calls and 200 ms. Then turns until
+ * every fn has had `budgetMs` of calls and at least 7 samples. Returns per fn
+ * { medianMs, minMs, maxMs, samples, cpuPerWall } (process CPU, all threads,
+ * over that fn's calls).
+ */
+function timeInTurns(fns, budgetMs) {
+  for (const fn of fns) {
+    const t0 = performance.now();
+    for (let calls = 0; calls < 3 || performance.now() - t0 < 200; calls++) fn();
+  }
+  const stats = fns.map(() => ({ times: [], wall: 0, cpu: 0 }));
+  for (let turn = 0; ; turn++) {
+    if (stats.every((s) => s.times.length >= 7 && s.wall >= budgetMs)) break;
+    for (const i of (turn % 2 ? [...fns.keys()].reverse() : [...fns.keys()])) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      fns[i]();
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      stats[i].times.push(ms);
+      stats[i].wall += ms;
+      stats[i].cpu += (cpu.user + cpu.system) / 1000;
+    }
+  }
+  return stats.map(({ times, wall, cpu }) => ({
+    medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), samples: times.length, cpuPerWall: cpu / wall,
+  }));
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -197,14 +230,12 @@ for (const [index, net] of selectNetworks(args.only).entries()) {
     row.tfjsTop = { index: top, probability: want[top] };
   }
 
-  for (const lib of order) {
-    const cell = row.cells[lib];
-    if (cell.error || !models[lib]) continue;
-    try {
-      cell.predict = await measure(() => LOADERS[lib].predict(models[lib], input, shape), { budgetMs });
-    } catch (err) {
-      cell.error = String(err?.message ?? err);
-    }
+  const timed = order.filter((lib) => !row.cells[lib].error && models[lib]);
+  try {
+    const timings = timeInTurns(timed.map((lib) => () => LOADERS[lib].predict(models[lib], input, shape)), budgetMs);
+    timed.forEach((lib, i) => { row.cells[lib].predict = timings[i]; });
+  } catch (err) {
+    for (const lib of timed) row.cells[lib].error = String(err?.message ?? err);
   }
   for (const lib of order) {
     if (models[lib]) {

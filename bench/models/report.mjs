@@ -63,7 +63,11 @@ export function modelsSection(results) {
         `${ok(ours) ? checkText(ours) : cell(why(pass, row, 'nnwasm'))} |`);
     }
   }
-  out.push('', 'Ratios above 1x: nnwasm is faster.', '');
+  out.push('', 'Ratios above 1x: nnwasm is faster. The ratios come from one round (the quietest: lowest predict medians); ' +
+    'every round\'s predict ratios: ' + nets.map((n) => `${n.id} ${passes.map((p) => {
+      const rs = p.networks.find((r) => r.id === n.id)?.roundRatios ?? [];
+      return `${p.threads} thread(s) ${rs.map((x) => (x.predict ? `${sig(x.predict, 2)}x` : '—')).join(', ')}`;
+    }).join('; ')}`).join('; ') + '.', '');
 
   for (const n of nets) {
     const some = passes.map((p) => p.networks.find((r) => r.id === n.id)).find(Boolean);
@@ -95,13 +99,14 @@ export function modelsSection(results) {
   out.push(
     '- predict: batch 1, end to end as a user\'s loop runs it: the input tensor made from a `Float32Array` ' +
       '(`torch.tensor(x, shape)` / `tf.tensor(x, shape)`), `model.predict`, the output read back (`dataSync()`), both tensors disposed. ' +
-      `Warm-up (≥ 100 ms), then samples until ${options.budgetMs} ms are spent (at least 7); median and min–max.`,
+      `Warm-up (each library ≥ 3 calls and ≥ 200 ms), then one call per sample, the two libraries taking turns (A B, B A, ...) so the ` +
+      `machine's drift hits both alike, until each has spent ${options.budgetMs} ms in calls (at least 7 samples); median and min–max.`,
     `- load: each library loads its own fresh copy of the artifacts ${options.loads} times per pass (the libraries take turns); ` +
       'load = until the loader\'s promise resolves; first predict = the first `predict` of that model (one call, the output read back), ' +
       'which includes whatever each library leaves to first use (nnwasm makes its folded convolution + BatchNormalization weights then; ' +
       'tfjs-backend-wasm sets up its XNNPACK operators on first use). Medians over the loads.',
-    `- Each network and thread count ran ${options.rounds} time(s), the thread order reversed every other round; each column keeps its ` +
-      'round with the lowest median.',
+    `- Each network and thread count ran ${options.rounds} time(s) (a fresh process each), the thread order reversed every other round; ` +
+      'the tables show the round whose predict medians sum lowest, all columns from that round.',
     `- outputs: the softmax of the last model each library loaded, on the same seeded input; ✓ = max |nnwasm − tfjs| ≤ ${TOLERANCE} × max |tfjs|.`,
     '',
   );

@@ -50,35 +50,38 @@ export async function runModels({ threadCounts, rounds = 2, budgetMs = 2000, loa
 }
 
 /**
- * Merge one pass into `passes`: per network and library, the lowest predict
- * median, the lowest load and first-predict medians, each from its own round
- * (rounds are minutes apart; the machine's speed drifts in between).
+ * Merge one pass into `passes`. Per network and thread count the whole row of
+ * one round is kept, the round whose predict medians sum lowest (the quietest
+ * one), so each ratio compares times taken in the same minute; a row whose
+ * outputs disagreed with tfjs or that failed is kept over any other, so the
+ * failure stays visible. Every round's ratios are listed in `roundRatios`.
  */
 function keepFaster(passes, pass) {
+  for (const net of pass.networks) net.roundRatios = [ratiosOf(net)];
   const seen = passes.find((p) => p.threads === pass.threads);
   if (!seen) { passes.push(pass); return; }
   for (const [lib, setup] of Object.entries(pass.setups)) if (seen.setups[lib]?.error && !setup.error) seen.setups[lib] = setup;
   if (pass.crash) seen.crash = [seen.crash, pass.crash].filter(Boolean).join('; ');
   for (const net of pass.networks) {
-    const old = seen.networks.find((n) => n.id === net.id);
-    if (!old || old.error) {
-      if (old) seen.networks.splice(seen.networks.indexOf(old), 1);
-      seen.networks.push(net);
-      continue;
-    }
-    for (const [lib, c] of Object.entries(net.cells)) {
-      const before = old.cells[lib];
-      if (!before || before.error) { old.cells[lib] = c; continue; }
-      if (c.error) continue;
-      // A round that disagreed with tfjs wins nothing: the wrong check must stay visible.
-      if (c.check && !c.check.ok) { old.cells[lib] = c; continue; }
-      if (before.check && !before.check.ok) continue;
-      for (const key of ['predict', 'load', 'firstPredict']) {
-        if (c[key] && (!before[key] || c[key].medianMs < before[key].medianMs)) before[key] = c[key];
-      }
-      if (c.check && before.check) before.check = c.check.relative > before.check.relative ? c.check : before.check;
-    }
+    const i = seen.networks.findIndex((n) => n.id === net.id);
+    if (i < 0) { seen.networks.push(net); continue; }
+    const old = seen.networks[i];
+    net.roundRatios = [...old.roundRatios, ...net.roundRatios];
+    const better = failed(net) ? true : failed(old) ? false : predictSum(net) < predictSum(old);
+    if (better) seen.networks[i] = net;
+    else old.roundRatios = net.roundRatios;
   }
+}
+
+const failed = (net) => !!net.error || Object.values(net.cells).some((c) => c.error || (c.check && !c.check.ok));
+const predictSum = (net) => Object.values(net.cells).reduce((sum, c) => sum + (c.predict?.medianMs ?? Infinity), 0);
+
+/** tfjs time / nnwasm time for predict, load, and load + first predict, in one round. */
+function ratiosOf(net) {
+  const ours = net.cells?.nnwasm, peer = net.cells?.tfjs;
+  const r = (a, b) => (a && b ? a / b : null);
+  const first = (c) => (c?.load && c?.firstPredict ? c.load.medianMs + c.firstPredict.medianMs : null);
+  return { predict: r(peer?.predict?.medianMs, ours?.predict?.medianMs), load: r(peer?.load?.medianMs, ours?.load?.medianMs), loadAndFirst: r(first(peer), first(ours)) };
 }
 
 function runChild({ threads, round, budgetMs, loads, only, libs, log }) {

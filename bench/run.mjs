@@ -1,6 +1,7 @@
 // `npm run bench`: measures the machine's limits, runs every library at every
-// thread count in its own child process (bench/child.mjs), and writes
-// bench/RESULTS.md (raw numbers in bench/.build/results.json).
+// thread count in its own child process (bench/child.mjs), then the whole
+// models (bench/models/run.mjs), and writes bench/RESULTS.md (raw numbers in
+// bench/.build/results.json and models-results.json).
 //
 // Options (all optional):
 //   --only a,b        workloads by id, or every id containing a given text (workloads.mjs)

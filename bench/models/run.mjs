@@ -56,7 +56,7 @@ export async function runModels({ threadCounts, rounds = 2, budgetMs = 2000, loa
  * outputs disagreed with tfjs or that failed is kept over any other, so the
  * failure stays visible. Every round's ratios are listed in `roundRatios`.
  */
-function keepFaster(passes, pass) {
+export function keepFaster(passes, pass) {
   for (const net of pass.networks) net.roundRatios = [ratiosOf(net)];
   const seen = passes.find((p) => p.threads === pass.threads);
   if (!seen) { passes.push(pass); return; }

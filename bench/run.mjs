@@ -1,6 +1,7 @@
 // `npm run bench`: measures the machine's limits, runs every library at every
-// thread count in its own child process (bench/child.mjs), and writes
-// bench/RESULTS.md (raw numbers in bench/.build/results.json).
+// thread count in its own child process (bench/child.mjs), then the whole
+// models (bench/models/run.mjs), and writes bench/RESULTS.md (raw numbers in
+// bench/.build/results.json and models-results.json).
 //
 // Options (all optional):
 //   --only a,b        workloads by id, or every id containing a given text (workloads.mjs)
@@ -16,6 +17,16 @@
 //                     round with the lowest median: this machine's speed drifts
 //                     by 2x or more for minutes at a time (a shared host), and a
 //                     single pass can hand one library the slow minutes
+//   --no-models       skip the whole models (bench/models/run.mjs: MobileNetV2
+//                     and the M5 audio CNN loaded from layers-model artifacts
+//                     by nnwasm and by tfjs-layers on tfjs-backend-wasm in one
+//                     process per thread count, predict and load times; about
+//                     2-4 minutes), which otherwise run after the workloads and
+//                     add their "Whole models" section to the report;
+//                     --models mobilenetv2,m5 picks networks, --models-rounds 2,
+//                     --models-budget-ms 2000 and --models-loads 3 tune them
+//   --no-workloads    skip the per-op workloads and the limit probes (the
+//                     report then holds the machine and the whole models)
 //   --sweep           then run the layer sweep (bench/sweep/run.mjs, about 4-5
 //                     minutes) and append its section to the report;
 //                     --sweep-rounds 1 and --sweep-budget-ms 150 tune it
@@ -40,6 +51,12 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(BENCH_DIR, 'RESULTS.md') },
     'wait-quiet': { type: 'string', default: '0' },
     rounds: { type: 'string', default: '3' },
+    'no-models': { type: 'boolean', default: false },
+    models: { type: 'string' },
+    'models-rounds': { type: 'string', default: '2' },
+    'models-budget-ms': { type: 'string', default: '2000' },
+    'models-loads': { type: 'string', default: '3' },
+    'no-workloads': { type: 'boolean', default: false },
     sweep: { type: 'boolean', default: false },
     'sweep-rounds': { type: 'string', default: '1' },
     'sweep-budget-ms': { type: 'string', default: '150' },
@@ -71,7 +88,7 @@ const machine = {
 log(`nnwasm bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageBefore.map((l) => l.toFixed(2)).join(' ')}`);
 
 let limits = null;
-if (!args['no-limits']) {
+if (!args['no-limits'] && !args['no-workloads']) {
   log('machine limits:');
   const selected = selectWorkloads(args.only);
   const sizesMiB = [...new Set(selected.filter((w) => w.group === 'pool' || w.group === 'elementwise').map(probeMiB))]
@@ -82,17 +99,32 @@ if (!args['no-limits']) {
 const rounds = Math.max(1, Number(args.rounds) || 1);
 const order = libs.flatMap((lib) => threadCounts.map((threads) => ({ lib, threads })));
 const configs = [];
-for (let round = 0; round < rounds; round++) {
+for (let round = 0; round < (args['no-workloads'] ? 0 : rounds); round++) {
   for (const { lib, threads } of round % 2 ? [...order].reverse() : order) {
     log(`round ${round + 1}/${rounds}: running ${lib} with ${threads} thread(s)...`);
     keepFaster(configs, await runChild(lib, threads));
   }
+}
+
+// Whole models: nnwasm against tfjs only (ORT has no layers-model loader).
+let models = null;
+const modelLibs = libs.filter((l) => l === 'nnwasm' || l === 'tfjs');
+if (!args['no-models'] && modelLibs.length) {
+  const { runModels } = await import('./models/run.mjs');
+  models = await runModels({
+    threadCounts, rounds: Math.max(1, Number(args['models-rounds']) || 1), budgetMs: Number(args['models-budget-ms']),
+    loads: Math.max(1, Number(args['models-loads']) || 1), only: args.models, libs: modelLibs.join(','), log,
+  });
 }
 machine.loadAverageAfter = os.loadavg();
 
 const results = { machine, limits, configs, options: { ...args, threadCounts, libs }, seconds: (Date.now() - started) / 1000 };
 fs.writeFileSync(path.join(BUILD_DIR, 'results.json'), JSON.stringify(results, null, 1));
 writeReport(results, args.out);
+if (models) {
+  const { modelsSection } = await import('./models/report.mjs');
+  fs.appendFileSync(args.out, '\n' + modelsSection(models) + '\n');
+}
 log(`wrote ${path.relative(process.cwd(), args.out)} in ${results.seconds.toFixed(0)} s`);
 
 if (args.sweep) {

@@ -111,10 +111,11 @@ export function withPlaceholderWeights(build) {
   }
 }
 
+export const inPlaceholderScope = () => placeholderScopes > 0;
+
 // Fills a Float32Array of the shape's size.
 export function initialize(init, shape) {
   const n = shape.reduce((a, b) => a * b, 1);
-  if (placeholderScopes > 0) return new Float32Array(n);
   const next = CLASSES[init.className].make(shape, init.config, streams(init.config.seed));
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = next();

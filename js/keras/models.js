@@ -11,6 +11,7 @@ import { KEPT, normalizeModelConfig, readTopology, unsupportedInitializers } fro
 import { encodeWeights } from '../io/weights.js';
 import { Tensor } from '../tensor.js';
 import { withPlaceholderWeights } from './initializers.js';
+import { ADOPT_WEIGHTS } from './layers/layer.js';
 import { layerClass, registeredLayerNames } from './registry.js';
 import { Sequential } from './sequential.js';
 
@@ -188,9 +189,15 @@ function setModelWeights(where, model, weights) {
     }
   }
   for (const [layer, s] of slots) {
-    const ts = s.map((w) => Tensor.fromFloat32(w.values, w.shape, where));
+    const ts = [];
     try {
-      layer.set_weights(ts);
+      for (const w of s) ts.push(Tensor.fromFloat32(w.values, w.shape, where));
+      if (typeof layer[ADOPT_WEIGHTS] === 'function') {
+        layer[ADOPT_WEIGHTS](ts);  // the layer owns them now
+        ts.length = 0;
+      } else {
+        layer.set_weights(ts);
+      }
     } finally {
       for (const t of ts) t.dispose();
     }

@@ -3,10 +3,13 @@
 import { fail, fmtShape, fmtValue } from '../../errors.js';
 import { applySymbolic, isSymbolic } from '../../graph/symbolic.js';
 import { asTensor, Tensor } from '../../tensor.js';
-import { initialize } from '../initializers.js';
+import { initialize, inPlaceholderScope } from '../initializers.js';
 import { readOptions } from '../options.js';
 
 const nameCounts = new Map();
+
+// The internal method load_model hands freshly made weight tensors to.
+export const ADOPT_WEIGHTS = Symbol('nnwasm.adoptWeights');
 
 // Keras's unique default names: conv1d, conv1d_1, conv1d_2, ...
 function uniqueName(prefix) {
@@ -137,8 +140,8 @@ export class WeightedLayer extends Layer {
 
   // Makes (or remakes, on a rebuild) a weight; returns the tensor.
   addWeight(name, shape, initializer, trainable = true) {
-    const values = initialize(initializer, shape);
-    const t = Tensor.fromFloat32(values, shape, this.where);
+    // A placeholder is never read: load_model replaces it before returning.
+    const t = inPlaceholderScope() ? Tensor.empty(shape, this.where) : Tensor.fromFloat32(initialize(initializer, shape), shape, this.where);
     const old = this.#slots.findIndex((w) => w.name === name);
     if (old >= 0) {
       this.#slots[old].tensor.dispose();
@@ -205,6 +208,23 @@ export class WeightedLayer extends Layer {
     slots.forEach((slot, i) => {
       slot.tensor.dispose();
       slot.tensor = made[i];
+    });
+  }
+
+  // Internal (load_model): as set_weights, but the layer takes the tensors
+  // themselves instead of copies; on an Error the caller still owns them.
+  [ADOPT_WEIGHTS](tensors) {
+    const slots = this.#slots;
+    if (tensors.length !== slots.length) this.set_weights(tensors);  // throws: the count is wrong
+    tensors.forEach((t, i) => {
+      const want = slots[i].tensor.shape;
+      if (t.shape.length !== want.length || t.shape.some((d, j) => d !== want[j])) {
+        fail(this.where, `set_weights: ${slots[i].name} must have shape ${fmtShape(want)}, got shape ${fmtShape(t.shape)}`);
+      }
+    });
+    slots.forEach((slot, i) => {
+      slot.tensor.dispose();
+      slot.tensor = tensors[i];
     });
   }
 

@@ -754,6 +754,8 @@ export interface LoadModelOptions {
   /** Where the shards are, instead of model.json's folder. */
   weightPathPrefix?: string;
   custom_objects?: Record<string, any>; customObjects?: Record<string, any>;
+  /** Default true: one predict on zeros at batch 1 before returning (BatchNorm folded, weights packed, WebAssembly compiled), so the first predict runs at full speed. */
+  warmup?: boolean;
 }
 /** Omitted: the artifacts in memory; a folder path or file:// URL (Node); 'downloads://name' (browser); a function or { save } handler. */
 export type SaveTarget = string | URL | null | undefined | ((artifacts: ModelArtifacts) => any) | { save(artifacts: ModelArtifacts): any };

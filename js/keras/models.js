@@ -16,7 +16,7 @@ import { layerClass, registeredLayerNames } from './registry.js';
 import { Sequential } from './sequential.js';
 
 const VERSION = 'nnwasm 0.1.0';
-const LOAD_OPTIONS = ['onProgress', 'fetch', 'requestInit', 'weightPathPrefix', 'custom_objects', 'customObjects'];
+const LOAD_OPTIONS = ['onProgress', 'fetch', 'requestInit', 'weightPathPrefix', 'custom_objects', 'customObjects', 'warmup'];
 
 // What a loaded layer's config held that nnwasm does not use (regularizers,
 // constraints, initializers it has no equal for): saving writes it back.
@@ -31,6 +31,7 @@ function checkOptions(where, options) {
   for (const k of ['onProgress', 'fetch']) {
     if (options[k] !== undefined && typeof options[k] !== 'function') typeFail(where, `options.${k} must be a function, got ${fmtValue(options[k])}`);
   }
+  if (options.warmup !== undefined && typeof options.warmup !== 'boolean') typeFail(where, `options.warmup must be true or false, got ${fmtValue(options.warmup)}`);
   return options;
 }
 
@@ -223,10 +224,34 @@ async function loadWith(where, source, options) {
   try {
     model = withPlaceholderWeights(() => buildModel(where, modelJSON.modelTopology, customObjects, made));
     setModelWeights(where, model, weights);
+    if (opts.warmup !== false) warmUp(model);
     return model;
   } catch (e) {
     disposeModel(model, made);
     throw e;
+  }
+}
+
+// One predict on zeros at batch 1, so the user's first predict runs at full
+// speed: it folds BatchNorm into the convolutions, packs every weight and
+// makes V8 compile the WebAssembly functions the model uses. Skipped when an
+// input has an unknown size past the batch; a failure is left for the
+// user's own predict to report.
+function warmUp(model) {
+  const shapes = model instanceof Sequential ? [model.input_shape] : model.inputs.map((t) => t.shape);
+  if (shapes.some((s) => !Array.isArray(s) || s.length === 0 || s.slice(1).some((d) => !Number.isInteger(d)))) return;
+  const xs = [];
+  let out = null;
+  try {
+    for (const s of shapes) {
+      const shape = [1, ...s.slice(1)];
+      xs.push(Tensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'load_model'));
+    }
+    out = model.predict(xs.length === 1 ? xs[0] : xs);
+  } catch {
+    // the same predict by the user reports it
+  } finally {
+    for (const t of [...xs, ...[out ?? []].flat()]) t.dispose();
   }
 }
 

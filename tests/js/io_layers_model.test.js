@@ -250,6 +250,22 @@ describe('formats found in the wild', () => {
     expect(maxAbsDiff(r.got, r.want)).toBeLessThan(1e-4);
   });
 
+  test('load_model warms the model up: folded and packed weights exist before the first predict (warmup: false leaves them to it)', async () => {
+    const { artifacts, inputShape } = await saved('MobileNetV2-style', mobileNetLike);
+    const x = torch.randn(1, ...inputShape);
+    for (const warmup of [true, false]) {
+      const model = await load_model(artifacts, { warmup });
+      const before = live();
+      model.predict(x).dispose();
+      if (warmup) expect(live()).toBe(before);
+      else expect(live()).toBeGreaterThan(before);
+      model.dispose();
+      for (const l of model.layers) l.dispose?.();
+    }
+    await expect(load_model(artifacts, { warmup: 'yes' })).rejects.toThrow(/^load_model: options.warmup must be true or false, got "yes"/);
+    x.dispose();
+  });
+
   test('load_model draws no initial values: the weights come from the file, the seeded stream is untouched', async () => {
     const { artifacts } = await saved('Sequential image classifier', imageClassifier);
     torch.manual_seed(7);

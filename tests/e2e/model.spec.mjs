@@ -1,0 +1,96 @@
+// The demo's trained-model panel in Chromium (isolated, as `npm start`
+// serves it): the shipped shapes model (demo/model/) loads with nnwasm and
+// TensorFlow.js, a picture drawn by the training generator
+// (demo/model/shapes.js) is classified as its class, both libraries'
+// probabilities agree, the feature maps are drawn, and a model.json + shard
+// given through the file chooser loads and runs (a shard left out gives an
+// error shown in the page).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../demo/serve.mjs';
+import { CLASSES, drawShape, rng } from '../../demo/model/shapes.js';
+import { assert, watchedPage } from './harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const modelDir = join(root, 'demo', 'model');
+
+export async function run(suite, { context }) {
+  console.log('demo page, trained model panel:');
+  const server = await startServer({ port: 0, isolation: true });
+  const { page, problems } = await watchedPage(context);
+  try {
+    await page.goto(`${server.url}/demo/`);
+    await suite.test('the shipped model loads in both libraries and classifies the first example', async () => {
+      await page.waitForFunction(() => window.nnwasmDemo?.shapes?.ready || window.nnwasmDemo?.shapes?.error || window.nnwasmDemo?.error,
+        null, { timeout: 90000 });
+      const s = await page.evaluate(() => ({ ready: window.nnwasmDemo.shapes.ready, error: window.nnwasmDemo.shapes.error,
+        pageError: window.nnwasmDemo.error, classes: window.nnwasmDemo.shapes.classes, count: window.nnwasmDemo.shapes.count }));
+      assert(s.ready, `the model panel failed: ${s.error ?? s.pageError}`);
+      assert(JSON.stringify(s.classes) === JSON.stringify(CLASSES), `classes ${s.classes}`);
+      assert(s.count === 1, `${s.count} classifications at start`);
+      assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
+    });
+
+    // One picture per class from the generator's own drawing code.
+    for (const [c, name] of CLASSES.entries()) {
+      await suite.test(`a generated ${name} is classified as ${name}; nnwasm and TensorFlow.js agree within 1e-4`, async () => {
+        const r = rng(90210 + c);
+        const pixels = Array.from(drawShape(c, r));
+        const got = await page.evaluate((d) => window.nnwasmDemo.shapes.drawPixels(Float32Array.from(d)), pixels);
+        assert(got, 'no result');
+        assert(got.label === name, `classified as ${got.label}: ${got.probs.map((p, i) => `${CLASSES[i]} ${p.toFixed(3)}`).join(', ')}`);
+        const diff = Math.max(...got.probs.map((p, i) => Math.abs(p - got.tfjsProbs[i])));
+        assert(diff <= 1e-4 && got.maxDiff <= 1e-4, `nnwasm and tfjs differ by ${diff} (page says ${got.maxDiff})`);
+        const sum = got.probs.reduce((a, b) => a + b, 0);
+        assert(Math.abs(sum - 1) < 1e-4, `probabilities sum to ${sum}`);
+        // The page read back what was drawn (8-bit canvas rounding only).
+        const worst = Math.max(...pixels.map((v, i) => Math.abs(v - got.input[i])));
+        assert(worst <= 1 / 255 + 1e-6, `the canvas changed the picture by ${worst}`);
+        assert(got.nnwasmMs > 0 && got.tfjsMs > 0, `timings ${got.nnwasmMs}, ${got.tfjsMs}`);
+      });
+    }
+
+    await suite.test('the feature maps are drawn (8 maps of 28x28, not blank) with timings shown', async () => {
+      const maps = await page.evaluate(() => [...document.querySelectorAll('#feature-maps canvas')].map((c) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const values = new Set();
+        for (let i = 0; i < d.length; i += 4) values.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        return { w: c.width, h: c.height, colours: values.size };
+      }));
+      assert(maps.length === 8, `${maps.length} feature maps`);
+      assert(maps.every((m) => m.w === 28 && m.h === 28), `sizes ${maps.map((m) => `${m.w}x${m.h}`)}`);
+      assert(maps.filter((m) => m.colours > 4).length >= 4, `most maps are flat: ${maps.map((m) => m.colours)}`);
+      const timing = await page.textContent('#model-timing');
+      assert(/nnwasm [\d.]+ ms, TensorFlow\.js wasm [\d.]+ ms/.test(timing), `timing text: ${timing}`);
+    });
+
+    await suite.test('a model.json + shard chosen in the file chooser loads and runs in both libraries', async () => {
+      const files = ['model.json', 'group1-shard1of1.bin'].map((name) => ({
+        name, mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: readFileSync(join(modelDir, name)),
+      }));
+      await page.setInputFiles('#user-model-files', files);
+      await page.waitForFunction(() => window.nnwasmDemo.userModel.count === 1, null, { timeout: 30000 });
+      const u = await page.evaluate(() => window.nnwasmDemo.userModel);
+      assert(!u.error, `error: ${u.error}`);
+      assert(JSON.stringify(u.last.inputShapes) === '[[1,28,28,1]]', `input shapes ${JSON.stringify(u.last.inputShapes)}`);
+      assert(JSON.stringify(u.last.outputShapes) === '[[1,6]]', `output shapes ${JSON.stringify(u.last.outputShapes)}`);
+      assert(u.last.maxDiff <= 1e-4, `max difference ${u.last.maxDiff}`);
+      assert(u.last.nnwasmMs > 0 && u.last.tfjsMs > 0, 'no timings');
+      const shown = await page.textContent('#user-model-result');
+      assert(/max \|nnwasm − tfjs\|/.test(shown), `the page shows: ${shown}`);
+
+      // The shard left out: the error is shown in the page.
+      await page.setInputFiles('#user-model-files', [files[0]]);
+      await page.waitForFunction(() => window.nnwasmDemo.userModel.count === 2, null, { timeout: 30000 });
+      const err = await page.evaluate(() => window.nnwasmDemo.userModel.error);
+      assert(/group1-shard1of1\.bin/.test(err ?? ''), `error: ${err}`);
+      const text = await page.textContent('#user-model-result');
+      assert(text.includes('group1-shard1of1.bin') && await page.isVisible('#user-model-result.failed'), `the page shows: ${text}`);
+      assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
+    });
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}

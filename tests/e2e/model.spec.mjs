@@ -2,7 +2,8 @@
 // serves it): the shipped shapes model (demo/model/) loads with nnwasm and
 // TensorFlow.js, a picture drawn by the training generator
 // (demo/model/shapes.js) is classified as its class, both libraries'
-// probabilities agree, the feature maps are drawn, and a model.json + shard
+// probabilities agree, the feature maps are drawn, a line drawn with the
+// mouse is classified as a line, and a model.json + shard
 // given through the file chooser loads and runs (a shard left out gives an
 // error shown in the page).
 import { readFileSync } from 'node:fs';
@@ -63,6 +64,21 @@ export async function run(suite, { context }) {
       assert(maps.filter((m) => m.colours > 4).length >= 4, `most maps are flat: ${maps.map((m) => m.colours)}`);
       const timing = await page.textContent('#model-timing');
       assert(/nnwasm [\d.]+ ms, TensorFlow\.js wasm [\d.]+ ms/.test(timing), `timing text: ${timing}`);
+      console.log(`      ${timing}`);
+    });
+
+    await suite.test('a line drawn with the mouse on the canvas is classified as line', async () => {
+      await page.click('#draw-clear');
+      const box = await page.locator('#draw').boundingBox();
+      const before = await page.evaluate(() => window.nnwasmDemo.shapes.count);
+      await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+      await page.mouse.down();
+      for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.2 + 0.05 * i), box.y + box.height * (0.3 + 0.033 * i));
+      await page.mouse.up();
+      await page.waitForFunction((n) => window.nnwasmDemo.shapes.count > n, before, { timeout: 30000 });
+      const got = await page.evaluate(() => window.nnwasmDemo.shapes.last);
+      assert(got.label === 'line', `classified as ${got.label}: ${got.probs.map((p, i) => `${CLASSES[i]} ${p.toFixed(3)}`).join(', ')}`);
+      assert(got.maxDiff <= 1e-4, `nnwasm and tfjs differ by ${got.maxDiff}`);
     });
 
     await suite.test('a model.json + shard chosen in the file chooser loads and runs in both libraries', async () => {

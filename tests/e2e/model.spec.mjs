@@ -81,6 +81,17 @@ export async function run(suite, { context }) {
       assert(got.maxDiff <= 1e-4, `nnwasm and tfjs differ by ${got.maxDiff}`);
     });
 
+    await suite.test('an uploaded picture is drawn onto the canvas and classified', async () => {
+      const before = await page.evaluate(() => window.nnwasmDemo.shapes.count);
+      await page.setInputFiles('#draw-file', join(root, 'demo', 'test-image.png'));
+      await page.waitForFunction((n) => window.nnwasmDemo.shapes.count > n, before, { timeout: 30000 });
+      const got = await page.evaluate(() => window.nnwasmDemo.shapes.last);
+      assert(CLASSES.includes(got.label) && got.maxDiff <= 1e-4, `label ${got.label}, difference ${got.maxDiff}`);
+      assert(got.input.some((v) => v > 0.05), 'the picture did not reach the model');
+      const error = await page.evaluate(() => window.nnwasmDemo.error);
+      assert(error === null, `page error: ${error}`);
+    });
+
     await suite.test('a model.json + shard chosen in the file chooser loads and runs in both libraries', async () => {
       const files = ['model.json', 'group1-shard1of1.bin'].map((name) => ({
         name, mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: readFileSync(join(modelDir, name)),
@@ -104,6 +115,21 @@ export async function run(suite, { context }) {
       const text = await page.textContent('#user-model-result');
       assert(text.includes('group1-shard1of1.bin') && await page.isVisible('#user-model-result.failed'), `the page shows: ${text}`);
       assert(problems.length === 0, `problems:\n${problems.join('\n')}`);
+    });
+
+    await suite.test('model files dropped on the drop zone load and run', async () => {
+      const json = readFileSync(join(modelDir, 'model.json'), 'utf8');
+      const shard = [...readFileSync(join(modelDir, 'group1-shard1of1.bin'))];
+      await page.evaluate(([j, b]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([j], 'model.json', { type: 'application/json' }));
+        dt.items.add(new File([Uint8Array.from(b)], 'group1-shard1of1.bin'));
+        document.getElementById('user-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, [json, shard]);
+      await page.waitForFunction(() => window.nnwasmDemo.userModel.count === 3, null, { timeout: 30000 });
+      const u = await page.evaluate(() => window.nnwasmDemo.userModel);
+      assert(!u.error && u.last.maxDiff <= 1e-4, `error ${u.error}, difference ${u.last?.maxDiff}`);
+      console.log(`      user model: nnwasm ${u.last.nnwasmMs.toFixed(3)} ms, tfjs ${u.last.tfjsMs.toFixed(3)} ms, max diff ${u.last.maxDiff.toExponential(1)}`);
     });
   } finally {
     await page.close();

@@ -118,6 +118,7 @@ async function loadScript(url) {
 }
 
 let tfjsPromise = null;
+let layersPromise = null;
 export function loadTfjs(threads) {
   tfjsPromise ??= (async () => {
     await loadScript(new URL('tfjs-core/dist/tf-core.min.js', TFJS_DIR).href);
@@ -130,4 +131,16 @@ export function loadTfjs(threads) {
     return tf;
   })();
   return tfjsPromise;
+}
+
+// TensorFlow.js with its layers API (tf.loadLayersModel), on the same wasm
+// backend: for the demo's trained model and the user's own.
+export function loadTfjsLayers(threads) {
+  layersPromise ??= (async () => {
+    const tf = await loadTfjs(threads);
+    await loadScript(new URL('tfjs-layers/dist/tf-layers.min.js', TFJS_DIR).href);
+    if (typeof tf.loadLayersModel !== 'function') throw new Error('tfjs-layers did not load');
+    return tf;
+  })();
+  return layersPromise;
 }

@@ -5,6 +5,7 @@
 // was computed (inputs and outputs), which the end-to-end tests compare with
 // Node's.
 import { setupBenchmark } from './bench.js';
+import { setupModelPanel } from './model-panel.js';
 import { OPS } from './ops.js';
 
 const $ = (id) => document.getElementById(id);
@@ -423,6 +424,12 @@ async function main() {
     enqueue(() => runSignal(generatedWaveform(), 'generated chirp'));
   });
 
+  // The trained model: a failure to load it is shown and the rest goes on.
+  await setupModelPanel({ call, state, enqueue, canvasOf, drawImage }).catch((e) => {
+    state.shapes.error = e.message;
+    $('prediction').textContent = '';
+    showError(new Error(`the trained model did not load: ${e.message}`));
+  });
   await setupBenchmark({ call, info, state });
   state.done = true;
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));

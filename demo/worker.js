@@ -19,7 +19,7 @@ const tfjsThreads = () => backend().maxThreads ?? backend().threads;
 let shapes = null;
 
 // The symbolic output of a layer in a functional model (its first use).
-const layerOutput = (model, name) => model.get_layer(name).inboundNodes[0].outputs[0];
+const layerOutput = (model, name) => model.get_layer(name).output;
 
 // Random input of a model's input shape(s): null dimensions are 1 for the
 // batch and 32 elsewhere.

@@ -429,6 +429,10 @@ declare class Layer {
   build(input_shape: LayerShape): void;
   /** The output shape; null sizes stay null. */
   compute_output_shape(input_shape: LayerShape): LayerShape;
+  /** The symbolic input(s) of the layer's one call in a functional graph; throws if it was called 0 or several times. */
+  readonly input: SymbolicTensor | SymbolicTensor[];
+  /** The symbolic output(s) of that call (e.g. new keras.Model({ inputs, outputs: [model.get_layer('conv1').output] })). */
+  readonly output: SymbolicTensor | SymbolicTensor[];
   /** Number of weight values; throws before build for layers with weights. */
   count_params(): number;
   /** Copies of the weights, in Keras's layouts. */

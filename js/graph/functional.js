@@ -37,7 +37,11 @@ export class InputLayer extends Layer {
     this.built = true;
     const node = new Node(this, [], {}, false);
     node.outputs = [new SymbolicTensor(full, node, 0, this.name)];
-    this.output = node.outputs[0];
+  }
+
+  // As in Keras, an input layer's input is its output.
+  get input() {
+    return this.output;
   }
 
   compute_output_shape(inputShape) {

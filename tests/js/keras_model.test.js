@@ -259,6 +259,27 @@ describe('functional API', () => {
     expect(m.get_weights().map((w) => w.shape)).toEqual([[4, 3], [3]]);
   });
 
+  test('layer.input / layer.output: an inner layer\'s output as an extra model output (feature maps), as in Keras', () => {
+    const x = keras.Input({ shape: [6, 6, 1], name: 'img' });
+    const conv = new L.Conv2D({ filters: 2, kernel_size: 3, kernel_initializer: 'ones', bias_initializer: 'zeros', name: 'c' });
+    const y = conv.apply(x);
+    const pooled = new L.GlobalAveragePooling2D({ name: 'gap' }).apply(y);
+    const m = keras.model({ inputs: x, outputs: pooled });
+    expect(conv.input).toBe(x);
+    expect(conv.output).toBe(y);
+    expect(m.get_layer('img').input).toBe(x);
+    expect(m.get_layer('img').output).toBe(x);
+    const probe = keras.model({ inputs: m.inputs, outputs: [m.get_layer('gap').output, m.get_layer('c').output] });
+    const [p, maps] = probe.predict(torch.ones(1, 6, 6, 1));
+    expect(maps.shape).toEqual([1, 4, 4, 2]);
+    expect(Array.from(maps.data).every((v) => v === 9)).toBe(true);  // 3x3 ones on ones
+    expect(p.tolist()).toEqual([[9, 9]]);
+    // the shared Dense of twoInOut was called twice
+    expect(() => twoInOut().get_layer('shared').output).toThrow(/^Dense: layer 'shared' has been called 2 times, so it has no single output$/);
+    expect(() => new L.Dense({ units: 1, name: 'lonely' }).input).toThrow(/^Dense: layer 'lonely' has no input yet/);
+    for (const t of [p, maps]) t.dispose();
+  });
+
   test('summary has the Connected to column with node indices', () => {
     const text = twoInOut().summary();
     expect(text).toContain('Connected to');

@@ -126,6 +126,25 @@ export class Layer {
     return new this(config);
   }
 
+  // Keras's layer.input / layer.output: the symbolic tensors of the layer's
+  // one call in a functional graph (a layer called several times has no
+  // single one, as in Keras).
+  get input() {
+    return this.#onlyNode('input').inputsWereList ? this.#onlyNode('input').inputs.slice() : this.#onlyNode('input').inputs[0];
+  }
+
+  get output() {
+    const outs = this.#onlyNode('output').outputs;
+    return outs.length === 1 ? outs[0] : outs.slice();
+  }
+
+  #onlyNode(what) {
+    const nodes = this.inboundNodes ?? [];
+    if (nodes.length === 0) fail(this.where, `layer '${this.name}' has no ${what} yet: it has not been called on a symbolic tensor (keras.Input)`);
+    if (nodes.length > 1) fail(this.where, `layer '${this.name}' has been called ${nodes.length} times, so it has no single ${what}`);
+    return nodes[0];
+  }
+
   toString() {
     return `${this.where}(name=${this.name}${this.input_spec_shape ? `, input_shape=${fmtShape(this.input_spec_shape)}` : ''})`;
   }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "thread/pool.h"
 
@@ -41,6 +42,48 @@ TEST(ThreadPool, EveryItemRunsOnceAcrossThreadCountChanges) {
       for (std::size_t i = begin; i < end; ++i) sum.fetch_add(static_cast<long>(i) + 1);
     });
     ASSERT_EQ(sum.load(), static_cast<long>(items * (items + 1) / 2)) << "round " << round;
+  }
+  thread::set_num_threads(1);
+}
+
+// Back-to-back jobs of every size and chunking, as a network's layers come:
+// the workers still spin from the last job and take the next at once (the
+// job is handed over through a sequence lock). Every item must run exactly
+// once, on a slot below the job's max_slots, at 1 to 4 threads.
+TEST(ThreadPool, BackToBackJobsRunEveryItemOnce) {
+  std::vector<std::atomic<int>> runs(300);
+  for (int threads = 1; threads <= 4; ++threads) {
+    thread::set_num_threads(threads);
+    for (int job = 0; job < 1500; ++job) {
+      const std::size_t items = 1 + static_cast<std::size_t>(job) * 37 % 300;
+      thread::Chunks work{items, static_cast<std::size_t>(job % 4) * (1 + job % 7), thread::kMinBytesPerThread,
+                          1 + job % 3};
+      for (std::size_t i = 0; i < items; ++i) runs[i].store(0);
+      std::atomic<int> bad_slot{0};
+      thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
+        if (slot < 0 || slot >= work.max_slots) bad_slot.fetch_add(1);
+        for (std::size_t i = begin; i < end; ++i) runs[i].fetch_add(1);
+      });
+      ASSERT_EQ(bad_slot.load(), 0) << "job " << job << " threads " << threads;
+      for (std::size_t i = 0; i < items; ++i)
+        ASSERT_EQ(runs[i].load(), 1) << "item " << i << " of job " << job << " at " << threads << " threads";
+    }
+  }
+  thread::set_num_threads(1);
+}
+
+// The slow paths: workers that stopped spinning and parked between jobs,
+// and a caller that parks while a worker finishes a long chunk.
+TEST(ThreadPool, ParkedWorkersAndCallerWakeUp) {
+  if (thread::set_num_threads(2) < 2) GTEST_SKIP() << "one hardware thread";
+  for (int round = 0; round < 6; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(round % 2 ? 20 : 0));
+    std::atomic<int> calls{0};
+    thread::parallel_for(2, 4 * thread::kMinBytesPerThread, [&](std::size_t begin, std::size_t end) {
+      if (begin == 1) std::this_thread::sleep_for(std::chrono::milliseconds(round < 3 ? 5 : 0));
+      calls.fetch_add(static_cast<int>(end - begin));
+    });
+    EXPECT_EQ(calls.load(), 2) << "round " << round;
   }
   thread::set_num_threads(1);
 }

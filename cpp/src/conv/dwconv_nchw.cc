@@ -259,14 +259,22 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   const std::size_t padded_at = plan.add<float>(std::uint64_t{PH} * PW);
   const std::size_t taps_at = plan.add<float>(taps);
   const std::size_t rows_at = plan.add<const float*>(kh);
+  const std::size_t zeroed_at = plan.add<std::uint32_t>(1);
   thread::Chunks work{s.batch * C, 2, detail::saturated_bytes({H * W + OH * OW, sizeof(float), taps}) / 2};
   thread::ScratchSlots scratch;
   if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
-  // Only the interior changes from plane to plane; the borders stay 0.
-  for (int t = 0; t < scratch.slots(); ++t) std::memset(scratch.get<float>(t, padded_at), 0, PH * PW * sizeof(float));
+  // Only the interior changes from plane to plane; the borders stay 0. Each
+  // thread zeroes its own plane when it first runs (on the caller, the
+  // planes of all threads took as long as a small layer's share of work).
+  for (int t = 0; t < scratch.slots(); ++t) *scratch.get<std::uint32_t>(t, zeroed_at) = 0;
 
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     float* const padded = scratch.get<float>(slot, padded_at);
+    std::uint32_t* const zeroed = scratch.get<std::uint32_t>(slot, zeroed_at);
+    if (*zeroed == 0) {
+      std::memset(padded, 0, PH * PW * sizeof(float));
+      *zeroed = 1;
+    }
     float* const wt = scratch.get<float>(slot, taps_at);
     const float** const rows = scratch.get<const float*>(slot, rows_at);
     for (std::size_t item = begin; item < end; ++item) {

@@ -34,6 +34,8 @@ constexpr std::size_t MR = kNhwcMr;
 constexpr std::size_t NR = kNhwcNr;
 // Packed weights walked per pass over a chunk of tiles: well inside L2.
 constexpr std::size_t kWeightSliceBytes = 128 * 1024;
+// Tiles per work item: 32 output rows, a few microseconds of work each.
+constexpr std::size_t kRowChunkTiles = 8;
 
 // c[i][0:nc] = clamp(w_bias + sum over taps t, k < kc of a[t*MR + i][k] * w[t][k][:]).
 // Rows i >= mr are computed from aliased pointers (the driver repeats the
@@ -100,13 +102,16 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   std::fill(zero.begin(), zero.end(), 0.0f);
   thread::ScratchPlan plan;
   const std::size_t indirection_at = plan.add<const float*>(std::uint64_t{taps} * MR);
-  // Chunks of 8 tiles: 32 output rows, a few microseconds of work each.
-  thread::Chunks work{tiles, 8, detail::saturated_bytes({MR, taps, cin_g, cout, sizeof(float)})};
+  const detail::GemmSplit split =
+      detail::split_gemm(tiles, kRowChunkTiles, blocks, thread::num_threads());
+  thread::Chunks work{split.items(), 1,
+                      detail::saturated_bytes({split.row_chunk * MR, taps, cin_g, cout, sizeof(float)}) /
+                          split.col_slices};
   thread::ScratchSlots scratch;
   if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
 
-  // The tiles of a chunk walk the packed weights a slice at a time, so a
-  // slice read from memory serves every tile of the chunk from cache even
+  // The tiles of an item walk the packed weights a slice at a time, so a
+  // slice read from memory serves every tile of the item from cache even
   // when all the weights would not fit in it.
   const std::size_t slice_blocks = std::max<std::size_t>(1, kWeightSliceBytes / (block_floats * sizeof(float)));
   const auto build_indirection = [&](const float** ind, std::size_t m0, std::size_t mr, std::size_t g) {
@@ -128,23 +133,32 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   };
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
     const float** const ind = scratch.get<const float*>(slot, indirection_at);
-    for (std::size_t g = 0; g < groups; ++g) {
-      for (std::size_t b0 = 0; b0 < blocks; b0 += slice_blocks) {
-        const std::size_t b1 = std::min(blocks, b0 + slice_blocks);
-        for (std::size_t tile = begin; tile < end; ++tile) {
-          const std::size_t m0 = tile * MR, mr = std::min(MR, M - m0);
-          build_indirection(ind, m0, mr, g);
-          const float* w = packed + (g * blocks + b0) * block_floats;
-          for (std::size_t b = b0; b < b1; ++b, w += block_floats) {
-            const std::size_t nc = std::min(NR, cout_g - b * NR);
-            igemm_tile(mr, nc, cin_g, taps, ind, w, out + m0 * cout + g * cout_g + b * NR, cout, lo, hi);
+    for (std::size_t item = begin; item < end; ++item) {
+      const detail::GemmPart part = split.part(item);
+      for (std::size_t g = 0; g < groups; ++g) {
+        for (std::size_t b0 = part.block_begin; b0 < part.block_end; b0 += slice_blocks) {
+          const std::size_t b1 = std::min(part.block_end, b0 + slice_blocks);
+          for (std::size_t tile = part.tile_begin; tile < part.tile_end; ++tile) {
+            const std::size_t m0 = tile * MR, mr = std::min(MR, M - m0);
+            build_indirection(ind, m0, mr, g);
+            const float* w = packed + (g * blocks + b0) * block_floats;
+            for (std::size_t b = b0; b < b1; ++b, w += block_floats) {
+              const std::size_t nc = std::min(NR, cout_g - b * NR);
+              igemm_tile(mr, nc, cin_g, taps, ind, w, out + m0 * cout + g * cout_g + b * NR, cout, lo, hi);
+            }
           }
         }
       }
-    }
-    if (pass) {
-      const std::size_t m0 = begin * MR, m1 = std::min(M, end * MR);
-      detail::output_pass(out + m0 * cout, (m1 - m0) * cout, act);
+      if (pass) {
+        const std::size_t m0 = part.tile_begin * MR, m1 = std::min(M, part.tile_end * MR);
+        const std::size_t c0 = part.block_begin * NR, c1 = std::min(cout_g, part.block_end * NR);
+        if (c0 == 0 && c1 == cout_g && groups == 1) {
+          detail::output_pass(out + m0 * cout, (m1 - m0) * cout, act);
+        } else {
+          for (std::size_t m = m0; m < m1; ++m)
+            for (std::size_t g = 0; g < groups; ++g) detail::output_pass(out + m * cout + g * cout_g + c0, c1 - c0, act);
+        }
+      }
     }
   });
   return Status::kOk;

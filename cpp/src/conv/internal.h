@@ -2,6 +2,7 @@
 // activation output pass. (Threads and per-thread scratch: thread/.)
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,55 @@ inline std::size_t saturated_bytes(std::initializer_list<std::size_t> factors) {
     p *= f;
   }
   return static_cast<std::size_t>(p);
+}
+
+// A GEMM's output split into work items for thread::parallel_for_slots:
+// each item is a run of row tiles times a run of column blocks. Rows first;
+// columns are split too only when the row runs are too few to keep every
+// thread busy: a 7x7 layer has 13 tiles of 4 pixels, 2 runs of 8 tiles,
+// which two threads share 8 : 5 (and the last 1x1 of MobileNet has 160
+// column blocks to share instead). Splitting columns re-reads a tile's
+// inputs once per slice, not the weights, which are the larger operand in
+// such layers. Every output element belongs to exactly one item and is
+// computed with the same code whatever the split, so results do not depend
+// on the thread count.
+struct GemmPart {
+  std::size_t tile_begin, tile_end, block_begin, block_end;
+};
+
+struct GemmSplit {
+  std::size_t tiles = 0, row_chunk = 1, row_chunks = 0;
+  std::size_t blocks = 0, col_slice = 1, col_slices = 1;
+  std::size_t items() const { return row_chunks * col_slices; }
+  // Item i: row run i / col_slices, column slice i % col_slices (the slices
+  // of one row run follow each other, so its inputs stay in cache).
+  GemmPart part(std::size_t item) const {
+    const std::size_t r = item / col_slices, c = item % col_slices;
+    const std::size_t t0 = r * row_chunk, b0 = c * col_slice;
+    return {t0, std::min(tiles, t0 + row_chunk), b0, std::min(blocks, b0 + col_slice)};
+  }
+};
+
+// Items per thread a split aims at: enough for the shared counter to even
+// out a thread slowed by another process, few enough to keep per-item setup
+// (indirection, a pass over a weight slice) small.
+constexpr std::size_t kGemmItemsPerThread = 8;
+
+inline GemmSplit split_gemm(std::size_t tiles, std::size_t row_chunk, std::size_t blocks, int threads) {
+  GemmSplit sp;
+  sp.tiles = tiles;
+  sp.blocks = blocks;
+  sp.row_chunk = row_chunk < 1 ? 1 : row_chunk;
+  sp.row_chunks = tiles == 0 ? 0 : (tiles - 1) / sp.row_chunk + 1;
+  sp.col_slice = blocks < 1 ? 1 : blocks;
+  sp.col_slices = 1;
+  if (threads <= 1 || sp.row_chunks == 0 || blocks <= 1) return sp;
+  const std::size_t target = static_cast<std::size_t>(threads) * kGemmItemsPerThread;
+  if (sp.row_chunks >= target) return sp;
+  const std::size_t want = std::min(blocks, (target + sp.row_chunks - 1) / sp.row_chunks);
+  sp.col_slice = (blocks + want - 1) / want;
+  sp.col_slices = (blocks + sp.col_slice - 1) / sp.col_slice;
+  return sp;
 }
 
 inline bool valid_activation(Activation a) {

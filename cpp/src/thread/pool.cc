@@ -32,6 +32,7 @@ struct PlainRange {
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -60,31 +61,64 @@ inline void chunk_range(std::size_t n, std::size_t chunk, std::size_t count, std
 // The claim counter holds the next chunk in 32 bits.
 constexpr std::size_t kMaxChunks = 0xffffffffu;
 
-// One job at a time: the main thread publishes it under the mutex, bumps the
-// generation, and every worker whose index is below the job's thread count
-// takes chunks of it from a shared counter. The caller waits for the chunks
-// to be done, not for the workers to wake: a small op whose chunks the
-// caller took all by itself returns at once.
+// How long a thread busy-waits before it parks on a condition variable: a
+// worker after its last chunk (for the next job), the caller for the chunks
+// still running on workers. Waking a parked thread goes through a futex
+// (Atomics.wait / notify in WebAssembly) and the OS scheduler: tens of
+// microseconds and more on a loaded machine, a large part of a 0.1 ms
+// layer; MobileNet's depthwise layers ran slower on 2 threads than on 1.
+// A network's layers follow each other closely, so a worker still spinning
+// from the last layer takes the next one at once. (pthreadpool, under
+// XNNPACK, spins in the same way.)
+constexpr auto kSpin = std::chrono::microseconds(1000);
+// Spin iterations between clock reads (a clock read is a call out to JS in
+// WebAssembly).
+constexpr int kSpinsPerClockRead = 256;
+
+// Busy-waits until done() or kSpin has passed; returns done().
+template <class Done>
+bool spin_until(Done&& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (;;) {
+    for (int i = 0; i < kSpinsPerClockRead; ++i)
+      if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+  }
+}
+
+// One job at a time. The caller publishes it through a sequence lock (`seq`
+// odd while the job's fields are written; the fields are relaxed atomics so
+// a worker reading a job being replaced is no data race, and it retries),
+// and every worker whose index is below the job's thread count takes
+// chunks of it from a shared counter. The caller waits for the chunks to be
+// done, not for the workers to wake: a small op whose chunks the caller took
+// all by itself returns at once.
 struct Pool {
   std::mutex mutex;
   std::condition_variable wake;
   std::condition_variable finished;
   std::vector<std::thread> workers;
-  unsigned long generation = 0;
-  bool stopping = false;
+  std::atomic<bool> stopping{false};
+  // Threads parked on `wake` / `finished`: notify only when there are some.
+  std::atomic<int> parked_workers{0};
+  std::atomic<bool> caller_parked{false};
 
-  SlotRangeFn fn = nullptr;
-  void* context = nullptr;
-  std::size_t items = 0;
-  std::size_t chunk = 0;
-  std::size_t chunks = 0;
-  int job_threads = 1;
-  // (job tag << 32) | next chunk. The tag makes a late worker, still holding
-  // a finished job, find nothing to take instead of a chunk of the next job.
-  std::atomic<std::uint64_t> claim{0};
+  // The job: written by the caller only, between two bumps of seq.
+  std::atomic<std::uint32_t> seq{0};
+  std::atomic<SlotRangeFn> fn{nullptr};
+  std::atomic<void*> context{nullptr};
+  std::atomic<std::size_t> items{0};
+  std::atomic<std::size_t> chunk{0};
+  std::atomic<std::size_t> chunks{0};
+  std::atomic<int> job_threads{1};
+
+  // (job tag << 32) | next chunk, on a cache line of its own with the
+  // completion count (both change once per chunk; the job's fields above
+  // are read once per job). The tag makes a late worker, still holding a
+  // finished job, find nothing to take instead of a chunk of the next job.
+  alignas(64) std::atomic<std::uint64_t> claim{0};
   std::atomic<std::size_t> completed{0};
-
-  int active = 1;  // threads a parallel_for uses, caller included
+  alignas(64) int active = 1;  // threads a parallel_for uses, caller included
 
   bool take(std::uint32_t tag, std::size_t count, std::size_t* c) {
     std::uint64_t v = claim.load(std::memory_order_acquire);
@@ -107,34 +141,46 @@ struct Pool {
       std::size_t begin, end;
       chunk_range(n, size, count, c, &begin, &end);
       if (begin < end) f(ctx, slot, begin, end);
-      if (completed.fetch_add(1, std::memory_order_acq_rel) + 1 == count) {
+      if (completed.fetch_add(1, std::memory_order_seq_cst) + 1 == count &&
+          caller_parked.load(std::memory_order_seq_cst)) {
         std::lock_guard<std::mutex> lock(mutex);
         finished.notify_all();
       }
     }
   }
 
-  // index >= 1; the caller is thread 0. `seen` starts at the generation of
+  // A job newer than `seen` has been published (or the pool stops).
+  bool has_news(std::uint32_t seen) const {
+    const std::uint32_t s = seq.load(std::memory_order_seq_cst);
+    return stopping.load(std::memory_order_acquire) || (s != seen && (s & 1) == 0);
+  }
+
+  // index >= 1; the caller is thread 0. `seen` starts at the sequence of
   // the last job published before this worker existed, so a worker started
   // by set_num_threads never runs that finished job again.
-  void worker_loop(int index, unsigned long seen) {
+  void worker_loop(int index, std::uint32_t seen) {
     for (;;) {
-      SlotRangeFn job_fn;
-      void* job_context;
-      std::size_t job_items, job_chunk, job_chunks;
-      {
+      if (!spin_until([&] { return has_news(seen); })) {
         std::unique_lock<std::mutex> lock(mutex);
-        wake.wait(lock, [&] { return stopping || generation != seen; });
-        if (stopping) return;
-        seen = generation;
-        if (index >= job_threads) continue;
-        job_fn = fn;
-        job_context = context;
-        job_items = items;
-        job_chunk = chunk;
-        job_chunks = chunks;
+        parked_workers.fetch_add(1, std::memory_order_seq_cst);
+        wake.wait(lock, [&] { return has_news(seen); });
+        parked_workers.fetch_sub(1, std::memory_order_relaxed);
       }
-      drain(job_fn, job_context, index, job_items, job_chunk, job_chunks, static_cast<std::uint32_t>(seen));
+      if (stopping.load(std::memory_order_acquire)) return;
+      // Read the job; if the caller replaced it meanwhile, read again.
+      const std::uint32_t s = seq.load(std::memory_order_acquire);
+      if ((s & 1) != 0 || s == seen) continue;
+      const SlotRangeFn job_fn = fn.load(std::memory_order_relaxed);
+      void* const job_context = context.load(std::memory_order_relaxed);
+      const std::size_t job_items = items.load(std::memory_order_relaxed);
+      const std::size_t job_chunk = chunk.load(std::memory_order_relaxed);
+      const std::size_t job_chunks = chunks.load(std::memory_order_relaxed);
+      const int threads = job_threads.load(std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if (seq.load(std::memory_order_relaxed) != s) continue;
+      seen = s;
+      if (index >= threads) continue;
+      drain(job_fn, job_context, index, job_items, job_chunk, job_chunks, s);
     }
   }
 
@@ -143,41 +189,44 @@ struct Pool {
     if (static_cast<int>(workers.size()) > want) {
       {
         std::lock_guard<std::mutex> lock(mutex);
-        stopping = true;
+        stopping.store(true, std::memory_order_seq_cst);
       }
       wake.notify_all();
       for (auto& w : workers) w.join();
       workers.clear();
-      stopping = false;
+      stopping.store(false, std::memory_order_seq_cst);
     }
     while (static_cast<int>(workers.size()) < want) {
       const int index = static_cast<int>(workers.size()) + 1;
-      unsigned long current;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        current = generation;
-      }
+      const std::uint32_t current = seq.load(std::memory_order_acquire);
       workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
     active = total;
   }
 
   void run(std::size_t n, std::size_t size, std::size_t count, int parts, SlotRangeFn f, void* ctx) {
-    std::uint32_t tag;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      fn = f;
-      context = ctx;
-      items = n;
-      chunk = size;
-      chunks = count;
-      job_threads = parts;
-      ++generation;
-      tag = static_cast<std::uint32_t>(generation);
-      completed.store(0, std::memory_order_relaxed);
-      claim.store(std::uint64_t{tag} << 32, std::memory_order_release);
+    // Sequence lock: odd while the fields change. Every chunk of the last
+    // job is done, so no worker takes from it any more; one still reading
+    // its fields sees the sequence move and reads again.
+    const std::uint32_t s = seq.load(std::memory_order_relaxed);
+    seq.store(s + 1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
+    fn.store(f, std::memory_order_relaxed);
+    context.store(ctx, std::memory_order_relaxed);
+    items.store(n, std::memory_order_relaxed);
+    chunk.store(size, std::memory_order_relaxed);
+    chunks.store(count, std::memory_order_relaxed);
+    job_threads.store(parts, std::memory_order_relaxed);
+    const std::uint32_t tag = s + 2;
+    completed.store(0, std::memory_order_relaxed);
+    claim.store(std::uint64_t{tag} << 32, std::memory_order_relaxed);
+    seq.store(tag, std::memory_order_seq_cst);
+    // A worker parks after incrementing parked_workers under the mutex and
+    // checking seq: either it sees the new job, or we see it parked.
+    if (parked_workers.load(std::memory_order_seq_cst) > 0) {
+      { std::lock_guard<std::mutex> lock(mutex); }
+      wake.notify_all();
     }
-    wake.notify_all();
     // The chunks the caller runs keep their loop state on its stack just
     // below this frame, while the workers read the op's parameters from the
     // frames above it. Two cache lines of gap keep them off shared lines: a
@@ -186,8 +235,12 @@ struct Pool {
     [[maybe_unused]] alignas(64) volatile unsigned char gap[128];
     gap[0] = 0;
     drain(f, ctx, 0, n, size, count, tag);
+    const auto done = [&] { return completed.load(std::memory_order_seq_cst) == count; };
+    if (spin_until(done)) return;
     std::unique_lock<std::mutex> lock(mutex);
-    finished.wait(lock, [&] { return completed.load(std::memory_order_acquire) == count; });
+    caller_parked.store(true, std::memory_order_seq_cst);
+    finished.wait(lock, done);
+    caller_parked.store(false, std::memory_order_relaxed);
   }
 
   ~Pool() { resize(1); }

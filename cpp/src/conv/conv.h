@@ -9,6 +9,8 @@
 //    output channels, K = taps * in_channels/groups read straight from the
 //    input through per-tile indirection pointers (padding taps point at a
 //    zero row), weights packed once by pack_weights(kNhwc).
+//    One group of 1-4 input channels (a network's first layer) runs a direct
+//    kernel on the same packed weights instead (conv_small_cin.h).
 //  - channels first (NCHW, PyTorch): a GEMM with rows = output channels
 //    (weights packed once by pack_weights(kNchw)) and columns = output pixels
 //    along the row, K gathered into a small per-thread panel per block of

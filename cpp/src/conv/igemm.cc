@@ -19,6 +19,7 @@
 #include <cstring>
 
 #include "conv/conv.h"
+#include "conv/conv_small_cin.h"  // small-cin hook
 #include "conv/internal.h"
 #include "simd/vec.h"
 #include "runtime/heap_array.h"
@@ -82,6 +83,8 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   bool empty;
   Status st = detail::check_conv(in, packed, out, s, act, &empty);
   if (st != Status::kOk || empty) return st;
+  // Path choice (small-cin hook): 1-4 input channels run the direct kernel.
+  if (small_cin_applies(s)) return conv_nhwc_small_cin(in, packed, out, s, act);
 
   const std::size_t cin = s.in_channels, cout = s.out_channels, groups = s.groups;
   const std::size_t cin_g = cin / groups, cout_g = cout / groups;

@@ -86,6 +86,61 @@ TEST_P(Activations, EveryKindMatchesReferenceAtEveryTail) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, Activations, ::testing::Values(1, 2));
 
+// The exact results at the ends of the range, through the vector paths
+// (a full vector) and the partial last vector alike.
+TEST(Activation, SpecialValuesExactly) {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::nanf("");
+  struct Case {
+    Kind kind;
+    Params p;
+    float x, want;  // want NaN: any NaN
+  };
+  const Case cases[] = {
+      {Kind::kSigmoid, {}, inf, 1.0f},       {Kind::kSigmoid, {}, -inf, 0.0f},
+      {Kind::kSigmoid, {}, 0.0f, 0.5f},      {Kind::kSigmoid, {}, 200.0f, 1.0f},
+      {Kind::kSigmoid, {}, nan, nan},        {Kind::kTanh, {}, inf, 1.0f},
+      {Kind::kTanh, {}, -inf, -1.0f},        {Kind::kTanh, {}, nan, nan},
+      {Kind::kTanh, {}, 1e-20f, 1e-20f},     {Kind::kSilu, {}, inf, inf},
+      {Kind::kSilu, {}, -inf, nan},          {Kind::kSilu, {}, -200.0f, -0.0f},
+      {Kind::kElu, {1.5f, 0, 0}, -inf, -1.5f}, {Kind::kElu, {1.5f, 0, 0}, inf, inf},
+      {Kind::kElu, {1.5f, 0, 0}, nan, nan},  {Kind::kSelu, {}, -inf, -1.0507009873554805f * 1.6732632423543772f},
+      {Kind::kSelu, {}, inf, inf},           {Kind::kGeluTanh, {}, inf, inf},
+      {Kind::kGeluTanh, {}, -inf, nan},      {Kind::kGeluTanh, {}, -30.0f, -0.0f},
+      {Kind::kGeluTanh, {}, 30.0f, 30.0f},   {Kind::kSoftsign, {}, inf, nan},
+      {Kind::kSoftsign, {}, 3.0f, 0.75f},
+  };
+  for (const Case& c : cases) {
+    for (std::size_t n : {std::size_t{4}, std::size_t{3}}) {
+      std::vector<float> in(n, c.x), out(n, -777.0f);
+      ASSERT_EQ(activation::apply(in.data(), out.data(), n, c.kind, c.p), Status::kOk);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (std::isnan(c.want)) {
+          EXPECT_TRUE(std::isnan(out[i])) << "kind " << int(c.kind) << " x " << c.x << " got " << out[i];
+        } else {
+          EXPECT_EQ(out[i], c.want) << "kind " << int(c.kind) << " x " << c.x;
+        }
+      }
+    }
+  }
+}
+
+// The vector paths keep relative accuracy where the naive formulas lose it:
+// sigmoid's far negative tail and tanh near zero.
+TEST(Activation, RelativeAccuracyInTheTails) {
+  std::vector<float> in = {-20.0f, -50.0f, -80.0f, -87.0f}, out(4);
+  ASSERT_EQ(activation::apply(in.data(), out.data(), 4, Kind::kSigmoid, {}), Status::kOk);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const double want = 1.0 / (1.0 + std::exp(-double(in[i])));
+    EXPECT_NEAR(out[i] / want, 1.0, 1e-6) << in[i];
+  }
+  in = {1e-3f, -2e-4f, 3e-6f, -1e-7f};
+  ASSERT_EQ(activation::apply(in.data(), out.data(), 4, Kind::kTanh, {}), Status::kOk);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(out[i] / std::tanh(double(in[i])), 1.0, 1e-6) << in[i];
+  ASSERT_EQ(activation::apply(in.data(), out.data(), 4, Kind::kElu, {1.0f, 0, 0}), Status::kOk);
+  EXPECT_NEAR(out[1] / std::expm1(double(in[1])), 1.0, 1e-6);
+  EXPECT_NEAR(out[3] / std::expm1(double(in[3])), 1.0, 1e-6);
+}
+
 TEST(Activation, InPlaceAndRefusals) {
   std::vector<float> x = {-2, -0.5f, 0, 1, 7};
   ASSERT_EQ(activation::apply(x.data(), x.data(), x.size(), Kind::kRelu6, {}), Status::kOk);

@@ -36,7 +36,8 @@ struct Params {
 
 Status apply(const float* in, float* out, std::size_t n, Kind kind, Params p);
 
-// One value through f (the reference the kernels' tails and tests use).
+// One value through f with libm (scalar; apply's vector paths agree with it
+// to a few ulp).
 float apply_one(float x, Kind kind, Params p);
 
 }  // namespace nnwasm::activation

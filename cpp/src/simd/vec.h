@@ -121,6 +121,22 @@ inline f32x4 pmin(f32x4 a, f32x4 b) { return wasm_f32x4_pmin(a, b); }
 inline f32x4 less(f32x4 a, f32x4 b) { return wasm_f32x4_lt(a, b); }
 inline f32x4 less_equal(f32x4 a, f32x4 b) { return wasm_f32x4_le(a, b); }
 
+
+// --- bit-level helpers (the transcendental functions below) ---
+// Lanes viewed as 32-bit integers: the same v128, no conversion.
+inline f32x4 splat_bits(std::uint32_t bits) { return wasm_i32x4_splat(static_cast<std::int32_t>(bits)); }
+inline f32x4 add_i32(f32x4 a, f32x4 b) { return wasm_i32x4_add(a, b); }
+inline f32x4 sub_i32(f32x4 a, f32x4 b) { return wasm_i32x4_sub(a, b); }
+inline f32x4 shl_i32(f32x4 a, int n) { return wasm_i32x4_shl(a, n); }
+// Arithmetic (sign-filling) shift.
+inline f32x4 shr_i32(f32x4 a, int n) { return wasm_i32x4_shr(a, n); }
+inline f32x4 bit_and(f32x4 a, f32x4 b) { return wasm_v128_and(a, b); }
+inline f32x4 bit_or(f32x4 a, f32x4 b) { return wasm_v128_or(a, b); }
+// a & ~b.
+inline f32x4 bit_andnot(f32x4 a, f32x4 b) { return wasm_v128_andnot(a, b); }
+inline f32x4 abs(f32x4 a) { return wasm_f32x4_abs(a); }
+inline f32x4 greater(f32x4 a, f32x4 b) { return wasm_f32x4_gt(a, b); }
+
 #else  // Portable four-lane vector for native builds.
 
 struct f32x4 {
@@ -234,6 +250,58 @@ inline f32x4 less_equal(f32x4 a, f32x4 b) {
   return compare(a, b, [](float x, float y) { return x <= y; });
 }
 
+
+// --- bit-level helpers (the transcendental functions below) ---
+// Lanes hold raw 32-bit patterns where a function treats them as integers;
+// memcpy keeps every bit (no float arithmetic touches them).
+inline std::uint32_t lane_bits(const f32x4& a, int i) {
+  std::uint32_t u;
+  std::memcpy(&u, &a.v[i], sizeof u);
+  return u;
+}
+inline void set_lane_bits(f32x4& a, int i, std::uint32_t u) { std::memcpy(&a.v[i], &u, sizeof u); }
+inline f32x4 splat_bits(std::uint32_t bits) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) set_lane_bits(r, i, bits);
+  return r;
+}
+#define NNWASM_BITWISE(name, expr)                               \
+  inline f32x4 name(f32x4 a, f32x4 b) {                          \
+    f32x4 r;                                                     \
+    for (int i = 0; i < 4; ++i) {                                \
+      const std::uint32_t x = lane_bits(a, i), y = lane_bits(b, i); \
+      set_lane_bits(r, i, (expr));                               \
+    }                                                            \
+    return r;                                                    \
+  }
+// Unsigned wrap-around arithmetic: the same bits as wasm's i32x4 add/sub.
+NNWASM_BITWISE(add_i32, x + y)
+NNWASM_BITWISE(sub_i32, x - y)
+NNWASM_BITWISE(bit_and, x & y)
+NNWASM_BITWISE(bit_or, x | y)
+NNWASM_BITWISE(bit_andnot, x & ~y)
+#undef NNWASM_BITWISE
+inline f32x4 shl_i32(f32x4 a, int n) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) set_lane_bits(r, i, lane_bits(a, i) << n);
+  return r;
+}
+// Arithmetic shift written without shifting a negative number (well defined
+// in C++17 for any n in [0, 31]).
+inline f32x4 shr_i32(f32x4 a, int n) {
+  f32x4 r;
+  for (int i = 0; i < 4; ++i) {
+    const std::uint32_t u = lane_bits(a, i);
+    const std::uint32_t fill = (u >> 31) != 0 ? ~(~std::uint32_t{0} >> n) : 0u;
+    set_lane_bits(r, i, (u >> n) | fill);
+  }
+  return r;
+}
+inline f32x4 abs(f32x4 a) { return bit_and(a, splat_bits(0x7FFFFFFFu)); }
+inline f32x4 greater(f32x4 a, f32x4 b) {
+  return compare(a, b, [](float x, float y) { return x > y; });
+}
+
 #endif
 
 // p[0..n) = value in vector stores. The kernels are built without clang's
@@ -243,6 +311,94 @@ inline void fill(float* p, std::size_t n, float value) {
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) store(p + i, v);
   for (; i < n; ++i) p[i] = value;
+}
+
+// The first n (0..4) floats of p in the low lanes, `fill` in the others:
+// a row's last, partial vector, without reading past its end.
+inline f32x4 load_first(const float* p, std::size_t n, float fill) {
+  float lanes[4] = {fill, fill, fill, fill};
+  std::memcpy(lanes, p, (n < 4 ? n : 4) * sizeof(float));
+  return load(lanes);
+}
+
+// --- transcendental functions, one algorithm for every build ---
+// Written with the helpers above only, so the native build runs exactly the
+// arithmetic the SIMD128 build runs (no FMA in either), lane for lane.
+
+// e^x to within 2 ulp over the whole float range, denormal results included,
+// with IEEE limits: NaN -> NaN, +Inf and overflow (x > 88.72) -> +Inf,
+// -Inf and underflow (x < -103.97) -> 0. Range reduction x = n ln2 + t,
+// |t| <= ln2/2, with ln2 split in a short high part (n * hi is exact) and a
+// low part; e^t from a degree-5 minimax polynomial; 2^n made from exponent
+// bits as two factors 2^h * 2^(n-h), each a normal float for every n in
+// [-151, 128], so results near FLT_MAX and the denormals need no cutoffs.
+inline f32x4 exp(f32x4 x) {
+  // pmax/pmin keep a NaN x (it compares false), and the clamps keep the
+  // integer n in range; the scaling itself overflows or underflows.
+  x = pmin(pmax(x, splat(-105.0f)), splat(89.0f));
+  const f32x4 magic = splat(0x1.8p23f);  // adding it rounds to an integer, stored in the low bits
+  f32x4 n = add(mul(x, splat(0x1.715476p+0f)), magic);
+  const f32x4 n_int = sub_i32(n, splat_bits(0x4B400000u));
+  n = sub(n, magic);
+  f32x4 t = add(mul(n, splat(-0x1.62E400p-1f)), x);
+  t = add(mul(n, splat(-0x1.7F7D1Cp-20f)), t);
+  f32x4 p = add(mul(splat(0x1.0F9F9Cp-7f), t), splat(0x1.573A1Ap-5f));
+  p = add(mul(p, t), splat(0x1.555A80p-3f));
+  p = add(mul(p, t), splat(0x1.FFFDC6p-2f));
+  p = add(mul(p, t), splat(0x1.FFFFF6p-1f));
+  const f32x4 half = shr_i32(n_int, 1);
+  const f32x4 bias = splat_bits(127u);
+  const f32x4 scale_a = shl_i32(add_i32(half, bias), 23);
+  const f32x4 scale_b = shl_i32(add_i32(sub_i32(n_int, half), bias), 23);
+  // e^x = 2^n (1 + t p): (t 2^h) p + 2^h, then the second factor, which
+  // rounds only when the result is a denormal or overflows.
+  const f32x4 f = add(mul(mul(t, scale_a), p), scale_a);
+  return mul(f, scale_b);
+}
+
+// e^x - 1 for x <= 0 (x > 0 is taken as 0), to a few ulp, keeping the
+// relative accuracy of small |x|: 2^n (1 + t + t^2 q(t)) - 1 summed as
+// (2^n - 1) + (2^n t + 2^n t^2 q), where 2^n - 1 is exact. Below -17.33 the
+// result is -1 in float. NaN -> NaN, -Inf -> -1.
+inline f32x4 expm1_nonpositive(f32x4 x) {
+  const f32x4 z = pmin(pmax(x, splat(-0x1.154246p+4f)), zero());
+  // The low bits of this magic number hold 127 + n: shifting them up gives 2^n.
+  const f32x4 magic = splat(0x1.8000FEp23f);
+  f32x4 n = add(mul(z, splat(0x1.715476p+0f)), magic);
+  f32x4 s = shl_i32(n, 23);
+  n = sub(n, magic);
+  f32x4 t = add(mul(n, splat(-0x1.62E440p-1f)), z);
+  t = add(mul(n, splat(0x1.0105C6p-21f)), t);
+  f32x4 p = add(mul(splat(0x1.6b7338p-10f), t), splat(0x1.12278Ep-7f));
+  p = add(mul(p, t), splat(0x1.555716p-5f));
+  p = add(mul(p, t), splat(0x1.5554B0p-3f));
+  p = add(mul(p, t), splat(0x1.FFFFFEp-2f));
+  p = mul(p, t);
+  t = mul(t, s);
+  s = sub(s, splat(1.0f));
+  p = add(mul(p, t), t);
+  return add(p, s);
+}
+
+// 1 / (1 + e^-x), accurate in relative terms on both sides: with
+// e = e^-|x| (never overflows), f = e / (1 + e) is sigmoid(-|x|), and
+// sigmoid(x) = 1 - f for x > 0. NaN -> NaN, -Inf -> 0, +Inf -> 1.
+inline f32x4 sigmoid(f32x4 x) {
+  const f32x4 e = exp(sub(zero(), abs(x)));
+  const f32x4 f = div(e, add(splat(1.0f), e));
+  return select(greater(x, zero()), sub(splat(1.0f), f), f);
+}
+
+// tanh(x) = sign(x) * -m / (2 + m) with m = e^(-2|x|) - 1 in (-1, 0]:
+// no cancellation for small |x|, exactly +-1 for large. NaN -> NaN,
+// +-Inf -> +-1, -0 -> -0.
+inline f32x4 tanh(f32x4 x) {
+  const f32x4 ax = abs(x);
+  const f32x4 m = expm1_nonpositive(mul(ax, splat(-2.0f)));
+  // abs: the quotient's sign is not the answer's (m = +-0 for x = +-0).
+  const f32x4 y = abs(div(sub(zero(), m), add(splat(2.0f), m)));
+  const f32x4 sign = splat_bits(0x80000000u);
+  return bit_or(y, bit_and(x, sign));
 }
 
 }  // namespace nnwasm::simd

@@ -1,10 +1,10 @@
 // The packed GEMM against a double reference at row counts around the tile
-// (1, 2, 3 take the GEMV tiles; 4, 5, 67 the 4-row tile over the
-// interleaved input and its tails), column counts around the panel width,
+// (1, 2, 3 take the GEMV tiles; 4, 5, 67 the 4-row tile and its tails),
+// column counts around the panel width,
 // both weight layouts, with and without bias, the clamp activations in
 // registers and an output pass one. TileEdges walks every K from 1 to 9
-// (the interleaving's 4-wide transpose and its tail) with NaN and
-// infinities in the input and weights, on unaligned guarded buffers.
+// (the GEMV tiles' 2-k pairs and odd tail, any future K unrolling) with
+// NaN and infinities in the input and weights, on unaligned guarded buffers.
 #include "linear/linear.h"
 
 #include <gtest/gtest.h>
@@ -115,9 +115,8 @@ TEST_P(Linears, TileEdges) {
   }
 }
 
-// K past the 256-row blocks of whole panels: sums resume from the output
-// between blocks and clamp only after the last (a partial sum above 6 or
-// below 0 must not be clamped), the partial last panel in one block.
+// Long K: partial sums that pass 6 and come back must not be clamped on
+// the way (guards any K blocking that parks sums in the output).
 TEST_P(Linears, LongKBlocks) {
   const float inf = std::numeric_limits<float>::infinity();
   for (std::size_t K : {255, 256, 257, 512, 600}) {
@@ -154,8 +153,7 @@ TEST_P(Linears, LongKBlocks) {
   }
 }
 
-// Past 4M input floats the 4-row tiles read the input in place instead of
-// an interleaved copy; the results are the same sums.
+// A batch of 4M+ input floats (row blocks, both threads' ranges).
 TEST_P(Linears, HugeBatchReadsInputInPlace) {
   const std::size_t M = 4097, K = 1025, N = 9;  // M * K > 1 << 22
   const std::vector<float> x = ref::random_floats(M * K, 3), w = ref::random_floats(N * K, 4);

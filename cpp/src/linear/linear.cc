@@ -4,16 +4,6 @@
 // 1-2 rows (Dense at batch 1) the K loop is split into two accumulator sets
 // so the adds of consecutive k do not wait on each other (add latency),
 // and the pass is bound by reading the weights once.
-//
-// From 4 rows on, the input's whole 4-row tiles are first interleaved into
-// scratch as [k][4] (the 4 rows' values of one k side by side): the tile
-// then splats all four from one pointer at constant offsets, where reading
-// four rows lda apart costs V8/x64 an address computation per row and k;
-// and K runs in blocks so a panel's block stays in L1. Together a few %
-// (64x1024 -> 1000, CPU time). Taller tiles (5x8, 6x8) were tried and
-// lose: V8 keeps 15 xmm registers and LLVM's wasm output loads all of a
-// k's splats before the arithmetic, so beyond 4 rows the accumulators
-// spill.
 #include "linear/linear.h"
 
 #include <cstring>
@@ -21,7 +11,6 @@
 
 #include "simd/vec.h"
 #include "thread/pool.h"
-#include "thread/scratch.h"
 
 namespace nnwasm::linear {
 
@@ -32,10 +21,6 @@ using simd::f32x4;
 // Rows per block when splitting work: a panel (K * 32 bytes) is reused by
 // this many rows while it sits in cache.
 constexpr std::size_t kRowBlock = 64;
-// K per block of a whole panel (8 KB of weights).
-constexpr std::size_t kKc = 256;
-// The most input floats interleaved into scratch (16 MB).
-constexpr std::size_t kMaxInterleaved = std::size_t{1} << 22;
 
 inline std::size_t panel_floats(std::size_t k) { return kNr + kNr * k; }
 
@@ -92,106 +77,12 @@ void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, fl
   }
 }
 
-// The 4-row tile over interleaved input (ap: [k][kMr]) and k rows of
-// panel weights from w: starting from the panel's bias, or (resume, whole
-// panels only) from the sums a previous K block stored in c.
-void tile_interleaved(const float* ap, const float* panel, const float* w, std::size_t k, bool resume, float* c,
-                      std::size_t ldc, std::size_t nc, f32x4 lo, f32x4 hi) {
-  f32x4 acc0[kMr], acc1[kMr];
-  const f32x4 bias0 = simd::load(panel), bias1 = simd::load(panel + 4);
-  for (std::size_t r = 0; r < kMr; ++r) {
-    acc0[r] = resume ? simd::load(c + r * ldc) : bias0;
-    acc1[r] = resume ? simd::load(c + r * ldc + 4) : bias1;
-  }
-  // Two k per trip: V8 checks the stack on every loop back edge, and the
-  // loop ends on the weight pointer instead of a counter.
-  const float* const pairs_end = w + (k & ~std::size_t{1}) * kNr;
-  for (; w != pairs_end; w += 2 * kNr, ap += 2 * kMr) {
-    const f32x4 b0 = simd::load(w), b1 = simd::load(w + 4), b2 = simd::load(w + 8), b3 = simd::load(w + 12);
-    for (std::size_t r = 0; r < kMr; ++r) {
-      const f32x4 x0 = simd::load_splat(ap + r), x1 = simd::load_splat(ap + kMr + r);
-      acc0[r] = simd::add(simd::add(acc0[r], simd::mul(x0, b0)), simd::mul(x1, b2));
-      acc1[r] = simd::add(simd::add(acc1[r], simd::mul(x0, b1)), simd::mul(x1, b3));
-    }
-  }
-  if (k % 2 != 0) {
-    const f32x4 b0 = simd::load(w), b1 = simd::load(w + 4);
-    for (std::size_t r = 0; r < kMr; ++r) {
-      const f32x4 x = simd::load_splat(ap + r);
-      acc0[r] = simd::add(acc0[r], simd::mul(x, b0));
-      acc1[r] = simd::add(acc1[r], simd::mul(x, b1));
-    }
-  }
-  for (std::size_t r = 0; r < kMr; ++r) {
-    const f32x4 y0 = simd::pmin(simd::pmax(acc0[r], lo), hi), y1 = simd::pmin(simd::pmax(acc1[r], lo), hi);
-    float* row = c + r * ldc;
-    if (nc == kNr) {
-      simd::store(row, y0);
-      simd::store(row + 4, y1);
-    } else if (nc > 4) {
-      simd::store(row, y0);
-      simd::store_first(row + 4, y1, nc - 4);
-    } else {
-      simd::store_first(row, y0, nc);
-    }
-  }
-}
-
-// Interleaves the input's whole 4-row tiles: tile t's [k][kMr] block at
-// dst + t * k * kMr holds rows 4t..4t+3. Four k at a time go through a
-// 4x4 transpose in registers.
-void interleave_rows(const float* in, std::size_t tiles, std::size_t k, float* dst) {
-  for (std::size_t t = 0; t < tiles; ++t) {
-    const float* a = in + t * kMr * k;
-    float* d = dst + t * kMr * k;
-    std::size_t i = 0;
-    for (; i + 4 <= k; i += 4, d += 16) {
-      const f32x4 r0 = simd::load(a + i), r1 = simd::load(a + k + i), r2 = simd::load(a + 2 * k + i),
-                  r3 = simd::load(a + 3 * k + i);
-      // e01 = {r0[0] r0[2] r1[0] r1[2]}, o01 = {r0[1] r0[3] r1[1] r1[3]}.
-      const f32x4 e01 = simd::even_lanes(r0, r1), o01 = simd::odd_lanes(r0, r1);
-      const f32x4 e23 = simd::even_lanes(r2, r3), o23 = simd::odd_lanes(r2, r3);
-      simd::store(d, simd::even_lanes(e01, e23));      // k+0: r0 r1 r2 r3
-      simd::store(d + 4, simd::even_lanes(o01, o23));  // k+1
-      simd::store(d + 8, simd::odd_lanes(e01, e23));   // k+2
-      simd::store(d + 12, simd::odd_lanes(o01, o23));  // k+3
-    }
-    for (; i < k; ++i, d += kMr)
-      for (std::size_t r = 0; r < kMr; ++r) d[r] = a[r * k + i];
-  }
-}
-
-// The whole 4-row tiles of rows [r0, r1) over the interleaved input.
-void panel_tiles(const float* interleaved, const float* panel, float* out, std::size_t r0, std::size_t r1,
-                 std::size_t k, std::size_t n, std::size_t col, std::size_t nc, f32x4 lo, f32x4 hi) {
-  // K blocks of whole panels: a block of the panel (kKc * 32 bytes) stays
-  // in L1 while all the row tiles stream past it; the sums wait in the
-  // output between blocks (unclamped: +-inf bounds are no-ops, NaN too).
-  const std::size_t kc = nc == kNr ? kKc : k;
-  const f32x4 none_lo = simd::splat(-std::numeric_limits<float>::infinity());
-  const f32x4 none_hi = simd::splat(std::numeric_limits<float>::infinity());
-  for (std::size_t k0 = 0;; k0 += kc) {
-    const std::size_t kn = k - k0 < kc ? k - k0 : kc;
-    const bool last = k0 + kn == k;
-    for (std::size_t r = r0; r + kMr <= r1; r += kMr)
-      tile_interleaved(interleaved + r * k + k0 * kMr, panel, panel + kNr + k0 * kNr, kn, k0 != 0, out + r * n + col,
-                       n, nc, last ? lo : none_lo, last ? hi : none_hi);
-    if (last) break;
-  }
-}
-
-// Rows [r0, r1) of the output columns of one panel; whole 4-row tiles read
-// `interleaved` (interleave_rows of all the input) unless it is null.
-void panel_rows(const float* in, const float* interleaved, const float* panel, float* out, std::size_t r0,
-                std::size_t r1, std::size_t k, std::size_t n, std::size_t col, f32x4 lo, f32x4 hi) {
+// Rows [r0, r1) of the output columns of one panel.
+void panel_rows(const float* in, const float* panel, float* out, std::size_t r0, std::size_t r1, std::size_t k,
+                std::size_t n, std::size_t col, f32x4 lo, f32x4 hi) {
   const std::size_t nc = n - col < kNr ? n - col : kNr;
   std::size_t r = r0;
-  if (interleaved == nullptr) {
-    for (; r + kMr <= r1; r += kMr) tile<kMr>(in + r * k, k, panel, k, out + r * n + col, n, nc, lo, hi);
-  } else {
-    panel_tiles(interleaved, panel, out, r0, r1, k, n, col, nc, lo, hi);
-    r = r0 + (r1 - r0) / kMr * kMr;
-  }
+  for (; r + kMr <= r1; r += kMr) tile<kMr>(in + r * k, k, panel, k, out + r * n + col, n, nc, lo, hi);
   switch (r1 - r) {
     case 3: tile<3>(in + r * k, k, panel, k, out + r * n + col, n, nc, lo, hi); break;
     case 2: tile<2>(in + r * k, k, panel, k, out + r * n + col, n, nc, lo, hi); break;
@@ -247,22 +138,6 @@ Status linear(const float* in, const float* packed, float* out, std::size_t rows
   if (act == conv::Activation::kRelu6) hi = 6.0f;
   const f32x4 vlo = simd::splat(lo), vhi = simd::splat(hi);
   const std::size_t k = in_features, n = out_features;
-  const std::size_t tiles = rows / kMr;
-  thread::ScratchPlan plan;
-  const std::size_t interleaved_at = plan.add<float>(std::uint64_t{tiles} * kMr * k);
-  thread::ScratchSlots scratch;
-  const float* interleaved = nullptr;
-  // Past kMaxInterleaved floats the tiles read the input in place (slower
-  // by a few %) rather than double the op's memory for a huge batch.
-  if (tiles != 0 && k != 0 && tiles * kMr * k <= kMaxInterleaved) {
-    if (const Status s = scratch.allocate(plan, 1); s != Status::kOk) return s;
-    float* dst = scratch.get<float>(0, interleaved_at);
-    // Split too: on 2 threads a serial pass would be a few % of the op.
-    thread::parallel_for(tiles, sizeof(float) * kMr * k * 2, [&](std::size_t begin, std::size_t end) {
-      interleave_rows(in + begin * kMr * k, end - begin, k, dst + begin * kMr * k);
-    });
-    interleaved = dst;
-  }
   const std::size_t panels = (n + kNr - 1) / kNr;
   const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
   const std::size_t block_rows = rows < kRowBlock ? rows : kRowBlock;
@@ -272,7 +147,7 @@ Status linear(const float* in, const float* packed, float* out, std::size_t rows
     for (std::size_t item = begin; item < end; ++item) {
       const std::size_t p = item / blocks, b = item % blocks;
       const std::size_t r0 = b * kRowBlock, r1 = r0 + kRowBlock < rows ? r0 + kRowBlock : rows;
-      panel_rows(in, interleaved, packed + p * panel_floats(k), out, r0, r1, k, n, p * kNr, vlo, vhi);
+      panel_rows(in, packed + p * panel_floats(k), out, r0, r1, k, n, p * kNr, vlo, vhi);
     }
   });
   if (act != conv::Activation::kLinear && act != conv::Activation::kRelu && act != conv::Activation::kRelu6)

@@ -1,12 +1,16 @@
 // The packed GEMM against a double reference at row counts around the tile
 // (1, 2, 3 take the GEMV tiles; 4, 5, 67 the 4-row tile and its tails),
-// column counts around the panel width, both weight layouts, with and
-// without bias, the clamp activations in registers and an output pass one.
+// column counts around the panel width,
+// both weight layouts, with and without bias, the clamp activations in
+// registers and an output pass one. TileEdges walks every K from 1 to 9
+// (the GEMV tiles' 2-k pairs and odd tail, any future K unrolling) with
+// NaN and infinities in the input and weights, on unaligned guarded buffers.
 #include "linear/linear.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "reference.h"
@@ -64,6 +68,110 @@ TEST_P(Linears, MatchesReference) {
       }
     }
   }
+}
+
+TEST_P(Linears, TileEdges) {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (std::size_t M : {4, 5, 6, 7, 8, 9, 11, 12, 13}) {
+    for (std::size_t N : {1, 3, 4, 5, 7, 8, 9, 12, 16, 17, 20}) {
+      for (std::size_t K = 1; K <= 9; ++K) {
+        for (Activation a : {Activation::kLinear, Activation::kRelu, Activation::kRelu6}) {
+          std::vector<float> xv = ref::random_floats(M * K, static_cast<std::uint32_t>(M * 977 + K * 31 + N));
+          std::vector<float> w = ref::random_floats(N * K, static_cast<std::uint32_t>(N * 13 + K));
+          const std::vector<float> b = ref::random_floats(N, static_cast<std::uint32_t>(N + 5));
+          for (auto& v : xv) v *= 4.0f;
+          // Specials in rows of the whole tiles and of the tail, in the
+          // weights of the first and the last panel.
+          const std::size_t variant = (M + N + K) % 4;
+          if (variant == 1) xv[(M - 1) * K + K / 2] = std::nanf("");
+          if (variant == 2) {
+            xv[1 * K] = inf;
+            w[(N - 1) * K + (K - 1)] = -inf;
+          }
+          if (variant == 3) {
+            w[0] = inf;
+            xv[2 * K] = 0.0f;  // inf * 0 makes row 2 column 0 NaN
+            xv[3 * K] = -inf;  // -inf * inf: row 3 column 0 -inf
+          }
+          const ref::Guarded x(xv, 1 + K % 3);
+          std::size_t floats = 0;
+          ASSERT_EQ(linear::packed_size(K, N, &floats), Status::kOk);
+          std::vector<float> packed(floats);
+          ASSERT_EQ(linear::pack(w.data(), WeightLayout::kOutIn, b.data(), K, N, packed.data()), Status::kOk);
+          ref::Guarded out(M * N, 1 + N % 3);
+          ASSERT_EQ(linear::linear(x.data(), packed.data(), out.data(), M, K, N, a), Status::kOk);
+          ASSERT_TRUE(out.guards_intact()) << "M " << M << " N " << N << " K " << K;
+          for (std::size_t m = 0; m < M; ++m)
+            for (std::size_t n = 0; n < N; ++n) {
+              double s = b[n];
+              for (std::size_t k = 0; k < K; ++k) s += double(xv[m * K + k]) * w[n * K + k];
+              ASSERT_TRUE(ref::close(out[m * N + n], float(ref::activation(s, a)), 1e-5f, 1e-5f))
+                  << "M " << M << " N " << N << " K " << K << " act " << int(a) << " at " << m << "," << n << ": got "
+                  << out[m * N + n] << " want " << s;
+            }
+        }
+      }
+    }
+  }
+}
+
+// Long K: partial sums that pass 6 and come back must not be clamped on
+// the way (guards any K blocking that parks sums in the output).
+TEST_P(Linears, LongKBlocks) {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (std::size_t K : {255, 256, 257, 512, 600}) {
+    for (Activation a : {Activation::kLinear, Activation::kRelu, Activation::kRelu6}) {
+      const std::size_t M = 9, N = 17;
+      std::vector<float> x = ref::random_floats(M * K, static_cast<std::uint32_t>(K));
+      std::vector<float> w = ref::random_floats(N * K, static_cast<std::uint32_t>(K + 1));
+      const std::vector<float> b = ref::random_floats(N, 6);
+      // Row 0: big positive terms in the first block, negative in the last,
+      // so its partial sums pass 6 and come back.
+      for (std::size_t k = 0; k < K; ++k) {
+        x[k] = 1.0f;
+        for (std::size_t n = 0; n < N; ++n) w[n * K + k] = k < K / 2 ? 0.5f : -0.375f;  // exact sums
+      }
+      x[1 * K + K - 1] = std::nanf("");  // NaN in the last block
+      x[2 * K + 3] = inf;                // inf in the first block
+      x[5 * K + K / 2] = -inf;
+      std::size_t floats = 0;
+      ASSERT_EQ(linear::packed_size(K, N, &floats), Status::kOk);
+      std::vector<float> packed(floats);
+      ASSERT_EQ(linear::pack(w.data(), WeightLayout::kOutIn, b.data(), K, N, packed.data()), Status::kOk);
+      ref::Guarded out(M * N, 2);
+      ASSERT_EQ(linear::linear(x.data(), packed.data(), out.data(), M, K, N, a), Status::kOk);
+      ASSERT_TRUE(out.guards_intact());
+      for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t n = 0; n < N; ++n) {
+          double s = b[n];
+          for (std::size_t k = 0; k < K; ++k) s += double(x[m * K + k]) * w[n * K + k];
+          ASSERT_TRUE(ref::close(out[m * N + n], float(ref::activation(s, a)), 1e-4f, 1e-4f))
+              << "K " << K << " act " << int(a) << " at " << m << "," << n << ": got " << out[m * N + n]
+              << " want " << s;
+        }
+    }
+  }
+}
+
+// A batch of 4M+ input floats (row blocks, both threads' ranges).
+TEST_P(Linears, HugeBatchReadsInputInPlace) {
+  const std::size_t M = 4097, K = 1025, N = 9;  // M * K > 1 << 22
+  const std::vector<float> x = ref::random_floats(M * K, 3), w = ref::random_floats(N * K, 4);
+  const std::vector<float> b = ref::random_floats(N, 5);
+  std::size_t floats = 0;
+  ASSERT_EQ(linear::packed_size(K, N, &floats), Status::kOk);
+  std::vector<float> packed(floats);
+  ASSERT_EQ(linear::pack(w.data(), WeightLayout::kOutIn, b.data(), K, N, packed.data()), Status::kOk);
+  std::vector<float> out(M * N);
+  ASSERT_EQ(linear::linear(x.data(), packed.data(), out.data(), M, K, N, Activation::kRelu6), Status::kOk);
+  for (std::size_t m = 0; m < M; m += 13)
+    for (std::size_t n = 0; n < N; ++n) {
+      double s = b[n];
+      for (std::size_t k = 0; k < K; ++k) s += double(x[m * K + k]) * w[n * K + k];
+      // 1025-term float sums: 1e-4.
+      ASSERT_TRUE(ref::close(out[m * N + n], float(ref::activation(s, Activation::kRelu6)), 1e-4f, 1e-4f))
+          << "at " << m << "," << n << ": got " << out[m * N + n] << " want " << s;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Linears, ::testing::Values(1, 2));

@@ -202,6 +202,16 @@ export class WeightedLayer extends Layer {
   }
 
   set_weights(weights) {
+    this.#replaceWeights(weights, false);
+  }
+
+  // Internal (load_model): as set_weights, but the layer takes the tensors
+  // themselves instead of copies; on an Error the caller still owns them.
+  [ADOPT_WEIGHTS](tensors) {
+    this.#replaceWeights(tensors, true);
+  }
+
+  #replaceWeights(weights, adopt) {
     const where = this.where;
     this._requireBuilt('set_weights');
     const slots = this.#slots;
@@ -218,32 +228,15 @@ export class WeightedLayer extends Layer {
           if (owned) t.dispose();
           fail(where, `set_weights: ${slots[i].name} must have shape ${fmtShape(want)}, got shape ${fmtShape(shape)}`);
         }
-        made.push(owned ? t : t.clone());
+        made.push(owned || adopt ? t : t.clone());
       });
     } catch (e) {
-      for (const t of made) t.dispose();
+      if (!adopt) for (const t of made) t.dispose();
       throw e;
     }
     slots.forEach((slot, i) => {
       slot.tensor.dispose();
       slot.tensor = made[i];
-    });
-  }
-
-  // Internal (load_model): as set_weights, but the layer takes the tensors
-  // themselves instead of copies; on an Error the caller still owns them.
-  [ADOPT_WEIGHTS](tensors) {
-    const slots = this.#slots;
-    if (tensors.length !== slots.length) this.set_weights(tensors);  // throws: the count is wrong
-    tensors.forEach((t, i) => {
-      const want = slots[i].tensor.shape;
-      if (t.shape.length !== want.length || t.shape.some((d, j) => d !== want[j])) {
-        fail(this.where, `set_weights: ${slots[i].name} must have shape ${fmtShape(want)}, got shape ${fmtShape(t.shape)}`);
-      }
-    });
-    slots.forEach((slot, i) => {
-      slot.tensor.dispose();
-      slot.tensor = tensors[i];
     });
   }
 

@@ -107,7 +107,12 @@ TEST(Activation, SpecialValuesExactly) {
       {Kind::kSelu, {}, inf, inf},           {Kind::kGeluTanh, {}, inf, inf},
       {Kind::kGeluTanh, {}, -inf, nan},      {Kind::kGeluTanh, {}, -30.0f, -0.0f},
       {Kind::kGeluTanh, {}, 30.0f, 30.0f},   {Kind::kSoftsign, {}, inf, nan},
-      {Kind::kSoftsign, {}, 3.0f, 0.75f},
+      {Kind::kSoftsign, {}, 3.0f, 0.75f},    {Kind::kGelu, {}, inf, inf},
+      {Kind::kGelu, {}, -inf, nan},          {Kind::kGelu, {}, nan, nan},
+      {Kind::kGelu, {}, 0.0f, 0.0f},         {Kind::kGelu, {}, 10.0f, 10.0f},
+      {Kind::kSoftplus, {1.0f, 20.0f, 0}, inf, inf}, {Kind::kSoftplus, {1.0f, 20.0f, 0}, -inf, 0.0f},
+      {Kind::kSoftplus, {1.0f, 20.0f, 0}, nan, nan}, {Kind::kSoftplus, {1.0f, 20.0f, 0}, 25.0f, 25.0f},
+      {Kind::kSoftplus, {1.0f, inf, 0}, inf, inf},   {Kind::kSoftplus, {1.0f, inf, 0}, 100.0f, 100.0f},
   };
   for (const Case& c : cases) {
     for (std::size_t n : {std::size_t{4}, std::size_t{3}}) {
@@ -139,6 +144,20 @@ TEST(Activation, RelativeAccuracyInTheTails) {
   ASSERT_EQ(activation::apply(in.data(), out.data(), 4, Kind::kElu, {1.0f, 0, 0}), Status::kOk);
   EXPECT_NEAR(out[1] / std::expm1(double(in[1])), 1.0, 1e-6);
   EXPECT_NEAR(out[3] / std::expm1(double(in[3])), 1.0, 1e-6);
+  // softplus far left is e^x, kept to full relative accuracy (to one
+  // denormal step at -100), and log1p keeps the small terms near 0.
+  in = {-20.0f, -80.0f, -100.0f, 1e-3f};
+  ASSERT_EQ(activation::apply(in.data(), out.data(), 4, Kind::kSoftplus, {1.0f, 20.0f, 0}), Status::kOk);
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_NEAR(out[i] / std::exp(double(in[i])), 1.0, 1e-6) << in[i];
+  EXPECT_NEAR(out[2], std::exp(-100.0), 1.5e-45);  // within one denormal step
+  EXPECT_NEAR(out[3] / std::log1p(std::exp(1e-3)), 1.0, 1e-6);
+  // gelu near 0 is x / 2 + x^2 / sqrt(2 pi): relative accuracy of tiny x.
+  in = {1e-3f, -2e-4f, 3e-6f, -1e-30f};
+  ASSERT_EQ(activation::apply(in.data(), out.data(), 4, Kind::kGelu, {}), Status::kOk);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const double x = in[i];
+    EXPECT_NEAR(out[i] / (0.5 * x * (1 + std::erf(x / std::sqrt(2.0)))), 1.0, 1e-6) << in[i];
+  }
 }
 
 TEST(Activation, InPlaceAndRefusals) {

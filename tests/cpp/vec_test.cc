@@ -125,6 +125,33 @@ TEST(VecSigmoid, WithinFourUlp) {
   EXPECT_GT(one(simd::sigmoid, -100.0f), 0.0f);  // 3.8e-44, a denormal
 }
 
+TEST(VecErf, WithinSixUlp) {
+  float where = 0;
+  const std::int64_t ulp =
+      worst_ulp(sweep(-5.0f, 5.0f, 7919), simd::erf, [](double x) { return std::erf(x); }, &where);
+  EXPECT_LE(ulp, 6) << "at x = " << where;
+  const std::int64_t small =
+      worst_ulp(sweep(-1e-3f, 1e-3f, 7919), simd::erf, [](double x) { return std::erf(x); }, &where);
+  EXPECT_LE(small, 6) << "at x = " << where;
+  EXPECT_TRUE(std::isnan(one(simd::erf, std::nanf(""))));
+  EXPECT_EQ(one(simd::erf, kInf), 1.0f);
+  EXPECT_EQ(one(simd::erf, -kInf), -1.0f);
+  EXPECT_EQ(one(simd::erf, 0.0f), 0.0f);
+}
+
+TEST(VecLog1pUnit, WithinOneUlp) {
+  float where = 0;
+  const std::int64_t ulp =
+      worst_ulp(sweep(0.0f, 1.0f, 7919), simd::log1p_unit, [](double x) { return std::log1p(x); }, &where);
+  EXPECT_LE(ulp, 1) << "at x = " << where;
+  const std::int64_t small =
+      worst_ulp(sweep(0.0f, 1e-4f, 7919), simd::log1p_unit, [](double x) { return std::log1p(x); }, &where);
+  EXPECT_LE(small, 1) << "at x = " << where;
+  EXPECT_TRUE(std::isnan(one(simd::log1p_unit, std::nanf(""))));
+  EXPECT_EQ(one(simd::log1p_unit, 0.0f), 0.0f);
+  EXPECT_EQ(one(simd::log1p_unit, 1e-30f), 1e-30f);  // where 1 + u rounds to 1
+}
+
 TEST(VecTanh, WithinThreeUlp) {
   float where = 0;
   const std::int64_t ulp =

@@ -1,9 +1,9 @@
-// Every activation but gelu's erf form and softplus runs as SIMD lanes: the
-// clamp-like ones (relu, relu6, leaky, hard*, Keras ReLU, softsign) at
-// memory speed, the transcendental ones (elu, selu, silu, sigmoid, tanh,
-// tanh-gelu) through simd::exp / expm1 / sigmoid / tanh, a few ulp from
+// Every activation runs as SIMD lanes: the clamp-like ones (relu, relu6,
+// leaky, hard*, Keras ReLU, softsign) at memory speed, the transcendental
+// ones (elu, selu, silu, sigmoid, tanh, both gelus, softplus) through
+// simd::exp / expm1 / sigmoid / tanh / erf / log1p_unit, a few ulp from
 // libm. A range's last, partial vector runs the same lanes, so a value's
-// result does not depend on where it lies. gelu and softplus call libm.
+// result does not depend on where it lies.
 #include "activation/activation.h"
 
 #include <cmath>
@@ -31,8 +31,6 @@ std::size_t value_cost(Kind k) {
     case Kind::kHardsigmoid:
     case Kind::kSoftsign:
     case Kind::kKerasRelu: return 2 * sizeof(float);  // a load and a store
-    case Kind::kGelu:
-    case Kind::kSoftplus: return 32 * sizeof(float);  // libm calls cost ~20x a load+store
     default: return 8 * sizeof(float);                // a vector exp per 4 values
   }
 }
@@ -68,6 +66,18 @@ inline f32x4 lanes(f32x4 x, Params p) {
     const f32x4 cube = simd::mul(simd::mul(x, x), x);
     const f32x4 u = simd::mul(simd::splat(0.7978845608028654f), simd::add(x, simd::mul(simd::splat(0.044715f), cube)));
     return simd::mul(x, simd::sigmoid(simd::add(u, u)));
+  }
+  if constexpr (K == Kind::kGelu) {
+    // 0.5 x (1 + erf(x / sqrt 2)), PyTorch's formula (-Inf gives NaN, as there).
+    const f32x4 e = simd::erf(simd::mul(x, simd::splat(0.70710678118654752f)));
+    return simd::mul(simd::mul(simd::splat(0.5f), x), simd::add(simd::splat(1.0f), e));
+  }
+  if constexpr (K == Kind::kSoftplus) {
+    // PyTorch: x where beta x > threshold, else log1p(exp(beta x)) / beta,
+    // computed as max(bx, 0) + log1p(exp(-|bx|)) so exp cannot overflow.
+    const f32x4 bx = simd::mul(x, simd::splat(p.a));
+    const f32x4 sp = simd::add(simd::pmax(bx, zero), simd::log1p_unit(simd::exp(simd::sub(zero, simd::abs(bx)))));
+    return simd::select(simd::greater(bx, simd::splat(p.b)), x, simd::div(sp, simd::splat(p.a)));
   }
   if constexpr (K == Kind::kSoftsign) return simd::div(x, simd::add(simd::splat(1.0f), simd::abs(x)));
   if constexpr (K == Kind::kKerasRelu) {
@@ -112,6 +122,8 @@ void run_range(const float* in, float* out, std::size_t n, Kind kind, Params p) 
     case Kind::kTanh: return run_simd<Kind::kTanh>(in, out, n, p);
     case Kind::kGeluTanh: return run_simd<Kind::kGeluTanh>(in, out, n, p);
     case Kind::kSoftsign: return run_simd<Kind::kSoftsign>(in, out, n, p);
+    case Kind::kGelu: return run_simd<Kind::kGelu>(in, out, n, p);
+    case Kind::kSoftplus: return run_simd<Kind::kSoftplus>(in, out, n, p);
     default:
       for (std::size_t i = 0; i < n; ++i) out[i] = apply_one(in[i], kind, p);
       return;
@@ -119,6 +131,8 @@ void run_range(const float* in, float* out, std::size_t n, Kind kind, Params p) 
 }
 
 }  // namespace
+
+void apply_serial(const float* in, float* out, std::size_t n, Kind kind, Params p) { run_range(in, out, n, kind, p); }
 
 float apply_one(float x, Kind kind, Params p) {
   switch (kind) {

@@ -36,6 +36,10 @@ struct Params {
 
 Status apply(const float* in, float* out, std::size_t n, Kind kind, Params p);
 
+// apply on the calling thread, without checks: for kernels that run the
+// activation over an output tile they have just written (inside a worker).
+void apply_serial(const float* in, float* out, std::size_t n, Kind kind, Params p);
+
 // One value through f with libm (scalar; apply's vector paths agree with it
 // to a few ulp).
 float apply_one(float x, Kind kind, Params p);

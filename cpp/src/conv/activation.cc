@@ -1,10 +1,9 @@
 // Activations as separate passes: for outputs computed elsewhere (a JS
 // function cannot be fused) and softmax, which needs a whole row.
-#include <cmath>
-
+#include "activation/activation.h"
 #include "conv/conv.h"
 #include "conv/internal.h"
-#include "thread/pool.h"
+#include "softmax/softmax.h"
 
 namespace nnwasm::conv {
 
@@ -14,29 +13,18 @@ Status activate(float* x, std::size_t n, Activation act) {
   if (!checked_product(&total, {n})) return Status::kSizeOverflow;  // more floats than memory holds
   if (n == 0 || act == Activation::kLinear) return Status::kOk;
   if (x == nullptr) return Status::kNullPointer;
-  thread::parallel_for(n, sizeof(float) * 8, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) x[i] = detail::activate_one(x[i], act);
-  });
-  return Status::kOk;
+  activation::Params p;
+  const activation::Kind k = detail::activation_kind(act, &p);
+  return activation::apply(x, x, n, k, p);
 }
 
-// exp(x - max) / sum, as Keras: subtracting the row's max keeps exp finite.
+// exp(x - max) / sum, as Keras: the softmax kernel's rows, in place.
 Status softmax_rows(float* x, std::size_t rows, std::size_t n) {
   std::size_t total;
   if (!checked_product(&total, {rows, n})) return Status::kSizeOverflow;
   if (total == 0) return Status::kOk;
   if (x == nullptr) return Status::kNullPointer;
-  thread::parallel_for(rows, n * sizeof(float) * 8, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t r = begin; r < end; ++r) {
-      float* row = x + r * n;
-      float m = row[0];
-      for (std::size_t i = 1; i < n; ++i) m = (row[i] > m || row[i] != row[i]) ? row[i] : m;
-      float sum = 0.0f;
-      for (std::size_t i = 0; i < n; ++i) sum += (row[i] = std::exp(row[i] - m));
-      for (std::size_t i = 0; i < n; ++i) row[i] /= sum;
-    }
-  });
-  return Status::kOk;
+  return softmax::softmax(x, x, rows, n, 1, false);
 }
 
 }  // namespace nnwasm::conv

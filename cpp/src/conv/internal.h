@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <limits>
 
+#include "activation/activation.h"
 #include "conv/conv.h"
 #include "simd/vec.h"
 
@@ -144,28 +145,27 @@ struct OutputClamp {
   }
 };
 
-// One output value through a non-clamp activation (float math, as Keras).
-inline float activate_one(float x, Activation a) {
+// The elementwise kernel's kind and parameters for a Keras activation
+// (ELU's alpha 1, softplus without PyTorch's threshold), so a fused output
+// pass runs the same SIMD lanes as the Activation layer.
+inline activation::Kind activation_kind(Activation a, activation::Params* p) {
+  *p = activation::Params{};
   switch (a) {
-    case Activation::kSigmoid: return 1.0f / (1.0f + std::exp(-x));
-    case Activation::kTanh: return std::tanh(x);
-    case Activation::kElu: return x > 0.0f ? x : std::expm1(x);
-    case Activation::kSelu: {
-      constexpr float kAlpha = 1.6732632423543772f, kScale = 1.0507009873554805f;
-      return kScale * (x > 0.0f ? x : kAlpha * std::expm1(x));
-    }
-    case Activation::kGelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
-    case Activation::kSilu: return x / (1.0f + std::exp(-x));
-    case Activation::kSoftplus:  // log(1 + e^x) without overflow
-      return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-    case Activation::kSoftsign: return x / (1.0f + std::fabs(x));
-    case Activation::kHardSigmoid: {
-      const float y = (x + 3.0f) / 6.0f;
-      return y != y ? y : (y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y));
-    }
-    case Activation::kRelu: return x > 0.0f ? x : (x != x ? x : 0.0f);
-    case Activation::kRelu6: return x != x ? x : (x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x));
-    default: return x;
+    case Activation::kRelu: return activation::Kind::kRelu;
+    case Activation::kRelu6: return activation::Kind::kRelu6;
+    case Activation::kSigmoid: return activation::Kind::kSigmoid;
+    case Activation::kTanh: return activation::Kind::kTanh;
+    case Activation::kElu: p->a = 1.0f; return activation::Kind::kElu;
+    case Activation::kSelu: return activation::Kind::kSelu;
+    case Activation::kGelu: return activation::Kind::kGelu;
+    case Activation::kSilu: return activation::Kind::kSilu;
+    case Activation::kSoftplus:
+      p->a = 1.0f;
+      p->b = std::numeric_limits<float>::infinity();
+      return activation::Kind::kSoftplus;
+    case Activation::kSoftsign: return activation::Kind::kSoftsign;
+    case Activation::kHardSigmoid: return activation::Kind::kHardsigmoid;
+    default: return activation::Kind::kLinear;
   }
 }
 
@@ -193,8 +193,11 @@ __attribute__((always_inline)) inline void store_tile_4x8(const simd::f32x4 (&ti
   }
 }
 
+// x = act(x) over n floats on this thread (a finished output tile).
 inline void output_pass(float* x, std::size_t n, Activation a) {
-  for (std::size_t i = 0; i < n; ++i) x[i] = activate_one(x[i], a);
+  activation::Params p;
+  const activation::Kind k = activation_kind(a, &p);
+  activation::apply_serial(x, x, n, k, p);
 }
 
 }  // namespace nnwasm::conv::detail

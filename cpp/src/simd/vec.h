@@ -401,4 +401,51 @@ inline f32x4 tanh(f32x4 x) {
   return bit_or(y, bit_and(x, sign));
 }
 
+// erf(x) as a rational function x P(x^2) / Q(x^2) on [-4, 4] (Eigen's
+// float erf), within 6 ulp of libm's; |x| >= 4 gives +-1, which erf is in
+// float. NaN -> NaN (the clamps keep it), +-Inf -> +-1.
+inline f32x4 erf(f32x4 x) {
+  x = pmin(pmax(x, splat(-4.0f)), splat(4.0f));
+  const f32x4 x2 = mul(x, x);
+  f32x4 p = add(mul(x2, splat(-2.72614225801306e-10f)), splat(2.77068142495902e-08f));
+  p = add(mul(x2, p), splat(-2.10102402082508e-06f));
+  p = add(mul(x2, p), splat(-5.69250639462346e-05f));
+  p = add(mul(x2, p), splat(-7.34990630326855e-04f));
+  p = add(mul(x2, p), splat(-2.95459980854025e-03f));
+  p = add(mul(x2, p), splat(-1.60960333262415e-02f));
+  f32x4 q = add(mul(x2, splat(-1.45660718464996e-05f)), splat(-2.13374055278905e-04f));
+  q = add(mul(x2, q), splat(-1.68282697438203e-03f));
+  q = add(mul(x2, q), splat(-7.37332916720468e-03f));
+  q = add(mul(x2, q), splat(-1.42647390514189e-02f));
+  // The quotient first: x p would lose bits to denormals for tiny x.
+  return mul(div(p, q), x);
+}
+
+// log(1 + u) for u in [0, 1] (softplus's log1p(e^-|x|)), within 1 ulp and
+// exactly u where 1 + u rounds to 1: w = 1 + u rounded, c = u - (w - 1) its
+// rounding error (exact), and log1p(u) = log(w) + c / w, with log(w) =
+// k ln2 + log(m), m = w or w / 2 in [sqrt(1/2), sqrt(2)], from Cephes'
+// logf polynomial in f = m - 1. NaN -> NaN.
+inline f32x4 log1p_unit(f32x4 u) {
+  const f32x4 one = splat(1.0f);
+  const f32x4 w = add(one, u);
+  const f32x4 c = sub(u, sub(w, one));
+  const f32x4 halve = greater(w, splat(1.41421356f));
+  const f32x4 f = sub(select(halve, mul(w, splat(0.5f)), w), one);
+  const f32x4 z = mul(f, f);
+  f32x4 p = add(mul(splat(7.0376836292e-2f), f), splat(-1.1514610310e-1f));
+  p = add(mul(p, f), splat(1.1676998740e-1f));
+  p = add(mul(p, f), splat(-1.2420140846e-1f));
+  p = add(mul(p, f), splat(1.4249322787e-1f));
+  p = add(mul(p, f), splat(-1.6668057665e-1f));
+  p = add(mul(p, f), splat(2.0000714765e-1f));
+  p = add(mul(p, f), splat(-2.4999993993e-1f));
+  p = add(mul(p, f), splat(3.3333331174e-1f));
+  // ln2 in two parts, the high one exact in few bits (Cephes' split).
+  const f32x4 k_hi = bit_and(halve, splat(0.693359375f)), k_lo = bit_and(halve, splat(-2.12194440e-4f));
+  f32x4 y = add(mul(mul(f, z), p), k_lo);
+  y = sub(y, mul(splat(0.5f), z));
+  return add(add(add(f, y), k_hi), div(c, w));
+}
+
 }  // namespace nnwasm::simd

@@ -111,7 +111,7 @@ for (const l of layers) {
         // the ones no other process interrupted.
         while (t - t0 < 25 || n < 3) {
           const a = performance.now();
-          v.run();
+          if (v.isAsync) await v.run(); else v.run();
           t = performance.now();
           times[i].push(t - a);
           n++;

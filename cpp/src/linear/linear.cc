@@ -34,6 +34,9 @@ using simd::f32x4;
 // this many rows while it sits in cache.
 constexpr std::size_t kRowBlock = 64;
 
+// Work chunks per thread for batches of 4+ rows (see linear()).
+constexpr std::size_t kBatchChunksPerThread = 16;
+
 inline std::size_t panel_floats(std::size_t k) { return kNr + kNr * k; }
 
 template <std::size_t MR>
@@ -273,7 +276,15 @@ Status linear(const float* in, const float* packed, float* out, std::size_t rows
     const std::size_t block_rows = rows < kRowBlock ? rows : kRowBlock;
     // Items panel-major: consecutive items (one thread's range) share a panel.
     const std::size_t item_bytes = sizeof(float) * (kNr * k + block_rows * (k + kNr)) * 4;
-    thread::parallel_for(panels * blocks, item_bytes, [&](std::size_t begin, std::size_t end) {
+    // Fixed chunks, about kBatchChunksPerThread per thread: a thread the OS
+    // preempts (a loaded machine, other tabs) then holds back one small
+    // chunk while the others take the rest, instead of a quarter of its
+    // share (the pool's default split) that the caller spins waiting for.
+    const std::size_t items = panels * blocks;
+    const std::size_t per_chunk =
+        items / (static_cast<std::size_t>(thread::num_threads()) * kBatchChunksPerThread);
+    const thread::Chunks work{items, per_chunk < 1 ? 1 : per_chunk, item_bytes};
+    thread::parallel_for_slots(work, [&](int, std::size_t begin, std::size_t end) {
       for (std::size_t item = begin; item < end; ++item) {
         const std::size_t p = item / blocks, b = item % blocks;
         const std::size_t r0 = b * kRowBlock, r1 = r0 + kRowBlock < rows ? r0 + kRowBlock : rows;

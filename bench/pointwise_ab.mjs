@@ -3,7 +3,8 @@
 // tfjs-backend-wasm and onnxruntime-web, on the layer sweep's shapes, calls
 // alternating library by library, round after round.
 //
-//   node bench/pointwise_ab.mjs --threads 2 --nn old=/work/main,new=. [--rounds 9] [--only expand,Dense] [--peers tfjs,ort]
+//   node bench/pointwise_ab.mjs --threads 2 --nn old=/work/main,new=. [--rounds 9] [--only expand,Dense]
+//     [--peers tfjs,ort] [--kinds pointwise,dense,depthwise,conv]
 //
 // Prints per layer: min and median ms per call of each library over the
 // rounds (each round: calls repeated for ~25 ms after a pause that lets the
@@ -15,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { ALL_LAYERS, makeLayerInputs } from './sweep/layers.mjs';
 import { setupLib, prepareLib } from './sweep/adapters.mjs';
 import { relayout } from './workloads.mjs';
+import { weightAs } from './libs/common.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,6 +25,7 @@ const arg = (name, dflt) => {
 const threads = Number(arg('threads', '1'));
 const rounds = Number(arg('rounds', '9'));
 const only = arg('only', '');
+const kinds = arg('kinds', 'pointwise,dense').split(',');
 const peers = arg('peers', 'tfjs,ort').split(',').filter(Boolean);
 const checkouts = arg('nn', 'old=/work/main,new=.').split(',').map((s) => {
   const [label, dir] = s.split('=');
@@ -40,7 +43,7 @@ const denseAt = (batch, cin, units) => ({
   inputShape: [batch, cin], op: { type: 'dense', units, bias: true },
 });
 const layers = [
-  ...ALL_LAYERS.filter((l) => l.kind === 'pointwise' || l.kind === 'dense'),
+  ...ALL_LAYERS.filter((l) => kinds.includes(l.kind)),
   denseAt(2, 1280, 1000), denseAt(3, 1280, 1000), denseAt(4, 1280, 1000), denseAt(64, 1024, 1000),
 ].filter((l) => !only || only.split(',').some((o) => l.name.includes(o) || l.id.includes(o)));
 
@@ -56,6 +59,11 @@ async function nnVariant(nn, l, inputs) {
     layer = new keras.layers.Dense({ units: op.units, use_bias: true });
     layer.build(inputs.inputShape);
     layer.set_weights([keep(torch.tensor(k.data, k.shape)), keep(torch.tensor(inputs.bias, [op.units]))]);
+  } else if (op.groups > 1) {
+    const k = weightAs(inputs, 'HWOI');
+    layer = new keras.layers.DepthwiseConv2D({ kernel_size: op.kernel, strides: op.stride, padding: op.padding, use_bias: true });
+    layer.build(inputs.inputShape);
+    layer.set_weights([keep(torch.tensor(k.data, k.shape)), keep(torch.tensor(inputs.bias, [op.filters]))]);
   } else {
     const k = relayout(inputs.weight, inputs.weightShape, 'OIHW', 'HWIO');
     layer = new keras.layers.Conv2D({ filters: op.filters, kernel_size: op.kernel, strides: op.stride, padding: op.padding, use_bias: true });

@@ -7,7 +7,11 @@
 // walks several panels side by side (one row: three panels, six
 // accumulators; two rows: two panels, eight), so every splat of an input
 // value feeds more weight vectors and the adds of one k do not wait on each
-// other. Every panel is one contiguous stream, K * 32 bytes.
+// other. Every panel is one contiguous stream, K * 32 bytes. Measured at
+// 1 thread: 1280 -> 1000 reads its 5.1 MB at 22 GB/s, 75 % of a plain read
+// loop over a buffer that size; a fourth panel (eight accumulators) or the
+// earlier one-panel kernel with two k per step ran no faster. Every sum is
+// bias + k in order, as in the convolution kernels.
 #include "linear/linear.h"
 
 #include <cstring>

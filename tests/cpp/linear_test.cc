@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -174,7 +175,57 @@ TEST_P(Linears, HugeBatchReadsInputInPlace) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Threads, Linears, ::testing::Values(1, 2));
+// The matrix-vector kernels (1-3 rows): one row walks panels three at a
+// time, two rows two at a time, three rows one; N around those groups and
+// the partial last panel, K from 1 past the 256-float blocks, NaN and
+// infinities, unaligned guarded buffers; results bit-identical at every
+// thread count.
+TEST_P(Linears, MatrixVectorPanelGroups) {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (std::size_t M : {1, 2, 3, 4}) {
+    for (std::size_t N : {1, 5, 8, 9, 16, 17, 23, 24, 25, 33, 40, 41, 47, 49, 1000}) {
+      for (std::size_t K : {1, 2, 7, 64, 257}) {
+        std::vector<float> xv = ref::random_floats(M * K, static_cast<std::uint32_t>(M * 31 + K * 7 + N));
+        std::vector<float> w = ref::random_floats(N * K, static_cast<std::uint32_t>(N * 17 + K));
+        const std::vector<float> b = ref::random_floats(N, static_cast<std::uint32_t>(N + 3));
+        const std::size_t variant = (M + N + K) % 3;
+        if (variant == 1) xv[(M - 1) * K + K / 2] = std::nanf("");  // the last row all NaN
+        if (variant == 2) {
+          w[(N - 1) * K + (K - 1)] = inf;  // the last column: +-inf, or NaN where its input is 0
+          xv[0] = 0.0f;
+          if (K > 1) w[(N / 2) * K + 1] = -inf;
+        }
+        const ref::Guarded x(xv, 1 + (N + K) % 3);
+        std::size_t floats = 0;
+        ASSERT_EQ(linear::packed_size(K, N, &floats), Status::kOk);
+        std::vector<float> packed(floats);
+        ASSERT_EQ(linear::pack(w.data(), WeightLayout::kOutIn, b.data(), K, N, packed.data()), Status::kOk);
+        for (Activation a : {Activation::kLinear, Activation::kRelu6}) {
+          ref::Guarded out(M * N, 1 + N % 3);
+          ASSERT_EQ(linear::linear(x.data(), packed.data(), out.data(), M, K, N, a), Status::kOk);
+          ASSERT_TRUE(out.guards_intact()) << "M " << M << " N " << N << " K " << K;
+          for (std::size_t m = 0; m < M; ++m)
+            for (std::size_t n = 0; n < N; ++n) {
+              double s = b[n];
+              for (std::size_t k = 0; k < K; ++k) s += double(xv[m * K + k]) * w[n * K + k];
+              ASSERT_TRUE(ref::close(out[m * N + n], float(ref::activation(s, a)), 1e-4f, 1e-5f))
+                  << "M " << M << " N " << N << " K " << K << " at " << m << "," << n << ": got " << out[m * N + n]
+                  << " want " << s;
+            }
+          const std::vector<float> got = out.values();
+          thread::set_num_threads(1);
+          ref::Guarded one(M * N, 0);
+          ASSERT_EQ(linear::linear(x.data(), packed.data(), one.data(), M, K, N, a), Status::kOk);
+          thread::set_num_threads(GetParam());
+          for (std::size_t i = 0; i < M * N; ++i)
+            ASSERT_TRUE(std::memcmp(&got[i], &one.data()[i], sizeof(float)) == 0) << "M " << M << " N " << N << " at " << i;
+        }
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, Linears, ::testing::Values(1, 2, 4, 8));
 
 TEST(Linear, Refusals) {
   std::vector<float> x(8), p(64), out(8);

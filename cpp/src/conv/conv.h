@@ -10,7 +10,9 @@
 //    input through per-tile indirection pointers (padding taps point at a
 //    zero row), weights packed once by pack_weights(kNhwc).
 //    One group of 1-4 input channels (a network's first layer) runs a direct
-//    kernel on the same packed weights instead (conv_small_cin.h).
+//    kernel on the same packed weights instead (conv_small_cin.h), and a 1x1
+//    without padding a plain GEMM over the input pixels in place
+//    (pointwise.h; 1-3 pixels: the Dense matrix-vector kernels).
 //  - channels first (NCHW, PyTorch): a GEMM with rows = output channels
 //    (weights packed once by pack_weights(kNchw)) and columns = output pixels
 //    along the row, K gathered into a small per-thread panel per block of

@@ -20,6 +20,7 @@
 
 #include "conv/conv.h"
 #include "conv/conv_small_cin.h"  // small-cin hook
+#include "conv/pointwise.h"  // pointwise hook
 #include "conv/internal.h"
 #include "simd/vec.h"
 #include "runtime/heap_array.h"
@@ -66,11 +67,13 @@ void igemm_tile(std::size_t mr, std::size_t nc, std::size_t kc, std::size_t taps
     }
   }
 
+  // pmax/pmin with the sum first keep a NaN sum NaN in one instruction
+  // each (wasm's NaN-exact min/max are seven on x86).
   const f32x4 rows[MR][2] = {
-      {min(max(c00, lo), hi), min(max(c01, lo), hi)},
-      {min(max(c10, lo), hi), min(max(c11, lo), hi)},
-      {min(max(c20, lo), hi), min(max(c21, lo), hi)},
-      {min(max(c30, lo), hi), min(max(c31, lo), hi)},
+      {pmin(pmax(c00, lo), hi), pmin(pmax(c01, lo), hi)},
+      {pmin(pmax(c10, lo), hi), pmin(pmax(c11, lo), hi)},
+      {pmin(pmax(c20, lo), hi), pmin(pmax(c21, lo), hi)},
+      {pmin(pmax(c30, lo), hi), pmin(pmax(c31, lo), hi)},
   };
   detail::store_tile_4x8(rows, mr, nc, c, c_stride);
 }
@@ -85,6 +88,8 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
   if (st != Status::kOk || empty) return st;
   // Path choice (small-cin hook): 1-4 input channels run the direct kernel.
   if (small_cin_applies(s)) return conv_nhwc_small_cin(in, packed, out, s, act);
+  // Path choice (pointwise hook): 1x1 without padding reads its rows in place.
+  if (pointwise_applies(s)) return conv_nhwc_pointwise(in, packed, out, s, act);
 
   const std::size_t cin = s.in_channels, cout = s.out_channels, groups = s.groups;
   const std::size_t cin_g = cin / groups, cout_g = cout / groups;

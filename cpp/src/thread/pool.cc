@@ -69,8 +69,13 @@ constexpr std::size_t kMaxChunks = 0xffffffffu;
 // layer; MobileNet's depthwise layers ran slower on 2 threads than on 1.
 // A network's layers follow each other closely, so a worker still spinning
 // from the last layer takes the next one at once. (pthreadpool, under
-// XNNPACK, spins in the same way.)
-constexpr auto kSpin = std::chrono::microseconds(1000);
+// XNNPACK, spins in the same way.) 100 us covers the gap between two
+// layers' kernel calls (the JS between them: tens of microseconds); longer
+// spins cost on a machine with more runnable threads than cores, where a
+// spinning thread burns the time slices its preempted partner needs: at
+// 1 ms, Dense (64,1024) -> 1000 at 2 threads ran 6.3 ms vs 3.7-3.8 ms with
+// 100 us or with parking at once (same process, load average 4-5 on 2 cores).
+constexpr auto kSpin = std::chrono::microseconds(100);
 // Spin iterations between clock reads (a clock read is a call out to JS in
 // WebAssembly).
 constexpr int kSpinsPerClockRead = 256;

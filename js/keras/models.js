@@ -6,6 +6,7 @@
 // all or nothing: on any error every tensor made so far is freed.
 import { fmtShape, fmtValue, typeFail } from '../errors.js';
 import { Model } from '../graph/functional.js';
+import { deferPrepack } from '../graph/prepack.js';
 import { readArtifacts, download, isNode, writeFolder } from '../io/sources.js';
 import { KEPT, normalizeModelConfig, readTopology, unsupportedInitializers } from '../io/topology.js';
 import { encodeWeights } from '../io/weights.js';
@@ -223,7 +224,10 @@ async function loadWith(where, source, options) {
   let model = null;
   try {
     model = withPlaceholderWeights(() => buildModel(where, modelJSON.modelTopology, customObjects, made));
-    setModelWeights(where, model, weights);
+    // The layers take their weights unpacked; the model then folds and packs
+    // once, so the first predict (and the warm-up) find them ready.
+    deferPrepack(() => setModelWeights(where, model, weights));
+    model.prepack();
     if (opts.warmup !== false) warmUp(model);
     return model;
   } catch (e) {

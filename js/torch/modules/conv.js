@@ -7,7 +7,7 @@
 import { uniform } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
-import { checkTorchConvModule, torchConv } from '../../ops/conv.js';
+import { checkTorchConvModule, prepackConv, torchConv } from '../../ops/conv.js';
 import { checkChoice } from '../functional/checks.js';
 import { convPadsForPad, torchPad } from '../functional/pad.js';
 import { Module } from './module.js';
@@ -49,6 +49,11 @@ class ConvNd extends Module {
     const bound = 1 / Math.sqrt(fanIn);
     this.weight = uniformTensor([a.out_channels, a.in_channels / a.groups, ...this.kernel_size], bound, where);
     this.bias = a.bias ? uniformTensor([a.out_channels], bound, where) : null;
+    this.prepack();
+  }
+
+  prepack() {
+    prepackConv(this.where, this.weight, this.bias, { nd: this.nd, layout: 'OIHW', groups: this.groups, channelsLast: false });
   }
 
   forward(input) {

@@ -3,6 +3,8 @@
 //
 //   node bench/firstcall/child.mjs --case conv --lib nnwasm --threads 1 --out f.json
 //        [--calls 10] [--artifacts DIR] [--nnwasm-root DIR]
+//   (--lib nnwasm | nnwasm-nowarmup | tfjs; nnwasm-nowarmup loads models with
+//   { warmup: false })
 //   node bench/firstcall/child.mjs --make-artifacts DIR [--only ids]
 //
 // The second form builds the model cases with tfjs-layers (seeded weights)
@@ -55,7 +57,7 @@ try {
   const inputs = c.inputShapes.map((s, i) => seeded(product(s), 0xf1c5 ^ (i + 1) * 7919, 1));
   const shapes = c.inputShapes.map((s) => [1, ...s]);
   const t0 = performance.now();
-  const lib = args.lib === 'nnwasm' ? await nnwasm(args['nnwasm-root']) : await tfjs();
+  const lib = args.lib.startsWith('nnwasm') ? await nnwasm(args['nnwasm-root'], args.lib === 'nnwasm-nowarmup') : await tfjs();
   const t1 = performance.now();
   result.initMs = t1 - t0;
   result.setup = lib.info;
@@ -79,7 +81,9 @@ process.exit(0);  // thread pools may keep the event loop alive
 
 // ---- the libraries -----------------------------------------------------------
 
-async function nnwasm(root) {
+// noWarmup: load_model(..., { warmup: false }), so the first predict shows
+// what the load leaves to it when no warm-up predict runs.
+async function nnwasm(root, noWarmup) {
   const nn = await import(pathToFileURL(path.join(root, 'js', 'index.js')).href);
   await nn.init({ threads });
   const b = nn.backend();
@@ -97,7 +101,7 @@ async function nnwasm(root) {
   return {
     info: { version: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version, root, threadsUsed: b.threads, build: b.build },
     async prepare(c) {
-      if (c.kind === 'model') return predictWith(await nn.keras.models.load_model(readArtifacts(c.id)));
+      if (c.kind === 'model') return predictWith(await nn.keras.models.load_model(readArtifacts(c.id), noWarmup ? { warmup: false } : undefined));
       const layer = new nn.keras.layers.Conv2D({ filters: c.filters, kernel_size: c.kernel, padding: 'same' });
       const [kernel, bias] = convWeights(c);
       layer.build([null, ...c.inputShapes[0]]);

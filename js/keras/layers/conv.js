@@ -95,6 +95,12 @@ class Conv extends WeightedLayer {
     });
   }
 
+  // Batch 1, 8 outputs per spatial dimension (kernel tiles and edges).
+  warmUpShape() {
+    const spatial = this.kernel_size.map((k, i) => this.dilation_rate[i] * (k - 1) + 1 + 7 * this.strides[i]);
+    return this.data_format === 'channels_last' ? [1, ...spatial, this.inputChannels] : [1, this.inputChannels, ...spatial];
+  }
+
   get kernel() {
     return this.weight('kernel');
   }

@@ -83,6 +83,12 @@ class ConvVariant extends WeightedLayer {
     return spatial.map((L, i) => kerasConvGeometry(this.where, L, this.kernel_size[i], this.strides[i], this.dilation_rate[i], this.padding));
   }
 
+  // Batch 1, about 8 outputs per spatial dimension.
+  warmUpShape() {
+    const spatial = this.kernel_size.map((k, i) => this.dilation_rate[i] * (k - 1) + 1 + 7 * this.strides[i]);
+    return this.channelsLast ? [1, ...spatial, this.inputChannels] : [1, this.inputChannels, ...spatial];
+  }
+
   outputShape(N, spatial, C) {
     return this.channelsLast ? [N, ...spatial, C] : [N, C, ...spatial];
   }
@@ -339,6 +345,12 @@ class ConvTranspose extends ConvVariant {
   makeWeights(C) {
     this.addWeight('kernel', [...this.kernel_size, this.filters, C], this.kernel_initializer);
     if (this.use_bias) this.addWeight('bias', [this.filters], this.bias_initializer);
+  }
+
+  // Batch 1, 4 inputs per spatial dimension (the output is strides times larger).
+  warmUpShape() {
+    const spatial = new Array(this.rank).fill(4);
+    return this.channelsLast ? [1, ...spatial, this.inputChannels] : [1, this.inputChannels, ...spatial];
   }
 
   prepack() {

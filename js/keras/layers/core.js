@@ -68,6 +68,10 @@ export class Dense extends WeightedLayer {
     prepackLinear(this.where, this.kernel, this.bias, 'in_out');
   }
 
+  warmUpShape() {
+    return [1, this.kernel.shape[0]];
+  }
+
   compute_output_shape(inputShape) {
     const k = this.#inputDim(inputShape);
     if (this.built && k !== this.kernel.shape[0]) {

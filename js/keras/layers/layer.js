@@ -1,7 +1,7 @@
 // The base of every Keras-style layer: naming, config round trip, build,
 // weights bookkeeping. Subclasses give the options they take and call().
 import { fail, fmtShape, fmtValue } from '../../errors.js';
-import { prepackDeferred } from '../../graph/prepack.js';
+import { prepackDeferred, warmUpLayer } from '../../graph/prepack.js';
 import { applySymbolic, isSymbolic } from '../../graph/symbolic.js';
 import { asTensor, Tensor } from '../../tensor.js';
 import { initialize, inPlaceholderScope } from '../initializers.js';
@@ -196,11 +196,19 @@ export class WeightedLayer extends Layer {
   // js/ops still packs whatever this did not.
   prepack() {}
 
+  // The small input a layer runs once after prepack() (warmUpLayer), or
+  // null; layers whose kernels are worth compiling early override it.
+  warmUpShape() {
+    return null;
+  }
+
   // Internal: after build() made the weights or set_weights replaced them.
   // Not for load_model's placeholder weights, nor inside deferPrepack (a
   // model building or setting its layers prepacks them itself).
   _weightsChanged() {
-    if (this.built && !prepackDeferred() && !inPlaceholderScope()) this.prepack();
+    if (!this.built || prepackDeferred() || inPlaceholderScope()) return;
+    this.prepack();
+    warmUpLayer(this);
   }
 
   // Internal: replaces one weight with a tensor the layer owns.

@@ -10,6 +10,7 @@ import { parseArgs, REQUIRED } from '../args.js';
 import { checkTorchConvModule, prepackConv, torchConv } from '../../ops/conv.js';
 import { checkChoice } from '../functional/checks.js';
 import { convPadsForPad, torchPad } from '../functional/pad.js';
+import { warmUpOn } from '../../graph/prepack.js';
 import { Module } from './module.js';
 
 function uniformTensor(shape, bound, where) {
@@ -54,6 +55,9 @@ class ConvNd extends Module {
 
   prepack() {
     prepackConv(this.where, this.weight, this.bias, { nd: this.nd, layout: 'OIHW', groups: this.groups, channelsLast: false });
+    // Batch 1, about 8 outputs per spatial dimension.
+    const spatial = this.kernel_size.map((k, i) => this.dilation[i] * (k - 1) + 1 + 7 * this.stride[i]);
+    warmUpOn([1, this.in_channels, ...spatial], (x) => this.forward(x));
   }
 
   forward(input) {

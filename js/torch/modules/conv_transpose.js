@@ -8,6 +8,7 @@ import { parseArgs, REQUIRED } from '../args.js';
 import { convTransposeGeometry, torchConvTranspose } from '../functional/conv_transpose.js';
 import { prepackConvTranspose } from '../../ops/conv_transpose.js';
 import { py, uniformFanIn } from './init.js';
+import { warmUpOn } from '../../graph/prepack.js';
 import { Module } from './module.js';
 
 class ConvTransposeNd extends Module {
@@ -38,6 +39,7 @@ class ConvTransposeNd extends Module {
 
   prepack() {
     prepackConvTranspose(this.where, this.weight, { nd: this.nd, layout: 'torch', groups: this.groups, channelsLast: false });
+    warmUpOn([1, this.in_channels, ...new Array(this.nd).fill(4)], (x) => this.forward(x));
   }
 
   // PyTorch's _output_padding: the output_padding that gives `outputSize`

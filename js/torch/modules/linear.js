@@ -6,6 +6,7 @@ import { withTensor } from '../../ops/run.js';
 import { parseArgs, REQUIRED } from '../args.js';
 import { torchLinear } from '../functional/linear.js';
 import { uniformFanIn } from './init.js';
+import { warmUpOn } from '../../graph/prepack.js';
 import { Module } from './module.js';
 
 export class Linear extends Module {
@@ -26,6 +27,7 @@ export class Linear extends Module {
 
   prepack() {
     prepackLinear('Linear', this.weight, this.bias, 'out_in');
+    warmUpOn([1, this.in_features], (x) => this.forward(x));
   }
 
   forward(input) {

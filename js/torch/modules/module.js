@@ -30,9 +30,11 @@ export class Module {
   }
 
   // Packs this module's own weights for the kernels now (their
-  // input-independent packed copies, js/ops), so the first forward does not.
-  // Modules with packed weights override it; the constructor and
-  // load_state_dict call it. A weight assigned by hand is packed on first use.
+  // input-independent packed copies, js/ops), so the first forward does not,
+  // and runs forward once on a small zero input (warmUpOn: the WebAssembly
+  // kernel compiles then). Modules with packed weights override it; the
+  // constructor and load_state_dict call it. A weight assigned by hand is
+  // packed on first use.
   prepack() {}
 
   // PyTorch modules are called like functions; JS spells it call().

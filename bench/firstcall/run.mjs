@@ -75,7 +75,7 @@ export async function runFirstCalls({ threadCounts, rounds = 2, only, libs = 'nn
 }
 
 /** Keep each (case, lib, threads) cell's round with the lowest first call; count the rounds. */
-function keepFaster(cells, r) {
+export function keepFaster(cells, r) {
   const i = cells.findIndex((c) => c.case === r.case && c.lib === r.lib && c.threads === r.threads);
   const firsts = [...(i >= 0 ? cells[i].roundFirsts : []), r.calls[0] ?? null];
   if (i < 0) cells.push({ ...r, roundFirsts: firsts });

@@ -1,7 +1,11 @@
-// When layers prepack (pack their weights for the kernels, js/ops) and when
-// they leave it to the model that builds or loads them: a model folds
-// BatchNorm into its convolutions first and packs the folded weights, so a
-// layer packing its own kernel there would pack for nothing.
+// The one-off work of a first call, done when weights are set instead:
+// packing weights for the kernels (js/ops), folding BatchNorm (a model's
+// fused convolutions) and one warm-up call on a small zero input (V8
+// compiles the WebAssembly kernels on first use). Here: when layers do it
+// themselves and when they leave it to the model that builds or loads them
+// (which folds first and packs the folded weights, so a layer packing its
+// own kernel there would pack for nothing), and the model's pass over its
+// steps.
 import { prepackConv } from '../ops/conv.js';
 import { Tensor } from '../tensor.js';
 

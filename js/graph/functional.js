@@ -119,10 +119,12 @@ export class Model extends Layer {
   // first predict would otherwise (done when the model is made and by
   // set_weights; after a layer's own set_weights, predict does it, or call
   // this).
-  prepack() {
+  // warmUp: false leaves out the warm-up runs on small inputs (load_model
+  // runs a whole predict instead).
+  prepack({ warmUp = true } = {}) {
     this.#plan(true);
     const { plan, fused } = this.#plans.get(true);
-    prepackSteps(plan.steps, fused);
+    prepackSteps(plan.steps, fused, warmUp);
   }
 
   #prepackIfDue() {

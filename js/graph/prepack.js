@@ -52,17 +52,17 @@ export function warmUpLayer(layer) {
 // Folds and packs now what running these executor steps would on first use:
 // each fused convolution's folded weights (fused: fuseSteps's FusedConv
 // objects) and their packed copies, and every other step's layer.prepack();
-// then warms each up on a small input.
-export function prepackSteps(steps, fused) {
+// then (warmUp) runs each once on a small input.
+export function prepackSteps(steps, fused, warmUp = true) {
   for (const f of fused) {
     const { kernel, bias, groups } = f.prepared();
     const c = f.conv;
     prepackConv(c.where, kernel, bias, { nd: c.rank, layout: 'HWIO', groups, channelsLast: c.data_format === 'channels_last' });
-    warmUpOn(c.warmUpShape?.() ?? null, (x) => f.run(x));
+    if (warmUp) warmUpOn(c.warmUpShape?.() ?? null, (x) => f.run(x));
   }
   for (const s of steps) {
     if (s.layer === null || typeof s.layer?.prepack !== 'function') continue;
-    s.layer.prepack();
-    warmUpLayer(s.layer);
+    s.layer.prepack(warmUp ? undefined : { warmUp: false });
+    if (warmUp) warmUpLayer(s.layer);
   }
 }

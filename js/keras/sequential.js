@@ -78,11 +78,13 @@ export class Sequential extends Layer {
   // first predict would otherwise (done by the constructor, build() and
   // set_weights; after add() or a layer's own set_weights, predict does it,
   // or call this).
-  prepack() {
+  // warmUp: false leaves out the warm-up runs on small inputs (load_model
+  // runs a whole predict instead).
+  prepack({ warmUp = true } = {}) {
     if (!this.built || this.#layers.length === 0) return;
     this.#plan(true);
     const { plan, fused } = this.#plans.get(true);
-    prepackSteps(plan.steps, fused);
+    prepackSteps(plan.steps, fused, warmUp);
   }
 
   #prepackIfDue() {

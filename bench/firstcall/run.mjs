@@ -55,7 +55,10 @@ export async function runFirstCalls({ threadCounts, rounds = 2, only, libs = 'nn
           fs.rmSync(out, { force: true });
           const args = ['--case', c.id, '--lib', lib, '--threads', String(threads), '--out', out, '--artifacts', ARTIFACTS];
           if (nnwasmRoot && lib.startsWith('nnwasm')) args.push('--nnwasm-root', nnwasmRoot);
-          const crash = await spawnChild(args, log);
+          // tfjs's threaded start-up in Node now and then never settles (the
+          // process exits with 13, a top-level await left pending): one retry.
+          let crash = await spawnChild(args, log);
+          if (crash && !fs.existsSync(out)) crash = await spawnChild(args, log);
           let r;
           try {
             r = JSON.parse(fs.readFileSync(out, 'utf8'));

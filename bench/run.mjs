@@ -1,7 +1,8 @@
 // `npm run bench`: measures the machine's limits, runs every library at every
 // thread count in its own child process (bench/child.mjs), then the whole
-// models (bench/models/run.mjs), and writes bench/RESULTS.md (raw numbers in
-// bench/.build/results.json and models-results.json).
+// models (bench/models/run.mjs) and the first calls (bench/firstcall/run.mjs),
+// and writes bench/RESULTS.md (raw numbers in bench/.build/results.json,
+// models-results.json and firstcall-results.json).
 //
 // Options (all optional):
 //   --only a,b        workloads by id, or every id containing a given text (workloads.mjs)

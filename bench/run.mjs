@@ -1,7 +1,8 @@
 // `npm run bench`: measures the machine's limits, runs every library at every
 // thread count in its own child process (bench/child.mjs), then the whole
-// models (bench/models/run.mjs), and writes bench/RESULTS.md (raw numbers in
-// bench/.build/results.json and models-results.json).
+// models (bench/models/run.mjs) and the first calls (bench/firstcall/run.mjs),
+// and writes bench/RESULTS.md (raw numbers in bench/.build/results.json,
+// models-results.json and firstcall-results.json).
 //
 // Options (all optional):
 //   --only a,b        workloads by id, or every id containing a given text (workloads.mjs)
@@ -25,6 +26,12 @@
 //                     add their "Whole models" section to the report;
 //                     --models mobilenetv2,m5 picks networks, --models-rounds 2,
 //                     --models-budget-ms 2000 and --models-loads 3 tune them
+//   --no-firstcall    skip the first calls (bench/firstcall/run.mjs: the 1st
+//                     and the 10th call of a Keras Conv2D and of four whole
+//                     networks, nnwasm and tfjs, each in a fresh Node process;
+//                     about 1-2 minutes), which otherwise run after the whole
+//                     models and add their "First calls" section to the report;
+//                     --firstcall conv,m5 picks cases, --firstcall-rounds 2
 //   --no-workloads    skip the per-op workloads and the limit probes (the
 //                     report then holds the machine and the whole models)
 //   --sweep           then run the layer sweep (bench/sweep/run.mjs, about 4-5
@@ -56,6 +63,9 @@ const { values: args } = parseArgs({
     'models-rounds': { type: 'string', default: '2' },
     'models-budget-ms': { type: 'string', default: '2000' },
     'models-loads': { type: 'string', default: '3' },
+    'no-firstcall': { type: 'boolean', default: false },
+    firstcall: { type: 'string' },
+    'firstcall-rounds': { type: 'string', default: '2' },
     'no-workloads': { type: 'boolean', default: false },
     sweep: { type: 'boolean', default: false },
     'sweep-rounds': { type: 'string', default: '1' },
@@ -116,6 +126,14 @@ if (!args['no-models'] && modelLibs.length) {
     loads: Math.max(1, Number(args['models-loads']) || 1), only: args.models, libs: modelLibs.join(','), log,
   });
 }
+// First calls: nnwasm against tfjs, a fresh process per cell.
+let firstCalls = null;
+if (!args['no-firstcall'] && modelLibs.length) {
+  const { runFirstCalls } = await import('./firstcall/run.mjs');
+  firstCalls = await runFirstCalls({
+    threadCounts, rounds: Math.max(1, Number(args['firstcall-rounds']) || 1), only: args.firstcall, libs: modelLibs.join(','), log,
+  });
+}
 machine.loadAverageAfter = os.loadavg();
 
 const results = { machine, limits, configs, options: { ...args, threadCounts, libs }, seconds: (Date.now() - started) / 1000 };
@@ -124,6 +142,10 @@ writeReport(results, args.out);
 if (models) {
   const { modelsSection } = await import('./models/report.mjs');
   fs.appendFileSync(args.out, '\n' + modelsSection(models) + '\n');
+}
+if (firstCalls) {
+  const { firstCallSection } = await import('./firstcall/report.mjs');
+  fs.appendFileSync(args.out, '\n' + firstCallSection(firstCalls) + '\n');
 }
 log(`wrote ${path.relative(process.cwd(), args.out)} in ${results.seconds.toFixed(0)} s`);
 

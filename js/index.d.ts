@@ -204,6 +204,8 @@ declare class TorchModule {
     { missing_keys: string[]; unexpected_keys: string[] };
   /** Frees every parameter and buffer now. */
   dispose(): void;
+  /** Packs the module's weights for the kernels and runs it once on a small input (Conv*d, ConvTranspose*d, Linear: done on construction and load_state_dict; others: nothing). */
+  prepack(): void;
   extra_repr(): string;
 }
 type ModuleClass = new (...args: any[]) => TorchModule;
@@ -439,6 +441,8 @@ declare class Layer {
   get_weights(): Tensor[];
   /** Replaces the weights after checking count and shapes. */
   set_weights(weights: (Tensor | NestedArray[])[]): void;
+  /** Packs the weights for the kernels (and runs once on a small input) now; build and set_weights do it. Nothing for layers without packed weights. */
+  prepack(): void;
   /** Plain JSON-able object, snake_case keys, with name. */
   get_config(): Record<string, any>;
   /** 'Conv2D(name=conv2d, input_shape=[None, 8, 8, 3])'. */
@@ -485,6 +489,8 @@ declare class Sequential extends Layer {
   predict(x: TensorLike, options?: PredictOptions): Tensor;
   /** The steps predict runs, by layer name; fused chains read 'pad+conv+bn+relu'. */
   executionPlan(options?: PredictOptions): string[];
+  /** Folds BatchNorm into the convolutions and packs every weight now (the constructor, build and set_weights do it; after add(), predict does). */
+  prepack(): void;
   dispose(): void;
   /** Keras's summary table, as a string. */
   summary(): string;
@@ -602,6 +608,8 @@ declare class Model extends Layer {
   summary(): string;
   /** The steps predict runs, by layer name; fused chains read 'pad+conv+bn+relu'. */
   executionPlan(options?: PredictOptions): string[];
+  /** Folds BatchNorm into the convolutions and packs every weight now (done when the model is made, by set_weights and by load_model). */
+  prepack(): void;
   /** Frees the fusion pass's folded weights (the layers keep theirs). */
   dispose(): void;
   /** Writes TensorFlow.js's layers-model format (see SaveTarget); resolves to the artifacts when target is omitted. */

@@ -3,12 +3,14 @@
 // the executor (intermediates freed as soon as no later layer needs them),
 // with the fusion pass applied at inference.
 import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
+import { inPlaceholderScope } from '../keras/initializers.js';
 import { Layer } from '../keras/layers/layer.js';
 import { layerClass, serializeLayer } from '../keras/registry.js';
 import { asTensor, Tensor } from '../tensor.js';
 import { snakeCase } from '../torch/args.js';
 import { makePlan, runPlan } from './executor.js';
 import { fuseSteps } from './fusion.js';
+import { deferPrepack, prepackDeferred, prepackSteps } from './prepack.js';
 import { countModelParams, getModelWeights, modelWeights, setModelWeights } from './model_weights.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 
@@ -110,6 +112,23 @@ export class Model extends Layer {
     });
     this.#trace();
     this.built = true;
+    this.#prepackIfDue();
+  }
+
+  // Folds BatchNorm into the convolutions and packs every weight now, as the
+  // first predict would otherwise (done when the model is made and by
+  // set_weights; after a layer's own set_weights, predict does it, or call
+  // this).
+  // warmUp: false leaves out the warm-up runs on small inputs (load_model
+  // runs a whole predict instead).
+  prepack({ warmUp = true } = {}) {
+    this.#plan(true);
+    const { plan, fused } = this.#plans.get(true);
+    prepackSteps(plan.steps, fused, warmUp);
+  }
+
+  #prepackIfDue() {
+    if (!prepackDeferred() && !inPlaceholderScope()) this.prepack();
   }
 
   static get className() {
@@ -265,7 +284,8 @@ export class Model extends Layer {
   }
 
   set_weights(weights) {
-    setModelWeights('Model.set_weights', this.#layers, weights);
+    deferPrepack(() => setModelWeights('Model.set_weights', this.#layers, weights));
+    this.#prepackIfDue();
   }
 
   count_params() {

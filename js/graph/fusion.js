@@ -90,6 +90,13 @@ class FusedConv {
     return this.#weights;
   }
 
+  // The kernel, bias and groups run() passes to convGeneral (folded now if
+  // not yet), for prepacking.
+  prepared() {
+    const { kernel, bias } = this.weights();
+    return { kernel, bias, groups: isDepthwise(this.conv) ? this.conv.inputChannels : this.conv.groups };
+  }
+
   run(x) {
     const c = this.conv;
     const nd = c.rank;

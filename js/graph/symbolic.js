@@ -4,6 +4,7 @@
 // layer.apply(symbolic) makes a Node; keras.Model walks the Nodes back from
 // its outputs to its inputs.
 import { fail, fmtValue } from '../errors.js';
+import { deferPrepack } from './prepack.js';
 
 let nextId = 1;
 
@@ -62,7 +63,8 @@ export function applySymbolic(layer, inputs, kwargs = {}) {
     }
   });
   const shapes = list ? ins.map(shapeOf) : shapeOf(ins[0]);
-  if (!layer.built) layer.build(list ? shapes.map((s) => s.slice()) : shapes.slice());
+  // A layer built on a graph is prepacked by the Model made of it.
+  if (!layer.built) deferPrepack(() => layer.build(list ? shapes.map((s) => s.slice()) : shapes.slice()));
   const out = layer.compute_output_shape(list ? shapes.map((s) => s.slice()) : shapes.slice());
   const node = new Node(layer, ins, { ...kwargs }, list);
   const multi = Array.isArray(out) && out.length > 0 && Array.isArray(out[0]);

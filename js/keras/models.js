@@ -6,6 +6,7 @@
 // all or nothing: on any error every tensor made so far is freed.
 import { fmtShape, fmtValue, typeFail } from '../errors.js';
 import { Model } from '../graph/functional.js';
+import { deferPrepack } from '../graph/prepack.js';
 import { readArtifacts, download, isNode, writeFolder } from '../io/sources.js';
 import { KEPT, normalizeModelConfig, readTopology, unsupportedInitializers } from '../io/topology.js';
 import { encodeWeights } from '../io/weights.js';
@@ -223,8 +224,15 @@ async function loadWith(where, source, options) {
   let model = null;
   try {
     model = withPlaceholderWeights(() => buildModel(where, modelJSON.modelTopology, customObjects, made));
-    setModelWeights(where, model, weights);
-    if (opts.warmup !== false) warmUp(model);
+    // The layers take their weights unpacked; the model then folds and packs
+    // once, so the first predict (and the warm-up) find them ready.
+    deferPrepack(() => setModelWeights(where, model, weights));
+    // With the whole-model warm-up, the layers' own small warm-up runs
+    // would compile nothing more (they stand in for it when an input size is
+    // unknown); warmup: false skips both.
+    const shapes = opts.warmup === false ? null : warmUpShapes(model);
+    model.prepack({ warmUp: opts.warmup !== false && shapes === null });
+    if (shapes !== null) warmUp(model, shapes);
     return model;
   } catch (e) {
     disposeModel(model, made);
@@ -232,14 +240,19 @@ async function loadWith(where, source, options) {
   }
 }
 
-// One predict on zeros at batch 1, so the user's first predict runs at full
-// speed: it folds BatchNorm into the convolutions, packs every weight and
-// makes V8 compile the WebAssembly functions the model uses. Skipped when an
-// input has an unknown size past the batch; a failure is left for the
-// user's own predict to report.
-function warmUp(model) {
+// The model's input shapes for the warm-up, or null when one has an unknown
+// size past the batch.
+function warmUpShapes(model) {
   const shapes = model instanceof Sequential ? [model.input_shape] : model.inputs.map((t) => t.shape);
-  if (shapes.some((s) => !Array.isArray(s) || s.length === 0 || s.slice(1).some((d) => !Number.isInteger(d)))) return;
+  if (shapes.some((s) => !Array.isArray(s) || s.length === 0 || s.slice(1).some((d) => !Number.isInteger(d)))) return null;
+  return shapes;
+}
+
+// One predict on zeros at batch 1 (after model.prepack() folded and packed),
+// so the user's first predict runs at full speed: V8 compiles the
+// WebAssembly functions the model uses and plans are made for these shapes.
+// A failure is left for the user's own predict to report.
+function warmUp(model, shapes) {
   const xs = [];
   let out = null;
   try {

@@ -4,8 +4,10 @@
 import { fail, fmtShape, fmtValue, typeFail } from '../errors.js';
 import { makePlan, runPlan } from '../graph/executor.js';
 import { fuseSteps } from '../graph/fusion.js';
+import { deferPrepack, prepackDeferred, prepackSteps } from '../graph/prepack.js';
 import { countModelParams, getModelWeights, modelWeights, setModelWeights } from '../graph/model_weights.js';
 import { withTensor } from '../ops/run.js';
+import { inPlaceholderScope } from './initializers.js';
 import { Layer } from './layers/layer.js';
 import { layerClass, serializeLayer } from './registry.js';
 
@@ -65,8 +67,28 @@ export class Sequential extends Layer {
     super(options, {});
     if (layers !== null && layers !== undefined) {
       if (!Array.isArray(layers)) typeFail('Sequential', `layers must be an array of layers, got ${fmtValue(layers)}`);
-      for (const layer of layers) this.add(layer);
+      deferPrepack(() => {
+        for (const layer of layers) this.add(layer);
+      });
+      this.#prepackIfDue();
     }
+  }
+
+  // Folds BatchNorm into the convolutions and packs every weight now, as the
+  // first predict would otherwise (done by the constructor, build() and
+  // set_weights; after add() or a layer's own set_weights, predict does it,
+  // or call this).
+  // warmUp: false leaves out the warm-up runs on small inputs (load_model
+  // runs a whole predict instead).
+  prepack({ warmUp = true } = {}) {
+    if (!this.built || this.#layers.length === 0) return;
+    this.#plan(true);
+    const { plan, fused } = this.#plans.get(true);
+    prepackSteps(plan.steps, fused, warmUp);
+  }
+
+  #prepackIfDue() {
+    if (!prepackDeferred() && !inPlaceholderScope()) this.prepack();
   }
 
   static get className() {
@@ -173,13 +195,16 @@ export class Sequential extends Layer {
     const shape = checkShapeArg('Sequential.build', inputShape);
     const outs = [];
     let s = shape;
-    for (const layer of this.#layers) {
-      s = this.#buildLayer(layer, s, 'Sequential.build');
-      outs.push(s);
-    }
+    deferPrepack(() => {
+      for (const layer of this.#layers) {
+        s = this.#buildLayer(layer, s, 'Sequential.build');
+        outs.push(s);
+      }
+    });
     this.#inputShape = shape;
     this.#outputShapes = outs;
     this.built = true;
+    this.#prepackIfDue();
   }
 
   compute_output_shape(inputShape) {
@@ -239,7 +264,8 @@ export class Sequential extends Layer {
 
   // One list for the whole model, in layer order, as get_weights returns it.
   set_weights(weights) {
-    setModelWeights('Sequential.set_weights', this.#layers, weights);
+    deferPrepack(() => setModelWeights('Sequential.set_weights', this.#layers, weights));
+    this.#prepackIfDue();
   }
 
   count_params() {

@@ -390,4 +390,33 @@ export function runConv(where, p, x, weight, layout, bias, activation) {
   return finishActivation(where, runPlanned(where, p, x.ptr), activation);
 }
 
+// ---- prepacking ------------------------------------------------------------
+
+// Makes now what runConv(p, ..., weight, bias) would make on its first call
+// (the packed weights, kept on weight), so the layer that owns the weights
+// pays for it when they are set, not in its first call. Mirrors runConv:
+// change both together.
+export function prepackPlanned(where, p, weight, bias) {
+  if (!p.depthwise) packedWeights(where, p, weight, bias);
+}
+
+// prepackPlanned for a weight whose inputs are not known yet:
+//   prepackConv(where, weight, bias, { nd: 1 | 2, layout: 'OIHW' | 'HWIO',
+//     groups = 1, channelsLast })
+// The packing depends on the weights, layout, groups and kernel target only,
+// so any input does: planned here for the smallest one (no padding, stride 1).
+export function prepackConv(where, weight, bias, { nd, layout, groups = 1, channelsLast }) {
+  const L = LAYOUTS[layout];
+  const ws = weight.shape;
+  const kernelSize = L === OIHW ? ws.slice(2) : ws.slice(0, nd);
+  const zeros = new Array(nd).fill(0);
+  const ones = new Array(nd).fill(1);
+  const p = generalPlan(where, {
+    nd, layout: L, batched: true, N: 1, C: ws[L === OIHW ? 1 : nd] * groups, spatial: kernelSize,
+    Cout: L === OIHW ? ws[0] : ws[nd + 1], kernel: kernelSize, stride: ones, dilation: ones, padBefore: zeros, padAfter: zeros,
+    groups, channelsLast,
+  });
+  prepackPlanned(where, p, weight, bias);
+}
+
 export { resolveActivation };

@@ -160,6 +160,22 @@ function packedWeights(where, plan, weight) {
   });
 }
 
+// Packs weight now, as the first call would (the packing does not depend on
+// the input): for a weight in `layout` ('torch' or 'keras') with these groups.
+export function prepackConvTranspose(where, weight, { nd, layout, groups = 1, channelsLast }) {
+  const s = weight.shape;
+  const kernelSize = layout === 'torch' ? s.slice(2) : s.slice(0, nd);
+  const [cin, cout] = layout === 'torch' ? [s[0], s[1] * groups] : [s[nd + 1], s[nd]];
+  const [kh, kw] = kernelSize.length === 1 ? [1, kernelSize[0]] : kernelSize;
+  packedWeights(where, {
+    channelsLast, layout,
+    geometry: {
+      in_channels: cin, out_channels: cout, kernel_h: kh, kernel_w: kw, stride_h: 1, stride_w: 1,
+      dilation_h: 1, dilation_w: 1, pad_top: 0, pad_left: 0, groups,
+    },
+  }, weight);
+}
+
 function run(where, plan, x, weight, bias, activation) {
   const packed = packedWeights(where, plan, weight);
   const entry = plan.channelsLast ? nhwcEntry : nchwEntry;

@@ -38,6 +38,15 @@ function packedWeights(where, weight, layout, bias, K, N) {
   return keepPacked(weight, `linear-pack:${layout}`, bias, packed);
 }
 
+// Packs weight (+ bias) now, as linear()'s first call would, so the module
+// or layer that owns them pays for it when they are set. weight and bias are
+// Tensors already checked by their owner (2-D weight in `layout`, bias of
+// its output features or null).
+export function prepackLinear(where, weight, bias, layout = 'out_in') {
+  const [N, K] = layout === 'out_in' ? weight.shape : [weight.shape[1], weight.shape[0]];
+  packedWeights(where, weight, layout, bias, K, N);
+}
+
 export function linear(where, input, weight, bias, { layout = 'out_in', activation = null } = {}) {
   if (!(layout in LAYOUTS)) fail(where, `layout must be 'out_in' or 'in_out', got ${fmtValue(layout)}`);
   if (activation !== null && (typeof activation !== 'object' || typeof activation.code !== 'number')) {

@@ -1,6 +1,6 @@
 // How the channels-last GEMM splits its output among threads
 // (conv/internal.h split_gemm): every (row tile, column block) in exactly
-// one work item, for many shapes and thread counts 1-4; small layers split
+// one work item, for many shapes and thread counts 1-8; small layers split
 // into enough items for every thread; and the kernel on layers small enough
 // that their columns get split, against the reference, at 1 to 4 threads.
 #include <gtest/gtest.h>
@@ -22,7 +22,7 @@ using conv::detail::GemmSplit;
 using conv::detail::split_gemm;
 
 TEST(GemmSplit, EveryTileAndBlockInExactlyOneItem) {
-  for (int threads = 1; threads <= 4; ++threads)
+  for (int threads = 1; threads <= 8; ++threads)
     for (std::size_t tiles : {1, 2, 3, 7, 8, 9, 13, 16, 17, 49, 63, 64, 65, 196, 785})
       for (std::size_t row_chunk : {1, 3, 8})
         for (std::size_t blocks : {1, 2, 5, 8, 12, 18, 40, 120, 160}) {
@@ -62,6 +62,20 @@ TEST(GemmSplit, SmallLayersSplitColumnsForEveryThread) {
   // As many items as there are (tile, block) pairs when those are few.
   const GemmSplit tiny = split_gemm(1, 8, 3, 4);
   EXPECT_EQ(tiny.items(), 3u);
+}
+
+TEST(GemmSplit, MoreThreadsSplitColumnsFurther) {
+  // 7x7x160 -> 960 again (2 row runs): at 4 and 8 threads the columns split
+  // further, so every thread still has several items to take.
+  std::size_t last = 0;
+  for (int threads : {2, 4, 8}) {
+    const GemmSplit sp = split_gemm(13, 8, 120, threads);
+    EXPECT_GE(sp.items(), 3u * static_cast<std::size_t>(threads)) << "threads=" << threads;
+    EXPECT_GT(sp.items(), last) << "threads=" << threads;
+    last = sp.items();
+  }
+  // 56x56 layers have rows enough for 8 threads: columns stay whole.
+  EXPECT_EQ(split_gemm(3136, 8, 12, 8).col_slices, 1u);
 }
 
 // Layers whose columns get split (few pixels, many channels), with groups

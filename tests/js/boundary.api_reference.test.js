@@ -35,6 +35,8 @@ const NOT_API = new Set([
   'makeWeights', 'transposeGeometry', 'channelsLast', 'splitShape', 'geometry', 'outputShape', 'baseConfig',
   'convArgs', 'convKernel', 'groupedKernel', 'maskShape', 'alphaShape', 'fusedActivation', 'channelAxis',
   'amounts', 'reduce', 'takesList',
+  // The small input prepack() runs a layer on (js/graph/prepack.js warmUpLayer).
+  'warmUpShape',
 ]);
 
 // Namespaces are plain objects or ES module namespace objects (null prototype).

@@ -3,7 +3,9 @@
 // copy cached on the kernel tensor (made on first use after build or
 // set_weights, disposed with the tensor when weights are replaced).
 import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
-import { checkKerasConvOptions, HWIO, kerasConvPlan, planKerasConv, resolveActivation, runConv } from '../../ops/conv.js';
+import {
+  checkKerasConvOptions, HWIO, kerasConvPlan, planKerasConv, prepackConv, prepackPlanned, resolveActivation, runConv,
+} from '../../ops/conv.js';
 import { PlanCache } from '../../ops/plan_cache.js';
 import { asTensor } from '../../tensor.js';
 import { getInitializer, serializeInitializer } from '../initializers.js';
@@ -74,6 +76,29 @@ class Conv extends WeightedLayer {
     if (this.use_bias) this.addWeight('bias', [this.filters], this.bias_initializer);
     this.input_spec_shape = inputShape.slice();
     this.built = true;
+    this._weightsChanged();
+  }
+
+  // Packs the kernel and bias. With known sizes past the batch, also makes
+  // (and caches) the plan a first call of that shape runs (batch 1 when the
+  // batch is unknown).
+  prepack() {
+    const s = this.input_spec_shape;
+    if (s.slice(1).every((d) => Number.isInteger(d))) {
+      const shape = [s[0] ?? 1, ...s.slice(1)];
+      const p = this.plans.findShape(shape) ?? this.plans.addShape(shape, planKerasConv(this.where, shape, this.convConfig));
+      prepackPlanned(this.where, p, this.kernel, this.bias);
+      return;
+    }
+    prepackConv(this.where, this.kernel, this.bias, {
+      nd: this.rank, layout: 'HWIO', groups: this.groups, channelsLast: this.data_format === 'channels_last',
+    });
+  }
+
+  // Batch 1, 8 outputs per spatial dimension (kernel tiles and edges).
+  warmUpShape() {
+    const spatial = this.kernel_size.map((k, i) => this.dilation_rate[i] * (k - 1) + 1 + 7 * this.strides[i]);
+    return this.data_format === 'channels_last' ? [1, ...spatial, this.inputChannels] : [1, this.inputChannels, ...spatial];
   }
 
   get kernel() {

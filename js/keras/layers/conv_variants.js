@@ -6,8 +6,8 @@
 //   pointwise_kernel (1..., in * depth_multiplier, filters);
 //   transposed kernel (k..., filters, in).
 import { fail, fmtShape, fmtValue, intTuple, typeFail } from '../../errors.js';
-import { convGeneral, kerasConvGeometry } from '../../ops/conv.js';
-import { convTranspose } from '../../ops/conv_transpose.js';
+import { convGeneral, kerasConvGeometry, prepackConv } from '../../ops/conv.js';
+import { convTranspose, prepackConvTranspose } from '../../ops/conv_transpose.js';
 import { resolveActivation } from '../../ops/fused_activation.js';
 import { withTensor } from '../../ops/run.js';
 import { getInitializer, serializeInitializer } from '../initializers.js';
@@ -83,6 +83,12 @@ class ConvVariant extends WeightedLayer {
     return spatial.map((L, i) => kerasConvGeometry(this.where, L, this.kernel_size[i], this.strides[i], this.dilation_rate[i], this.padding));
   }
 
+  // Batch 1, about 8 outputs per spatial dimension.
+  warmUpShape() {
+    const spatial = this.kernel_size.map((k, i) => this.dilation_rate[i] * (k - 1) + 1 + 7 * this.strides[i]);
+    return this.channelsLast ? [1, ...spatial, this.inputChannels] : [1, this.inputChannels, ...spatial];
+  }
+
   outputShape(N, spatial, C) {
     return this.channelsLast ? [N, ...spatial, C] : [N, C, ...spatial];
   }
@@ -94,6 +100,7 @@ class ConvVariant extends WeightedLayer {
     this.makeWeights(C);
     this.input_spec_shape = inputShape.slice();
     this.built = true;
+    this._weightsChanged();
   }
 
   apply(inputs, kwargs = {}) {
@@ -172,6 +179,12 @@ class DepthwiseConv extends ConvVariant {
     return DepthwiseConv.groupedKernel(this.depthwise_kernel, this.rank);
   }
 
+  prepack() {
+    prepackConv(this.where, this.convKernel, this.bias, {
+      nd: this.rank, layout: 'HWIO', groups: this.inputChannels, channelsLast: this.channelsLast,
+    });
+  }
+
   call(inputs) {
     return withTensor(this.where, inputs, 'inputs', (x) => {
       this._requireBuilt('call');
@@ -227,6 +240,15 @@ class SeparableConv extends ConvVariant {
   compute_output_shape(inputShape) {
     const { N, spatial } = this.splitShape(inputShape);
     return this.outputShape(N, this.geometry(spatial).map((g) => g.out), this.filters);
+  }
+
+  prepack() {
+    const nd = this.rank;
+    const channelsLast = this.channelsLast;
+    prepackConv(this.where, DepthwiseConv.groupedKernel(this.weight('depthwise_kernel'), nd), null, {
+      nd, layout: 'HWIO', groups: this.inputChannels, channelsLast,
+    });
+    prepackConv(this.where, this.weight('pointwise_kernel'), this.weight('bias'), { nd, layout: 'HWIO', groups: 1, channelsLast });
   }
 
   call(inputs) {
@@ -323,6 +345,16 @@ class ConvTranspose extends ConvVariant {
   makeWeights(C) {
     this.addWeight('kernel', [...this.kernel_size, this.filters, C], this.kernel_initializer);
     if (this.use_bias) this.addWeight('bias', [this.filters], this.bias_initializer);
+  }
+
+  // Batch 1, 4 inputs per spatial dimension (the output is strides times larger).
+  warmUpShape() {
+    const spatial = new Array(this.rank).fill(4);
+    return this.channelsLast ? [1, ...spatial, this.inputChannels] : [1, this.inputChannels, ...spatial];
+  }
+
+  prepack() {
+    prepackConvTranspose(this.where, this.kernel, { nd: this.rank, layout: 'keras', channelsLast: this.channelsLast });
   }
 
   transposeGeometry(spatial) {

@@ -5,7 +5,7 @@
 import { fail, fmtShape, fmtValue, typeFail } from '../../errors.js';
 import { binary } from '../../ops/elementwise.js';
 import { checkDataFormat } from '../../ops/global_pool.js';
-import { linear } from '../../ops/linear.js';
+import { linear, prepackLinear } from '../../ops/linear.js';
 import { resolveActivation } from '../../ops/fused_activation.js';
 import { withTensor } from '../../ops/run.js';
 import { uniform } from '../../random.js';
@@ -61,6 +61,15 @@ export class Dense extends WeightedLayer {
     if (this.use_bias) this.addWeight('bias', [this.units], this.bias_initializer);
     this.input_spec_shape = inputShape.slice();
     this.built = true;
+    this._weightsChanged();
+  }
+
+  prepack() {
+    prepackLinear(this.where, this.kernel, this.bias, 'in_out');
+  }
+
+  warmUpShape() {
+    return [1, this.kernel.shape[0]];
   }
 
   compute_output_shape(inputShape) {

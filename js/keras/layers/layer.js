@@ -1,6 +1,7 @@
 // The base of every Keras-style layer: naming, config round trip, build,
 // weights bookkeeping. Subclasses give the options they take and call().
 import { fail, fmtShape, fmtValue } from '../../errors.js';
+import { prepackDeferred, warmUpLayer } from '../../graph/prepack.js';
 import { applySymbolic, isSymbolic } from '../../graph/symbolic.js';
 import { asTensor, Tensor } from '../../tensor.js';
 import { initialize, inPlaceholderScope } from '../initializers.js';
@@ -189,6 +190,27 @@ export class WeightedLayer extends Layer {
     return this.#slots.filter((w) => !this.trainable || !w.trainable).map((w) => w.tensor);
   }
 
+  // Makes now what the first call would make from the weights (packed
+  // copies for the kernels), so it is paid when weights are set, not in the
+  // first call. Layers with packed weights override it; the lazy path in
+  // js/ops still packs whatever this did not.
+  prepack() {}
+
+  // The small input a layer runs once after prepack() (warmUpLayer), or
+  // null; layers whose kernels are worth compiling early override it.
+  warmUpShape() {
+    return null;
+  }
+
+  // Internal: after build() made the weights or set_weights replaced them.
+  // Not for load_model's placeholder weights, nor inside deferPrepack (a
+  // model building or setting its layers prepacks them itself).
+  _weightsChanged() {
+    if (!this.built || prepackDeferred() || inPlaceholderScope()) return;
+    this.prepack();
+    warmUpLayer(this);
+  }
+
   // Internal: replaces one weight with a tensor the layer owns.
   replaceWeight(name, tensor) {
     const slot = this.#slots.find((w) => w.name === name);
@@ -238,6 +260,7 @@ export class WeightedLayer extends Layer {
       slot.tensor.dispose();
       slot.tensor = made[i];
     });
+    this._weightsChanged();
   }
 
   dispose() {

@@ -7,9 +7,10 @@
 import { uniform } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { parseArgs, REQUIRED } from '../args.js';
-import { checkTorchConvModule, torchConv } from '../../ops/conv.js';
+import { checkTorchConvModule, prepackConv, torchConv } from '../../ops/conv.js';
 import { checkChoice } from '../functional/checks.js';
 import { convPadsForPad, torchPad } from '../functional/pad.js';
+import { warmUpOn } from '../../graph/prepack.js';
 import { Module } from './module.js';
 
 function uniformTensor(shape, bound, where) {
@@ -49,6 +50,14 @@ class ConvNd extends Module {
     const bound = 1 / Math.sqrt(fanIn);
     this.weight = uniformTensor([a.out_channels, a.in_channels / a.groups, ...this.kernel_size], bound, where);
     this.bias = a.bias ? uniformTensor([a.out_channels], bound, where) : null;
+    this.prepack();
+  }
+
+  prepack() {
+    prepackConv(this.where, this.weight, this.bias, { nd: this.nd, layout: 'OIHW', groups: this.groups, channelsLast: false });
+    // Batch 1, about 8 outputs per spatial dimension.
+    const spatial = this.kernel_size.map((k, i) => this.dilation[i] * (k - 1) + 1 + 7 * this.stride[i]);
+    warmUpOn([1, this.in_channels, ...spatial], (x) => this.forward(x));
   }
 
   forward(input) {

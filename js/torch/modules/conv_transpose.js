@@ -6,7 +6,9 @@
 import { checkInt, fail, fmtValue, intTuple, typeFail } from '../../errors.js';
 import { parseArgs, REQUIRED } from '../args.js';
 import { convTransposeGeometry, torchConvTranspose } from '../functional/conv_transpose.js';
+import { prepackConvTranspose } from '../../ops/conv_transpose.js';
 import { py, uniformFanIn } from './init.js';
+import { warmUpOn } from '../../graph/prepack.js';
 import { Module } from './module.js';
 
 class ConvTransposeNd extends Module {
@@ -32,6 +34,12 @@ class ConvTransposeNd extends Module {
     const fanIn = (a.out_channels / a.groups) * this.kernel_size.reduce((x, y) => x * y, 1);
     this.weight = uniformFanIn([a.in_channels, a.out_channels / a.groups, ...this.kernel_size], fanIn, where);
     this.bias = a.bias ? uniformFanIn([a.out_channels], fanIn, where) : null;
+    this.prepack();
+  }
+
+  prepack() {
+    prepackConvTranspose(this.where, this.weight, { nd: this.nd, layout: 'torch', groups: this.groups, channelsLast: false });
+    warmUpOn([1, this.in_channels, ...new Array(this.nd).fill(4)], (x) => this.forward(x));
   }
 
   // PyTorch's _output_padding: the output_padding that gives `outputSize`

@@ -1,10 +1,12 @@
 // torch.nn.Linear (weight (out_features, in_features), bias (out_features),
 // initialised as PyTorch does) and torch.nn.Identity.
 import { checkInt, typeFail, fmtValue } from '../../errors.js';
+import { prepackLinear } from '../../ops/linear.js';
 import { withTensor } from '../../ops/run.js';
 import { parseArgs, REQUIRED } from '../args.js';
 import { torchLinear } from '../functional/linear.js';
 import { uniformFanIn } from './init.js';
+import { warmUpOn } from '../../graph/prepack.js';
 import { Module } from './module.js';
 
 export class Linear extends Module {
@@ -20,6 +22,12 @@ export class Linear extends Module {
     this.out_features = a.out_features;
     this.weight = uniformFanIn([a.out_features, a.in_features], a.in_features, where);
     this.bias = a.bias ? uniformFanIn([a.out_features], a.in_features, where) : null;
+    this.prepack();
+  }
+
+  prepack() {
+    prepackLinear('Linear', this.weight, this.bias, 'out_in');
+    warmUpOn([1, this.in_features], (x) => this.forward(x));
   }
 
   forward(input) {

@@ -29,6 +29,14 @@ export class Module {
     throw new Error(`${this.constructor.name}.forward is not implemented`);
   }
 
+  // Packs this module's own weights for the kernels now (their
+  // input-independent packed copies, js/ops), so the first forward does not,
+  // and runs forward once on a small zero input (warmUpOn: the WebAssembly
+  // kernel compiles then). Modules with packed weights override it; the
+  // constructor and load_state_dict call it. A weight assigned by hand is
+  // packed on first use.
+  prepack() {}
+
   // PyTorch modules are called like functions; JS spells it call().
   call(...args) {
     return this.forward(...args);
@@ -231,6 +239,7 @@ export class Module {
         m[name] = clones[i];
         if (old !== clones[i]) old.dispose();
       });
+      for (const m of new Set(loads.map(([mod]) => mod))) m.prepack();
     } finally {
       for (const t of temporaries) t.dispose();
     }

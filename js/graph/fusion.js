@@ -10,6 +10,7 @@ import { Tensor } from '../tensor.js';
 import { Activation, ReLU } from '../keras/layers/activation.js';
 import { Conv1D, Conv2D } from '../keras/layers/conv.js';
 import { convGeneral, kerasConvGeometry } from '../ops/conv.js';
+import { binary } from '../ops/elementwise.js';
 import { DepthwiseConv1D, DepthwiseConv2D } from '../keras/layers/conv_variants.js';
 import { BatchNormalization } from '../keras/layers/normalization.js';
 import { ZeroPadding1D, ZeroPadding2D } from '../keras/layers/reshaping.js';
@@ -67,7 +68,6 @@ class FusedConv {
       this.#weights = { kernel: view, bias, owned: false };
     } else {
       const [, , gamma, beta, mean, variance] = src;
-      const k = view.data;
       const out = view.shape[nd + 1];
       const b = bias ? bias.data : new Float32Array(out);
       const g = gamma?.data;
@@ -81,8 +81,15 @@ class FusedConv {
         scale[o] = (g ? g[o] : 1) / Math.sqrt(v[o] + eps);
         shift[o] = (b[o] - m[o]) * scale[o] + (be ? be[o] : 0);
       }
-      for (let i = 0; i < k.length; i++) k[i] *= scale[i % out];
-      const kt = Tensor.fromFloat32(k, view.shape, 'fusion');
+      // kernel * scale over its last (output) axis, in the heap (a model's
+      // kernels are megabytes; a JS loop over copies took most of a load).
+      const st = Tensor.fromFloat32(scale, [out], 'fusion');
+      let kt;
+      try {
+        kt = binary('fusion', 'mul', view, st);
+      } finally {
+        st.dispose();
+      }
       const bt = Tensor.fromFloat32(shift, [out], 'fusion');
       this.#weights = { kernel: kt, bias: bt, owned: true };
     }

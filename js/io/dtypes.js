@@ -86,6 +86,13 @@ export function encodeFloat16(values) {
   return out;
 }
 
+// Little-endian float32 values over the same bytes when they are 4-byte
+// aligned (no copy: for values copied into tensors at once), else a copy.
+export function viewFloat32(bytes, n) {
+  if (littleEndian && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  return decodeFloat32(bytes, n);
+}
+
 // Little-endian float32 values from any byte offset.
 export function decodeFloat32(bytes, n) {
   if (littleEndian) return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 4 * n));

@@ -6,7 +6,7 @@
 // float16 widened, the converter's uint8 / uint16 affine quantisation
 // (value = q * scale + min) undone, int32 / bool converted.
 import { fmtShape, fmtValue } from '../errors.js';
-import { decodeFloat16, decodeFloat32, encodeFloat32 } from './dtypes.js';
+import { decodeFloat16, encodeFloat32, viewFloat32 } from './dtypes.js';
 
 const plainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -71,7 +71,7 @@ export function checkSpec(where, spec, index) {
   }
   const bytes = PLAIN_BYTES[dtype] * numel;
   const read = {
-    float32: (b) => decodeFloat32(b, numel),
+    float32: (b) => viewFloat32(b, numel),  // copied into a tensor at once
     float16: (b) => decodeFloat16(b, numel),
     int32: (b) => {
       const v = new DataView(b.buffer, b.byteOffset, 4 * numel);

@@ -191,10 +191,11 @@ TEST_P(DwconvThreads, Nhwc3x3AroundTheChannelTile) {
           }
 }
 
-// NHWC: channels around the 64-channel work block, so items that end in a
-// partial block and blocks whose tail tile is partial both occur.
+// NHWC: channels around the work block (its width for 9 input columns), so
+// items that end in a partial block and blocks whose tail tile is partial
+// both occur.
 TEST_P(DwconvThreads, NhwcAroundTheChannelBlock) {
-  const std::size_t B = conv::kDwNhwcBlock;
+  const std::size_t B = conv::dwconv_nhwc_block(9);
   std::uint32_t seed = 1000;
   for (std::size_t C : {B - 1, B, B + 1, 2 * B + 3})
     for (std::size_t stride : {1, 2})

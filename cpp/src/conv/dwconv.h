@@ -10,11 +10,14 @@
 
 namespace nnwasm::conv {
 
-// Channels last: channels per register tile (four vectors of accumulators)
-// and per work item (a few tiles: items of rows x channel blocks keep both
-// threads busy on 7x7 layers with 7 rows).
-constexpr std::size_t kDwNhwcTile = 16;
-constexpr std::size_t kDwNhwcBlock = 4 * kDwNhwcTile;
+// Channels last: channels per packed weight tile (two vectors), and the
+// most channels per work item. Items are (channel block, output row); a
+// block is as wide as dwconv_nhwc_block gives for the input width (16
+// channels at 112 pixels, the most at 7), so three input rows of it stay
+// in L1 and 7x7 layers still have several items per row for the threads.
+constexpr std::size_t kDwNhwcTile = 8;
+constexpr std::size_t kDwNhwcMaxBlock = 256;
+std::size_t dwconv_nhwc_block(std::size_t in_w);
 // Channels first: output pixels per step of the row kernels (two vectors).
 constexpr std::size_t kDwNchwCols = 8;
 

@@ -3,11 +3,12 @@
 // padding): two nnwasm builds (e.g. before and after a kernel change) beside
 // tfjs-backend-wasm (XNNPACK) and onnxruntime-web (MLAS), at 1 and 2 threads.
 //
-//   node bench/dwconv.mjs [--old DIST] [--new DIST] [--threads 1,2] [--rounds 3] [--only 56x144s2]
+//   node bench/dwconv.mjs [--old DIST] [--old-js DIR] [--new DIST] [--threads 1,2] [--rounds 3] [--only 56x144s2]
 //
 // DIST is a folder holding a build's dist/ files (default: --old
 // /tmp/dist-dw-old, --new ./dist); each build runs through its own copy of
-// js/ so both load in one process. nnwasm rows: NHWC through
+// js/ (the old one from --old-js, default this checkout's js/; its own
+// checkout's when the entry points changed) so both load in one process. nnwasm rows: NHWC through
 // keras.layers.Conv2D({ groups: C, filters: C }), NCHW through
 // torch.nn.functional.conv2d(x, w, b, stride, 1, 1, C); both reach the
 // depthwise kernels. tfjs is channels-last only: its NHWC time stands beside
@@ -38,6 +39,7 @@ const LAYERS = [
 ].map(([hw, C, stride]) => ({ hw, C, stride, name: `${hw}x${C}s${stride}` }));
 
 const oldDist = path.resolve(arg('old', '/tmp/dist-dw-old'));
+const oldJs = path.resolve(arg('old-js', path.join(root, 'js')));
 const newDist = path.resolve(arg('new', path.join(root, 'dist')));
 const rounds = Number(arg('rounds', '3'));
 const only = arg('only', null);
@@ -74,9 +76,9 @@ function time(fn) {
 
 // A build's own copy of js/ beside its dist/, so two builds are two module
 // graphs with their own heaps and thread pools.
-async function loadNnwasm(label, dist, threads) {
+async function loadNnwasm(label, dist, js, threads) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nnwasm-dwbench-${label}-`));
-  fs.cpSync(path.join(root, 'js'), path.join(dir, 'js'), { recursive: true });
+  fs.cpSync(js, path.join(dir, 'js'), { recursive: true });
   fs.cpSync(dist, path.join(dir, 'dist'), { recursive: true });
   fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
   const nn = await import(pathToFileURL(path.join(dir, 'js', 'index.js')).href);
@@ -181,7 +183,7 @@ async function timeAsync(fn) {
 }
 
 async function child(threads) {
-  const libs = [await loadNnwasm('old', oldDist, threads), await loadNnwasm('new', newDist, threads)];
+  const libs = [await loadNnwasm('old', oldDist, oldJs, threads), await loadNnwasm('new', newDist, path.join(root, 'js'), threads)];
   const tfjs = await loadTfjs(threads);
   const ort = await loadOrt(threads);
   const rows = [];

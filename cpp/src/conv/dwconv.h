@@ -11,7 +11,7 @@
 namespace nnwasm::conv {
 
 // Channels last: channels per packed weight tile (two vectors), and the
-// most channels per work item. Items are (channel block, output row); a
+// most channels per work item. Items are (output row, channel block); a
 // block is as wide as dwconv_nhwc_block gives for the input width (16
 // channels at 112 pixels, the most at 7), so three input rows of it stay
 // in L1 and 7x7 layers still have several items per row for the threads.

@@ -12,9 +12,10 @@ namespace nnwasm::conv {
 
 // Channels last: channels per packed weight tile (two vectors), and the
 // most channels per work item. Items are (output row, channel block); a
-// block is as wide as dwconv_nhwc_block gives for the input width (16
-// channels at 112 pixels, the most at 7), so three input rows of it stay
-// in L1 and 7x7 layers still have several items per row for the threads.
+// block is as wide as dwconv_nhwc_block gives for the input width (three
+// input rows of it near 192 KiB, in L2: 144 channels at 112 pixels, the
+// most at 56 and below), so 7x7 and 14x14 layers still have several items
+// per row for the threads.
 constexpr std::size_t kDwNhwcTile = 8;
 constexpr std::size_t kDwNhwcMaxBlock = 256;
 std::size_t dwconv_nhwc_block(std::size_t in_w);

@@ -3,9 +3,9 @@
 // no tap ever needs a bounds check, and vectors may read a few columns past
 // a row's end), then each output row is computed a few vectors of pixels at
 // a time with the channel's weights broadcast. 3x3 layers, MobileNet's, have
-// their own row kernels: stride 1 (unaligned loads for the shifted windows,
-// two output rows sharing their input rows) and stride 2 (even/odd lanes of
-// the input row, as XNNPACK's f32-dwconv2d-chw 3x3s2 kernels).
+// their own plane kernels, the nine weights splatted once per channel:
+// stride 1 (unaligned loads for the shifted windows) and stride 2 (even/odd
+// lanes of the input row, as XNNPACK's f32-dwconv2d-chw 3x3s2 kernels).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>

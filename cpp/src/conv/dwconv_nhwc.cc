@@ -26,9 +26,11 @@
 // one row read the same three input rows, which stay in L2 (block-major
 // order re-read the whole input from L3 once per block: 56x56x144 stride 2
 // ran 10% slower than the old kernel). Blocks are as wide as keeps three
-// input rows of a block near 24 KiB, in L1 (16 channels at 112 pixels, 256
-// at 7), which also gives a 7x7 layer 7 x 4 items for two threads. Every
-// output is computed by the same code whatever thread runs it.
+// input rows of a block near 192 KiB, in L2 (144 channels at 112 pixels,
+// at most 256: a 7x7x960 layer has 7 x 4 items for two threads; blocks
+// sized for L1, 16 channels at 112 pixels, ran 112x112x96 stride 2 10%
+// slower). Every output is computed by the same code whatever thread runs
+// it.
 #include <algorithm>
 #include <cstdint>
 

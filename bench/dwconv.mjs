@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // Depthwise 3x3 convolution at MobileNetV2's layer shapes (batch 1, 'same'
 // padding): two nnwasm builds (e.g. before and after a kernel change) beside
-// tfjs-backend-wasm (XNNPACK), at 1 and 2 threads.
+// tfjs-backend-wasm (XNNPACK) and onnxruntime-web (MLAS), at 1 and 2 threads.
 //
-//   node bench/dwconv.mjs [--old DIST] [--new DIST] [--threads 1,2] [--rounds 3] [--only 56x144s2]
+//   node bench/dwconv.mjs [--old DIST] [--old-js DIR] [--new DIST] [--threads 1,2] [--rounds 3] [--only 56x144s2]
 //
 // DIST is a folder holding a build's dist/ files (default: --old
 // /tmp/dist-dw-old, --new ./dist); each build runs through its own copy of
-// js/ so both load in one process. nnwasm rows: NHWC through
+// js/ (the old one from --old-js, default this checkout's js/; its own
+// checkout's when the entry points changed) so both load in one process. nnwasm rows: NHWC through
 // keras.layers.Conv2D({ groups: C, filters: C }), NCHW through
 // torch.nn.functional.conv2d(x, w, b, stride, 1, 1, C); both reach the
 // depthwise kernels. tfjs is channels-last only: its NHWC time stands beside
-// both layouts. Each thread count runs in a child process (tfjs fixes its
+// both layouts; ORT is channels-first only (NCHW input, Keras's 'same' pads,
+// timed as `await session.run()`, which copies the input in and the output
+// out): its time stands beside both too. GB/s: the input read once and the
+// output written once per call. Each thread count runs in a child process (tfjs fixes its
 // thread count at start-up). In every round the libraries run in turn on
 // each shape (the order reversed every other round); a cell is the lowest of
 // the rounds' medians. Before timing, old and new outputs are compared.
@@ -35,6 +39,7 @@ const LAYERS = [
 ].map(([hw, C, stride]) => ({ hw, C, stride, name: `${hw}x${C}s${stride}` }));
 
 const oldDist = path.resolve(arg('old', '/tmp/dist-dw-old'));
+const oldJs = path.resolve(arg('old-js', path.join(root, 'js')));
 const newDist = path.resolve(arg('new', path.join(root, 'dist')));
 const rounds = Number(arg('rounds', '3'));
 const only = arg('only', null);
@@ -71,9 +76,9 @@ function time(fn) {
 
 // A build's own copy of js/ beside its dist/, so two builds are two module
 // graphs with their own heaps and thread pools.
-async function loadNnwasm(label, dist, threads) {
+async function loadNnwasm(label, dist, js, threads) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nnwasm-dwbench-${label}-`));
-  fs.cpSync(path.join(root, 'js'), path.join(dir, 'js'), { recursive: true });
+  fs.cpSync(js, path.join(dir, 'js'), { recursive: true });
   fs.cpSync(dist, path.join(dir, 'dist'), { recursive: true });
   fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
   const nn = await import(pathToFileURL(path.join(dir, 'js', 'index.js')).href);
@@ -135,11 +140,59 @@ function tfjsCase(t, l) {
   };
 }
 
+async function loadOrt(threads) {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+async function ortCase(ort, l) {
+  const { singleOpModel } = await import('./onnx.mjs');
+  const { hw, C, stride } = l;
+  const oh = Math.ceil(hw / stride);
+  const total = Math.max((oh - 1) * stride + 3 - hw, 0);
+  const before = Math.floor(total / 2), after = total - before;
+  // PyTorch's (C, 1, 3, 3) from the Keras-order weights, as nnwasmCase does.
+  const w = randoms(9 * C, 2), wt = new Float32Array(9 * C);
+  for (let c = 0; c < C; ++c) for (let t = 0; t < 9; ++t) wt[c * 9 + t] = w[t * C + c];
+  const model = singleOpModel({
+    op: 'Conv', inputDims: [1, C, hw, hw], outputDims: [1, C, oh, oh],
+    attrs: { kernel_shape: [3, 3], strides: [stride, stride], dilations: [1, 1], pads: [before, before, after, after], group: C },
+    initializers: [{ name: 'W', dims: [C, 1, 3, 3], data: wt }, { name: 'B', dims: [C], data: randoms(C, 3) }],
+  });
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+  const feeds = { x: new ort.Tensor('float32', randoms(hw * hw * C, 1), [1, C, hw, hw]) };
+  return { run: () => session.run(feeds), dispose: () => session.release() };
+}
+
+async function timeAsync(fn) {
+  let t0 = performance.now();
+  let warm = 0;
+  while (warm < 20 || (performance.now() - t0 < 150 && warm < 300)) { await fn(); ++warm; }
+  const per = (performance.now() - t0) / warm;
+  const reps = Math.max(1, Math.round(5 / Math.max(per, 1e-3)));
+  const samples = [];
+  for (let s = 0; s < 7; ++s) {
+    t0 = performance.now();
+    for (let r = 0; r < reps; ++r) await fn();
+    samples.push((performance.now() - t0) / reps);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[3];
+}
+
 async function child(threads) {
-  const libs = [await loadNnwasm('old', oldDist, threads), await loadNnwasm('new', newDist, threads)];
+  const libs = [await loadNnwasm('old', oldDist, oldJs, threads), await loadNnwasm('new', newDist, path.join(root, 'js'), threads)];
   const tfjs = await loadTfjs(threads);
+  const ort = await loadOrt(threads);
   const rows = [];
   for (const l of layers) {
+    // ORT once per layer (its time stands beside both layouts).
+    const oc = await ortCase(ort, l);
+    let ortBest = Infinity;
+    for (let r = 0; r < rounds; ++r) ortBest = Math.min(ortBest, await timeAsync(oc.run));
+    await oc.dispose();
     for (const layout of ['NHWC', 'NCHW']) {
       const cases = libs.map((lib) => ({ label: lib.label, c: nnwasmCase(lib, l, layout) }));
       // The two builds must agree before their times mean anything.
@@ -164,7 +217,7 @@ async function child(threads) {
         }
       }
       for (const { c } of cases) c.dispose();
-      rows.push({ layer: l.name, layout, threads, ...best });
+      rows.push({ layer: l.name, layout, threads, ...best, ort: ortBest });
     }
   }
   for (const lib of libs) fs.rmSync(lib.dir, { recursive: true, force: true });
@@ -185,8 +238,8 @@ function parent() {
   }
   const f = (x) => (x === undefined ? '-' : x.toFixed(3));
   console.log(`depthwise 3x3, batch 1, 'same'; ms per call (lowest of ${rounds} rounds' medians); old ${oldDist}, new ${newDist}`);
-  console.log('| layer | layout | threads | old | new | tfjs (NHWC) | new/old speed-up | tfjs/new |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| layer | layout | threads | old | new | tfjs (NHWC) | ort (NCHW) | new/old speed-up | best peer/new | new GB/s |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   const tfjsOf = {};
   for (const { rows } of results) for (const row of rows) if (row.tfjs) tfjsOf[`${row.layer}/${row.threads}`] = row.tfjs;
   const sums = {};
@@ -194,15 +247,18 @@ function parent() {
     for (const row of rows) {
       const tfjs = tfjsOf[`${row.layer}/${threads}`];
       const key = `${row.layout}/${threads}`;
-      sums[key] ??= { old: 0, new: 0, tfjs: 0 };
-      sums[key].old += row.old, sums[key].new += row.new, sums[key].tfjs += tfjs;
-      console.log(`| ${row.layer} | ${row.layout} | ${threads} | ${f(row.old)} | ${f(row.new)} | ${f(tfjs)} | ` +
-        `${(row.old / row.new).toFixed(2)}x | ${(tfjs / row.new).toFixed(2)}x |`);
+      sums[key] ??= { old: 0, new: 0, tfjs: 0, ort: 0 };
+      sums[key].old += row.old, sums[key].new += row.new, sums[key].tfjs += tfjs, sums[key].ort += row.ort;
+      const l = LAYERS.find((x) => x.name === row.layer);
+      const oh = Math.ceil(l.hw / l.stride);
+      const gbps = (4 * l.C * (l.hw * l.hw + oh * oh)) / (row.new * 1e6);
+      console.log(`| ${row.layer} | ${row.layout} | ${threads} | ${f(row.old)} | ${f(row.new)} | ${f(tfjs)} | ${f(row.ort)} | ` +
+        `${(row.old / row.new).toFixed(2)}x | ${(Math.min(tfjs, row.ort) / row.new).toFixed(2)}x | ${gbps.toFixed(1)} |`);
     }
   }
   for (const [key, s] of Object.entries(sums)) {
-    console.log(`| all 10 | ${key.replace('/', ' | ')} | ${f(s.old)} | ${f(s.new)} | ${f(s.tfjs)} | ` +
-      `${(s.old / s.new).toFixed(2)}x | ${(s.tfjs / s.new).toFixed(2)}x |`);
+    console.log(`| all 10 | ${key.replace('/', ' | ')} | ${f(s.old)} | ${f(s.new)} | ${f(s.tfjs)} | ${f(s.ort)} | ` +
+      `${(s.old / s.new).toFixed(2)}x | ${(Math.min(s.tfjs, s.ort) / s.new).toFixed(2)}x | |`);
   }
 }
 

@@ -104,6 +104,61 @@ struct Dwconv {
   static constexpr char kFields[] = "input,weights,layout,bias,output,activation," NNWASM_SHAPE_FIELDS;
 };
 
+// Depthwise NHWC on packed weights: the packed size (written back into
+// `floats`), the packing, and the kernel.
+struct DwconvPackedSize {
+  u32 words;
+  ShapeWords s;
+  u32 floats;
+  static constexpr char kFields[] = NNWASM_SHAPE_FIELDS ",floats";
+};
+
+int dwconv_nhwc_packed_size(std::uintptr_t block) {
+  DwconvPackedSize a;
+  if (const int st = abi::read(block, &a)) return st;
+  std::size_t n = 0;
+  const nnwasm::Status st = nnwasm::conv::dwconv_nhwc_packed_size(a.s.shape(), &n);
+  if (st != nnwasm::Status::kOk) return abi::status(st);
+  a.floats = static_cast<u32>(n);
+  abi::write_back(block, a);
+  return 0;
+}
+
+// The packed buffer of a depthwise shape (0 floats when the shape is bad:
+// the kernel refuses it before reading any).
+std::size_t dw_packed_count(const ConvShape& s) {
+  std::size_t n = 0;
+  return nnwasm::conv::dwconv_nhwc_packed_size(s, &n) == nnwasm::Status::kOk ? n : 0;
+}
+
+struct DwconvPack {
+  u32 words, weights, bias, packed;
+  ShapeWords s;
+  static constexpr char kFields[] = "weights,bias,packed," NNWASM_SHAPE_FIELDS;
+};
+
+int dwconv_nhwc_pack(std::uintptr_t block) {
+  DwconvPack a;
+  if (const int st = abi::read(block, &a)) return st;
+  const ConvShape s = a.s.shape();
+  if (!buffers_fit(s, 0, 0, a.weights, a.bias, 0, PackFor::kNhwc) ||
+      !heap_check::fits(a.packed, {dw_packed_count(s)}))
+    return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::conv::dwconv_nhwc_pack(abi::in(a.weights), abi::in(a.bias), s, abi::out(a.packed)));
+}
+
+int dwconv_nhwc_packed(std::uintptr_t block) {
+  ConvPacked a;
+  if (const int st = abi::read(block, &a)) return st;
+  if (!valid(0, 0, a.activation)) return abi::kBadBlock;
+  const ConvShape s = a.s.shape();
+  if (!buffers_fit(s, a.input, a.output, 0, 0, 0, PackFor::kNhwc) ||
+      !heap_check::fits(a.packed, {dw_packed_count(s)}))
+    return heap_check::kOutsideHeap;
+  return abi::status(nnwasm::conv::dwconv_nhwc_packed(abi::in(a.input), abi::in(a.packed), abi::out(a.output), s,
+                                                      static_cast<Activation>(a.activation)));
+}
+
 #undef NNWASM_SHAPE_FIELDS
 
 using DwconvFn = nnwasm::Status (*)(const float*, const float*, WeightLayout, const float*, float*, const ConvShape&,
@@ -155,6 +210,9 @@ EMSCRIPTEN_BINDINGS(nnwasm_conv) {
   abi::entry<ConvPacked, &conv_packed<&conv::conv_nchw, PackFor::kNchw>>("convNchw");
   abi::entry<Dwconv, &dwconv<&conv::dwconv_nhwc>>("dwconvNhwc");
   abi::entry<Dwconv, &dwconv<&conv::dwconv_nchw>>("dwconvNchw");
+  abi::entry<DwconvPackedSize, &dwconv_nhwc_packed_size>("dwconvNhwcPackedSize");
+  abi::entry<DwconvPack, &dwconv_nhwc_pack>("dwconvNhwcPack");
+  abi::entry<ConvPacked, &dwconv_nhwc_packed>("dwconvNhwcPacked");
   abi::entry<Activate, &activate>("activate");
   abi::entry<SoftmaxRows, &softmax_rows>("softmaxRows");
 }

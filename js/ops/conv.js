@@ -56,12 +56,18 @@ function generalPlan(where, g) {
     kernel_h: kh, kernel_w: kw, stride_h: sh, stride_w: sw, dilation_h: dh, dilation_w: dw, pad_top: pt, pad_left: pl,
     groups: g.groups,
   };
-  // Depthwise has its own kernels; NHWC depthwise reads Keras's layout.
+  // Depthwise has its own kernels; NHWC depthwise reads Keras's layout,
+  // packed once per weight tensor (packedDepthwiseWeights), NCHW the
+  // weights as given.
   const depthwise = g.groups === g.C && g.Cout === g.C && (!g.channelsLast || g.layout === HWIO);
+  const packedDepthwise = depthwise && g.channelsLast;
   let entry;
   let words;
-  if (depthwise) {
-    entry = kernel(g.channelsLast ? 'dwconvNhwc' : 'dwconvNchw');
+  if (packedDepthwise) {
+    entry = kernel('dwconvNhwcPacked');
+    words = entry.pack({ input: 0, packed: 0, output: 0, activation: 0, ...shape });
+  } else if (depthwise) {
+    entry = kernel('dwconvNchw');
     words = entry.pack({ input: 0, weights: 0, layout: g.layout, bias: 0, output: 0, activation: 0, ...shape });
   } else {
     entry = kernel(g.channelsLast ? 'convNhwc' : 'convNchw');
@@ -70,12 +76,13 @@ function generalPlan(where, g) {
   const target = g.channelsLast ? FOR_NHWC : FOR_NCHW;
   return {
     nd: g.nd, N: g.N, C: g.C, Cout: g.Cout, groups: g.groups, layout: g.layout, channelsLast: g.channelsLast,
-    outShape, outNumel, shape, depthwise, target,
-    packKey: `conv-pack:${target}:${g.layout}:${g.groups}`,
+    outShape, outNumel, shape, depthwise, packedDepthwise, target,
+    packKey: packedDepthwise ? 'dwconv-pack:nhwc' : `conv-pack:${target}:${g.layout}:${g.groups}`,
     entry, words,
     inputAt: entry.at('input'), outputAt: entry.at('output'), activationAt: entry.at('activation'),
-    weightsAt: depthwise ? entry.at('weights') : 0, biasAt: depthwise ? entry.at('bias') : 0,
-    packedAt: depthwise ? 0 : entry.at('packed'),
+    weightsAt: depthwise && !packedDepthwise ? entry.at('weights') : 0,
+    biasAt: depthwise && !packedDepthwise ? entry.at('bias') : 0,
+    packedAt: depthwise && !packedDepthwise ? 0 : entry.at('packed'),
   };
 }
 
@@ -374,13 +381,37 @@ function packedWeights(where, p, weight, bias) {
   return keepPacked(weight, p.packKey, bias, packed);
 }
 
+// The same for NHWC depthwise (Keras's (kh, kw, 1, C) weights, bias
+// included), kept under its own key: one weight tensor can serve a grouped
+// GEMM plan and a depthwise one.
+function packedDepthwiseWeights(where, p, weight, bias) {
+  const kept = keptPacked(weight, p.packKey, bias);
+  if (kept !== null) return kept;
+  const shape = { ...p.shape, batch: 1 };
+  const sizeEntry = kernel('dwconvNhwcPackedSize');
+  const sizeStatus = sizeEntry.run(sizeEntry.pack({ ...shape, floats: 0 }));
+  if (sizeStatus !== 0) fail(where, `cannot pack depthwise weights of shape ${fmtShape(weight.shape)}`);
+  const packed = Tensor.empty([sizeEntry.result('floats')], where);
+  const packEntry = kernel('dwconvNhwcPack');
+  const status = packEntry.run(packEntry.pack({
+    weights: weight.ptr, bias: bias === null ? 0 : bias.ptr, packed: packed.ptr, ...shape,
+  }));
+  if (status !== 0) {
+    packed.dispose();
+    checkStatus(where, status);
+  }
+  return keepPacked(weight, p.packKey, bias, packed);
+}
+
 // Runs the convolution of plan p: x the input Tensor, weight in `layout`
 // (OIHW or HWIO, as planned), bias a Tensor or null, activation a resolved
 // activation.
 export function runConv(where, p, x, weight, layout, bias, activation) {
   if (layout !== p.layout) throw new Error(`${where}: internal error: weights in layout ${layout} for a plan made for ${p.layout}`);
   const words = p.words;
-  if (p.depthwise) {
+  if (p.packedDepthwise) {
+    words[p.packedAt] = packedDepthwiseWeights(where, p, weight, bias).ptr;
+  } else if (p.depthwise) {
     words[p.weightsAt] = weight.ptr;
     words[p.biasAt] = bias === null ? 0 : bias.ptr;
   } else {

@@ -1,13 +1,13 @@
 // The depthwise micro-kernels (conv/dwconv_nhwc.cc, conv/dwconv_nchw.cc)
 // against a direct double reference, around every tile: channels at
-// tile-1, tile, tile+1 and 2*tile+3 of the NHWC register tile (16) and of
-// its work block (64); widths 1..2*8+3 around the NCHW row kernels' 8
+// tile-1, tile, tile+1 and 2*tile+3 of the NHWC weight tile (8) and of its
+// work block; widths 1..2*8+3 around the NCHW row kernels' 8
 // pixels; stride 1 and 2, dilation 1 and 2, padding 0, 1, Keras's
 // asymmetric 'same' and windows made only of padding; NaN and Infinity in
 // the input; every buffer 1-3 floats past a 16-byte boundary with NaN guards
 // on both sides (a read outside a buffer that reaches a result makes it
-// NaN; a write outside one changes a guard); at 1 and 2 threads, and
-// bit-identical results at both.
+// NaN; a write outside one changes a guard); at 1, 2, 4 and 8 threads (the
+// pool clamps to what it can run), and bit-identical results at 1 and 2.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -191,10 +191,11 @@ TEST_P(DwconvThreads, Nhwc3x3AroundTheChannelTile) {
           }
 }
 
-// NHWC: channels around the 64-channel work block, so items that end in a
-// partial block and blocks whose tail tile is partial both occur.
+// NHWC: channels around the work block (its width for 9 input columns), so
+// items that end in a partial block and blocks whose tail tile is partial
+// both occur.
 TEST_P(DwconvThreads, NhwcAroundTheChannelBlock) {
-  const std::size_t B = conv::kDwNhwcBlock;
+  const std::size_t B = conv::dwconv_nhwc_block(9);
   std::uint32_t seed = 1000;
   for (std::size_t C : {B - 1, B, B + 1, 2 * B + 3})
     for (std::size_t stride : {1, 2})
@@ -341,7 +342,102 @@ TEST_P(DwconvThreads, MobileNetShapesAreIdenticalAtEveryThreadCount) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Threads, DwconvThreads, ::testing::Values(1, 2));
+
+// The packed NHWC entry (dwconv_nhwc_pack once, dwconv_nhwc_packed per
+// call, as js/ops/conv.js runs it) at every channel tail of the 8-channel
+// tile and its 4-channel half, every spatial size 1..9 (square and odd
+// rectangles), stride 1 and 2, no padding, explicit padding 1 and Keras's
+// 'same', linear and relu6 outputs: against the reference, with guarded
+// buffers, and bit-identical to dwconv_nhwc (which packs per call).
+TEST_P(DwconvThreads, NhwcPackedAtChannelTailsAndSmallSizes) {
+  std::uint32_t seed = 7000;
+  for (std::size_t C : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33})
+    for (std::size_t S = 1; S <= 9; ++S)
+      for (std::size_t stride : {1, 2})
+        for (Pad pad : {Pad::kNone, Pad::kOne, Pad::kSame}) {
+          Case k;
+          k.C = C, k.H = S, k.W = S % 2 == 1 ? S : S + 1, k.stride = stride, k.pad = pad;
+          k.act = seed % 2 ? Activation::kRelu6 : Activation::kLinear;
+          k.with_bias = seed % 3 != 0, k.offset = seed % 3 + 1, k.specials = seed % 5 == 0;
+          ConvShape s;
+          if (!k.shape(&s)) continue;
+          const auto x = input_for(k, s, seed);
+          const auto w = random_floats(C * 9, seed + 1);
+          const auto b = random_floats(C, seed + 2);
+          std::size_t floats = 0;
+          ASSERT_EQ(conv::dwconv_nhwc_packed_size(s, &floats), Status::kOk);
+          ref::Guarded in(x, k.offset), wt(w, 1), bias(b, 2), packed(floats, 3), out(C * s.out_h * s.out_w, 2);
+          const float* bias_ptr = k.with_bias ? bias.data() : nullptr;
+          ASSERT_EQ(conv::dwconv_nhwc_pack(wt.data(), bias_ptr, s, packed.data()), Status::kOk);
+          ASSERT_TRUE(packed.guards_intact()) << k.describe();
+          ASSERT_EQ(conv::dwconv_nhwc_packed(in.data(), packed.data(), out.data(), s, k.act), Status::kOk);
+          ASSERT_TRUE(out.guards_intact() && in.guards_intact()) << k.describe();
+          const auto want = reference(x, w, WeightLayout::kHwio, k.with_bias ? b.data() : nullptr, s, true, k.act);
+          const auto got = out.values();
+          for (std::size_t i = 0; i < want.size(); ++i)
+            ASSERT_TRUE(close(got[i], want[i], 1e-4f, 1e-5f))
+                << k.describe() << ": index " << i << " got " << got[i] << " want " << want[i];
+          std::vector<float> again(got.size());
+          ASSERT_EQ(conv::dwconv_nhwc(x.data(), w.data(), WeightLayout::kHwio, k.with_bias ? b.data() : nullptr,
+                                      again.data(), s, k.act),
+                    Status::kOk);
+          ASSERT_EQ(std::memcmp(again.data(), got.data(), got.size() * sizeof(float)), 0) << k.describe();
+          ++seed;
+        }
+}
+
+// Padding other than 'same' and 1 in the 3x3 row kernels: 2 on the left
+// (columns before the input at both ends of a row's rolling sums), and
+// none on one side only.
+TEST_P(DwconvThreads, Nhwc3x3ExplicitPadding) {
+  std::uint32_t seed = 8000;
+  for (std::size_t C : {5, 8, 17})
+    for (std::size_t W : {1, 2, 3, 6, 9})
+      for (std::size_t stride : {1, 2})
+        for (std::size_t pl : {0, 1, 2})
+          for (std::size_t pr : {0, 1, 2}) {
+            ConvShape s;
+            s.in_channels = s.out_channels = s.groups = C, s.in_h = 4, s.in_w = W;
+            s.kernel_h = s.kernel_w = 3, s.stride_h = s.stride_w = stride;
+            s.pad_top = pl, s.pad_left = pl;
+            if (W + pl + pr < 3 || 4 + pl + pr < 3) continue;
+            s.out_w = (W + pl + pr - 3) / stride + 1, s.out_h = (4 + pl + pr - 3) / stride + 1;
+            const auto x = random_floats(C * 4 * W, seed);
+            const auto w = random_floats(C * 9, seed + 1);
+            const auto b = random_floats(C, seed + 2);
+            ref::Guarded in(x, 1), wt(w, 2), bias(b, 3), out(C * s.out_h * s.out_w, 1);
+            ASSERT_EQ(conv::dwconv_nhwc(in.data(), wt.data(), WeightLayout::kHwio, bias.data(), out.data(), s,
+                                        Activation::kRelu6),
+                      Status::kOk);
+            ASSERT_TRUE(out.guards_intact());
+            const auto want = reference(x, w, WeightLayout::kHwio, b.data(), s, true, Activation::kRelu6);
+            for (std::size_t i = 0; i < want.size(); ++i)
+              ASSERT_TRUE(close(out[i], want[i], 1e-4f, 1e-5f))
+                  << "C=" << C << " W=" << W << " stride=" << stride << " pl=" << pl << " pr=" << pr << " index " << i;
+            ++seed;
+          }
+}
+
+// The NCHW 3x3 plane kernels at spatial sizes 1..9 (square and odd
+// rectangles), stride 1 and 2, every padding, relu6 and linear, NaN and
+// infinity in some inputs: the row copy's masked last vector and its
+// over-read of the next row must leave the padding zero.
+TEST_P(DwconvThreads, Nchw3x3SmallPlanes) {
+  std::uint32_t seed = 9000;
+  for (std::size_t S = 1; S <= 9; ++S)
+    for (std::size_t W : {S, S + 2})
+      for (std::size_t stride : {1, 2})
+        for (Pad pad : kPads) {
+          Case k;
+          k.nhwc = false, k.C = 5, k.H = S, k.W = W, k.stride = stride, k.pad = pad;
+          k.wl = seed % 2 ? WeightLayout::kOihw : WeightLayout::kHwio;
+          k.act = seed % 3 == 0 ? Activation::kRelu6 : Activation::kLinear;
+          k.with_bias = seed % 2 == 0, k.offset = seed % 3 + 1, k.specials = seed % 4 == 0;
+          expect_case(k, seed++);
+        }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, DwconvThreads, ::testing::Values(1, 2, 4, 8));
 
 TEST(Dwconv, RefusesBadCalls) {
   ConvShape s;

@@ -33,6 +33,9 @@ const ENTRIES = {
   convNchw: ['input', 'packed', 'output', 'activation', ...SHAPE],
   dwconvNhwc: ['input', 'weights', 'layout', 'bias', 'output', 'activation', ...SHAPE],
   dwconvNchw: ['input', 'weights', 'layout', 'bias', 'output', 'activation', ...SHAPE],
+  dwconvNhwcPackedSize: [...SHAPE, 'floats'],
+  dwconvNhwcPack: ['weights', 'bias', 'packed', ...SHAPE],
+  dwconvNhwcPacked: ['input', 'packed', 'output', 'activation', ...SHAPE],
   activate: ['x', 'n', 'activation'],
   softmaxRows: ['x', 'rows', 'n'],
 };

@@ -17,8 +17,9 @@
 //    (weights packed once by pack_weights(kNchw)) and columns = output pixels
 //    along the row, K gathered into a small per-thread panel per block of
 //    pixels, so the output is written in place as contiguous vectors.
-//  - depthwise (groups == in == out channels), both layouts: its own kernels
-//    reading the weights as given.
+//  - depthwise (groups == in == out channels), both layouts: its own kernels,
+//    NHWC on weights packed once (dwconv_nhwc_pack), NCHW reading the
+//    weights as given.
 // Bias and an activation are applied in the output pass.
 #pragma once
 
@@ -91,6 +92,13 @@ Status dwconv_nhwc(const float* in, const float* weights, WeightLayout layout, c
                    const ConvShape& s, Activation act);
 Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, const float* bias, float* out,
                    const ConvShape& s, Activation act);
+// Channels-last depthwise on packed weights: dwconv_nhwc_pack writes
+// Keras's (kh, kw, 1, C) weights and the bias (zeros when null) as
+// dwconv_nhwc_packed_size floats, once per weight tensor; dwconv_nhwc is
+// the same kernel packing per call.
+Status dwconv_nhwc_packed_size(const ConvShape& s, std::size_t* floats);
+Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape& s, float* packed);
+Status dwconv_nhwc_packed(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 
 // x = act(x) over n floats (clamps included).
 Status activate(float* x, std::size_t n, Activation act);

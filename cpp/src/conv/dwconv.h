@@ -10,11 +10,15 @@
 
 namespace nnwasm::conv {
 
-// Channels last: channels per register tile (four vectors of accumulators)
-// and per work item (a few tiles: items of rows x channel blocks keep both
-// threads busy on 7x7 layers with 7 rows).
-constexpr std::size_t kDwNhwcTile = 16;
-constexpr std::size_t kDwNhwcBlock = 4 * kDwNhwcTile;
+// Channels last: channels per packed weight tile (two vectors), and the
+// most channels per work item. Items are (output row, channel block); a
+// block is as wide as dwconv_nhwc_block gives for the input width (three
+// input rows of it near 192 KiB, in L2: 144 channels at 112 pixels, the
+// most at 56 and below), so 7x7 and 14x14 layers still have several items
+// per row for the threads.
+constexpr std::size_t kDwNhwcTile = 8;
+constexpr std::size_t kDwNhwcMaxBlock = 256;
+std::size_t dwconv_nhwc_block(std::size_t in_w);
 // Channels first: output pixels per step of the row kernels (two vectors).
 constexpr std::size_t kDwNchwCols = 8;
 

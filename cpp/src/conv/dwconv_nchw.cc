@@ -3,9 +3,9 @@
 // no tap ever needs a bounds check, and vectors may read a few columns past
 // a row's end), then each output row is computed a few vectors of pixels at
 // a time with the channel's weights broadcast. 3x3 layers, MobileNet's, have
-// their own row kernels: stride 1 (unaligned loads for the shifted windows,
-// two output rows sharing their input rows) and stride 2 (even/odd lanes of
-// the input row, as XNNPACK's f32-dwconv2d-chw 3x3s2 kernels).
+// their own plane kernels, the nine weights splatted once per channel:
+// stride 1 (unaligned loads for the shifted windows) and stride 2 (even/odd
+// lanes of the input row, as XNNPACK's f32-dwconv2d-chw 3x3s2 kernels).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -75,124 +75,100 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
   }
 }
 
-// 3x3, dilation 1 along the row: the nine weights stay in registers, four
-// independent accumulators of 4 pixels, unaligned loads for the shifted taps.
-void dw_row_3x3(const float* r0, const float* r1, const float* r2, const float* wt, float bias,
-                std::size_t out_w, float* y, f32x4 lo, f32x4 hi, std::size_t ox_start = 0) {
-  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
-  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
-  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
-  const f32x4 b = splat(bias);
-  std::size_t ox = ox_start;
-  // Tap (w, r, dx) into the accumulators of 4, 8 or 16 pixels from ox, and
-  // the eight taps after w0 (which starts the accumulators), in one order
-  // for every width so all widths give the same sums.
-#define NNWASM_DW_TAP4(w, r, dx) a0 = add(a0, mul(w, load(r + ox + dx)));
-#define NNWASM_DW_TAP8(w, r, dx) NNWASM_DW_TAP4(w, r, dx) a1 = add(a1, mul(w, load(r + ox + 4 + dx)));
-#define NNWASM_DW_TAP16(w, r, dx)                 \
-  NNWASM_DW_TAP8(w, r, dx)                        \
-  a2 = add(a2, mul(w, load(r + ox + 8 + dx)));    \
-  a3 = add(a3, mul(w, load(r + ox + 12 + dx)));
-#define NNWASM_DW_3X3_TAPS(TAP)                                         \
-  TAP(w1, r0, 1) TAP(w2, r0, 2) TAP(w3, r1, 0) TAP(w4, r1, 1) TAP(w5, r1, 2) \
-  TAP(w6, r2, 0) TAP(w7, r2, 1) TAP(w8, r2, 2)
-  // Four accumulators: each takes nine dependent adds, so fewer would leave
-  // the adders waiting on latency.
-  for (; ox + 16 <= out_w; ox += 16) {
-    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
-    f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
-    f32x4 a2 = add(b, mul(w0, load(r0 + ox + 8)));
-    f32x4 a3 = add(b, mul(w0, load(r0 + ox + 12)));
-    NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP16)
-    store(y + ox, min(max(a0, lo), hi));
-    store(y + ox + 4, min(max(a1, lo), hi));
-    store(y + ox + 8, min(max(a2, lo), hi));
-    store(y + ox + 12, min(max(a3, lo), hi));
-  }
-  for (; ox + 8 <= out_w; ox += 8) {
-    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
-    f32x4 a1 = add(b, mul(w0, load(r0 + ox + 4)));
-    NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP8)
-    store(y + ox, min(max(a0, lo), hi));
-    store(y + ox + 4, min(max(a1, lo), hi));
-  }
-  for (; ox < out_w; ox += 4) {  // the padded rows have 4 spare columns
-    f32x4 a0 = add(b, mul(w0, load(r0 + ox)));
-    NNWASM_DW_3X3_TAPS(NNWASM_DW_TAP4)
-    a0 = min(max(a0, lo), hi);
-    store_upto(y + ox, a0, out_w - ox);
-  }
-#undef NNWASM_DW_3X3_TAPS
-#undef NNWASM_DW_TAP16
-#undef NNWASM_DW_TAP8
-#undef NNWASM_DW_TAP4
+// The nine weights of a 3x3 channel, splatted once per plane (they stay in
+// registers across its rows; splatting them per row cost as much as the
+// arithmetic of a 7-pixel row), and the bias.
+struct Taps3x3 {
+  f32x4 w[9];
+  f32x4 b;
+};
+
+template <bool Clamp>
+__attribute__((always_inline)) inline f32x4 finish(f32x4 a, f32x4 lo, f32x4 hi) {
+  // pmax/pmin with the sum first: one instruction each, a NaN sum kept.
+  if constexpr (Clamp) return pmin(pmax(a, lo), hi);
+  return a;
 }
 
-// Two output rows of a 3x3, stride 1, dilation 1 depthwise at once: input
-// rows r1 and r2 serve both, so their loads feed two accumulators each:
-// four independent chains of 4 pixels, the 9 weights in registers.
-void dw_rows2_3x3(const float* r0, const float* r1, const float* r2, const float* r3, const float* wt,
-                  float bias, std::size_t out_w, float* y0, float* y1, f32x4 lo, f32x4 hi) {
-  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
-  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
-  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
-  const f32x4 b = splat(bias);
-  std::size_t ox = 0;
-  for (; ox + 8 <= out_w; ox += 8) {
-    f32x4 a0 = b, a1 = b, c0 = b, c1 = b;  // a: row y0, c: row y1
-    f32x4 x, z;
-    // Tap (ky, dx): row y0 reads r_ky, row y1 reads r_{ky+1}.
-    for (int dx = 0; dx < 3; ++dx) {
-      const f32x4 ta = dx == 0 ? w0 : (dx == 1 ? w1 : w2);
-      const f32x4 tb = dx == 0 ? w3 : (dx == 1 ? w4 : w5);
-      const f32x4 tc = dx == 0 ? w6 : (dx == 1 ? w7 : w8);
-      x = load(r0 + ox + dx), z = load(r0 + ox + 4 + dx);
-      a0 = add(a0, mul(ta, x)), a1 = add(a1, mul(ta, z));
-      x = load(r1 + ox + dx), z = load(r1 + ox + 4 + dx);
-      a0 = add(a0, mul(tb, x)), a1 = add(a1, mul(tb, z));
-      c0 = add(c0, mul(ta, x)), c1 = add(c1, mul(ta, z));
-      x = load(r2 + ox + dx), z = load(r2 + ox + 4 + dx);
-      a0 = add(a0, mul(tc, x)), a1 = add(a1, mul(tc, z));
-      c0 = add(c0, mul(tb, x)), c1 = add(c1, mul(tb, z));
-      x = load(r3 + ox + dx), z = load(r3 + ox + 4 + dx);
-      c0 = add(c0, mul(tc, x)), c1 = add(c1, mul(tc, z));
+// 3x3, stride 1 and dilation 1 along the row, over a whole padded plane:
+// output row oy reads padded rows oy * row_step + {0, 1, 2} * tap_step.
+// Two vectors of 4 pixels at a time (independent sums), then one; the
+// padded rows have spare zero columns, so the last vector may read past a
+// row's end and stores only its valid lanes. Every width sums the taps in
+// the order w0..w8.
+template <bool Clamp>
+void plane_3x3s1(const float* P, std::size_t row_step, std::size_t tap_step, std::size_t OH, std::size_t OW,
+                 const Taps3x3& t, float* y, f32x4 lo, f32x4 hi) {
+  for (std::size_t oy = 0; oy < OH; ++oy, y += OW) {
+    const float* r0 = P + oy * row_step;
+    const float* r1 = r0 + tap_step;
+    const float* r2 = r1 + tap_step;
+    std::size_t ox = 0;
+#define NNWASM_DW_TAPS(A, OFF)                                                                   \
+  A = add(t.b, mul(t.w[0], load(r0 + ox + OFF)));                                              \
+  A = add(A, mul(t.w[1], load(r0 + ox + OFF + 1)));                                            \
+  A = add(A, mul(t.w[2], load(r0 + ox + OFF + 2)));                                            \
+  A = add(A, mul(t.w[3], load(r1 + ox + OFF)));                                                \
+  A = add(A, mul(t.w[4], load(r1 + ox + OFF + 1)));                                            \
+  A = add(A, mul(t.w[5], load(r1 + ox + OFF + 2)));                                            \
+  A = add(A, mul(t.w[6], load(r2 + ox + OFF)));                                                \
+  A = add(A, mul(t.w[7], load(r2 + ox + OFF + 1)));                                            \
+  A = add(A, mul(t.w[8], load(r2 + ox + OFF + 2)));
+    for (; ox + 8 <= OW; ox += 8) {
+      f32x4 a0, a1;
+      NNWASM_DW_TAPS(a0, 0)
+      NNWASM_DW_TAPS(a1, 4)
+      store(y + ox, finish<Clamp>(a0, lo, hi));
+      store(y + ox + 4, finish<Clamp>(a1, lo, hi));
     }
-    store(y0 + ox, min(max(a0, lo), hi));
-    store(y0 + ox + 4, min(max(a1, lo), hi));
-    store(y1 + ox, min(max(c0, lo), hi));
-    store(y1 + ox + 4, min(max(c1, lo), hi));
-  }
-  if (ox < out_w) {
-    dw_row_3x3(r0, r1, r2, wt, bias, out_w, y0, lo, hi, ox);
-    dw_row_3x3(r1, r2, r3, wt, bias, out_w, y1, lo, hi, ox);
+    for (; ox < OW; ox += 4) {
+      f32x4 a0;
+      NNWASM_DW_TAPS(a0, 0)
+      store_upto(y + ox, finish<Clamp>(a0, lo, hi), OW - ox);
+    }
+#undef NNWASM_DW_TAPS
   }
 }
 
-void copy_row(float* dst, const float* src, std::size_t n) {
+// kLaneMask + 4 - n: n lanes of ones, then zeros (keeps the first n lanes).
+alignas(16) const std::uint32_t kLaneMask[8] = {~0u, ~0u, ~0u, ~0u, 0u, 0u, 0u, 0u};
+
+// A row into the padded plane. The last 1..3 floats go as one vector whose
+// other lanes are 0: they land on the row's right padding (or its spare
+// columns), which is zero anyway. `over_read`: at least 3 floats follow the
+// source row in the input (the next rows of the plane), so that vector is a
+// plain load, masked; otherwise (the last rows) it reads only the row.
+void copy_row(float* dst, const float* src, std::size_t n, bool over_read) {
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     store(dst + i, load(src + i));
     store(dst + i + 4, load(src + i + 4));
   }
-  for (; i < n; ++i) dst[i] = src[i];
+  for (; i + 4 <= n; i += 4) store(dst + i, load(src + i));
+  if (i == n) return;
+  if (over_read) {
+    store(dst + i, bit_and(load(src + i), load(reinterpret_cast<const float*>(kLaneMask + 4 - (n - i)))));
+  } else {
+    store(dst + i, load_first(src + i, n - i, 0.0f));
+  }
 }
 
-// 3x3, stride 2, dilation 1 along the row: output pixel ox reads input
-// columns 2ox, 2ox+1, 2ox+2. Of eight input floats from 2ox, the even lanes
-// are tap 0 of four pixels and the odd lanes tap 1; tap 2 is the even lanes
-// shifted by one with the next vector's first float. Reads reach 11 floats
-// past the last vector's first window (the padded rows have 12 spare).
-void dw_row_3x3s2(const float* r0, const float* r1, const float* r2, const float* wt, float bias,
-                  std::size_t out_w, float* y, f32x4 lo, f32x4 hi) {
-  const f32x4 w0 = splat(wt[0]), w1 = splat(wt[1]), w2 = splat(wt[2]);
-  const f32x4 w3 = splat(wt[3]), w4 = splat(wt[4]), w5 = splat(wt[5]);
-  const f32x4 w6 = splat(wt[6]), w7 = splat(wt[7]), w8 = splat(wt[8]);
-  const f32x4 b = splat(bias);
-  std::size_t ox = 0;
-  // Eight pixels in two independent accumulators; the taps in the order
-  // w0..w8 as in the stride-1 kernels.
-  for (; ox + 8 <= out_w; ox += 8) {
-    f32x4 a0 = b, a1 = b;
+// 3x3, stride 2, dilation 1 along the row, over a whole padded plane:
+// output pixel ox reads columns 2ox, 2ox+1, 2ox+2. Of eight input floats
+// from 2ox, the even lanes are tap 0 of four pixels and the odd lanes tap 1;
+// tap 2 is the even lanes shifted by one with the next vector's first
+// float. Reads reach 11 floats past the last vector's first window (the
+// padded rows have 12 spare).
+template <bool Clamp>
+void plane_3x3s2(const float* P, std::size_t row_step, std::size_t tap_step, std::size_t OH, std::size_t OW,
+                 const Taps3x3& t, float* y, f32x4 lo, f32x4 hi) {
+  for (std::size_t oy = 0; oy < OH; ++oy, y += OW) {
+    const float* r0 = P + oy * row_step;
+    const float* r1 = r0 + tap_step;
+    const float* r2 = r1 + tap_step;
+    std::size_t ox = 0;
+    for (; ox + 8 <= OW; ox += 8) {
+      f32x4 a0 = t.b, a1 = t.b;
 #define NNWASM_DW_S2_ROW8(r, wa, wb, wc)                                      \
   {                                                                          \
     const float* p = r + 2 * ox;                                             \
@@ -206,15 +182,15 @@ void dw_row_3x3s2(const float* r0, const float* r1, const float* r2, const float
     a0 = add(a0, mul(wc, shift1(e0, x2)));                                   \
     a1 = add(a1, mul(wc, shift1(e1, x4)));                                   \
   }
-    NNWASM_DW_S2_ROW8(r0, w0, w1, w2)
-    NNWASM_DW_S2_ROW8(r1, w3, w4, w5)
-    NNWASM_DW_S2_ROW8(r2, w6, w7, w8)
+      NNWASM_DW_S2_ROW8(r0, t.w[0], t.w[1], t.w[2])
+      NNWASM_DW_S2_ROW8(r1, t.w[3], t.w[4], t.w[5])
+      NNWASM_DW_S2_ROW8(r2, t.w[6], t.w[7], t.w[8])
 #undef NNWASM_DW_S2_ROW8
-    store(y + ox, min(max(a0, lo), hi));
-    store(y + ox + 4, min(max(a1, lo), hi));
-  }
-  for (; ox < out_w; ox += 4) {
-    f32x4 a = b;
+      store(y + ox, finish<Clamp>(a0, lo, hi));
+      store(y + ox + 4, finish<Clamp>(a1, lo, hi));
+    }
+    for (; ox < OW; ox += 4) {
+      f32x4 a = t.b;
 #define NNWASM_DW_S2_ROW4(r, wa, wb, wc)                                      \
   {                                                                          \
     const float* p = r + 2 * ox;                                             \
@@ -224,11 +200,12 @@ void dw_row_3x3s2(const float* r0, const float* r1, const float* r2, const float
     a = add(a, mul(wb, odd_lanes(x0, x1)));                                  \
     a = add(a, mul(wc, shift1(e, x2)));                                      \
   }
-    NNWASM_DW_S2_ROW4(r0, w0, w1, w2)
-    NNWASM_DW_S2_ROW4(r1, w3, w4, w5)
-    NNWASM_DW_S2_ROW4(r2, w6, w7, w8)
+      NNWASM_DW_S2_ROW4(r0, t.w[0], t.w[1], t.w[2])
+      NNWASM_DW_S2_ROW4(r1, t.w[3], t.w[4], t.w[5])
+      NNWASM_DW_S2_ROW4(r2, t.w[6], t.w[7], t.w[8])
 #undef NNWASM_DW_S2_ROW4
-    store_upto(y + ox, min(max(a, lo), hi), out_w - ox);
+      store_upto(y + ox, finish<Clamp>(a, lo, hi), OW - ox);
+    }
   }
 }
 
@@ -253,6 +230,7 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   const detail::OutputClamp clamp(act);
   const f32x4 lo = clamp.lo, hi = clamp.hi;
   const bool pass = clamp.pass;
+  const bool clamps = act == Activation::kRelu || act == Activation::kRelu6;
 
   // Per thread: the padded plane, the channel's taps and kh row pointers.
   thread::ScratchPlan plan;
@@ -260,7 +238,10 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
   const std::size_t taps_at = plan.add<float>(taps);
   const std::size_t rows_at = plan.add<const float*>(kh);
   const std::size_t zeroed_at = plan.add<std::uint32_t>(1);
-  thread::Chunks work{s.batch * C, 2, detail::saturated_bytes({H * W + OH * OW, sizeof(float), taps}) / 2};
+  // The pool picks the chunks (a few per thread): fixed chunks of 2 planes
+  // made 480 claims of the shared counter on a 7x7x960 layer, each a cache
+  // line moved between the cores.
+  thread::Chunks work{s.batch * C, 0, detail::saturated_bytes({H * W + OH * OW, sizeof(float), taps}) / 2};
   thread::ScratchSlots scratch;
   if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
   // Only the interior changes from plane to plane; the borders stay 0. Each
@@ -285,32 +266,34 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
         wt[t] = layout == WeightLayout::kOihw ? weights[c * taps + t] : weights[t * C + c];
       const float b = bias == nullptr ? 0.0f : bias[c];
       for (std::size_t iy = 0; iy < H; ++iy)
-        copy_row(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W);
-      std::size_t oy = 0;
-      if (kh == 3 && kw == 3 && s.stride_h == 1 && s.stride_w == 1 && s.dilation_h == 1 && s.dilation_w == 1) {
-        for (; oy + 2 <= OH; oy += 2) {
-          const float* r = padded + oy * PW;
-          dw_rows2_3x3(r, r + PW, r + 2 * PW, r + 3 * PW, wt, b, OW, y + oy * OW, y + (oy + 1) * OW, lo, hi);
-        }
-      }
-      for (; oy < OH; ++oy) {
+        copy_row(padded + (s.pad_top + iy) * PW + s.pad_left, x + iy * W, W, (H - 1 - iy) * W >= 3);
+      const bool is3x3 = kh == 3 && kw == 3 && s.dilation_w == 1;
+      if (is3x3 && (s.stride_w == 1 || s.stride_w == 2)) {
+        Taps3x3 t;
+        for (int i = 0; i < 9; ++i) t.w[i] = splat(wt[i]);
+        t.b = splat(b);
+        const std::size_t row_step = s.stride_h * PW, tap_step = s.dilation_h * PW;
         if (s.stride_w == 1) {
-          for (std::size_t ky = 0; ky < kh; ++ky) rows[ky] = padded + (oy * s.stride_h + ky * s.dilation_h) * PW;
-          if (kh == 3 && kw == 3 && s.dilation_w == 1)
-            dw_row_3x3(rows[0], rows[1], rows[2], wt, b, OW, y + oy * OW, lo, hi);
-          else
-            dw_row_stride1(rows, wt, kh, kw, s.dilation_w, b, OW, y + oy * OW, lo, hi);
-        } else if (kh == 3 && kw == 3 && s.stride_w == 2 && s.dilation_w == 1) {
-          const float* r = padded + oy * s.stride_h * PW;
-          dw_row_3x3s2(r, r + s.dilation_h * PW, r + 2 * s.dilation_h * PW, wt, b, OW, y + oy * OW, lo, hi);
+          if (clamps) plane_3x3s1<true>(padded, row_step, tap_step, OH, OW, t, y, lo, hi);
+          else plane_3x3s1<false>(padded, row_step, tap_step, OH, OW, t, y, lo, hi);
         } else {
-          for (std::size_t ox = 0; ox < OW; ++ox) {
-            float acc = b;
-            for (std::size_t ky = 0; ky < kh; ++ky) {
-              const float* r = padded + (oy * s.stride_h + ky * s.dilation_h) * PW + ox * s.stride_w;
-              for (std::size_t kx = 0; kx < kw; ++kx) acc += wt[ky * kw + kx] * r[kx * s.dilation_w];
+          if (clamps) plane_3x3s2<true>(padded, row_step, tap_step, OH, OW, t, y, lo, hi);
+          else plane_3x3s2<false>(padded, row_step, tap_step, OH, OW, t, y, lo, hi);
+        }
+      } else {
+        for (std::size_t oy = 0; oy < OH; ++oy) {
+          if (s.stride_w == 1) {
+            for (std::size_t ky = 0; ky < kh; ++ky) rows[ky] = padded + (oy * s.stride_h + ky * s.dilation_h) * PW;
+            dw_row_stride1(rows, wt, kh, kw, s.dilation_w, b, OW, y + oy * OW, lo, hi);
+          } else {
+            for (std::size_t ox = 0; ox < OW; ++ox) {
+              float acc = b;
+              for (std::size_t ky = 0; ky < kh; ++ky) {
+                const float* r = padded + (oy * s.stride_h + ky * s.dilation_h) * PW + ox * s.stride_w;
+                for (std::size_t kx = 0; kx < kw; ++kx) acc += wt[ky * kw + kx] * r[kx * s.dilation_w];
+              }
+              y[oy * OW + ox] = lane(min(max(splat(acc), lo), hi), 0);
             }
-            y[oy * OW + ox] = lane(min(max(splat(acc), lo), hi), 0);
           }
         }
       }

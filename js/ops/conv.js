@@ -428,7 +428,8 @@ export function runConv(where, p, x, weight, layout, bias, activation) {
 // pays for it when they are set, not in its first call. Mirrors runConv:
 // change both together.
 export function prepackPlanned(where, p, weight, bias) {
-  if (!p.depthwise) packedWeights(where, p, weight, bias);
+  if (p.packedDepthwise) packedDepthwiseWeights(where, p, weight, bias);
+  else if (!p.depthwise) packedWeights(where, p, weight, bias);
 }
 
 // prepackPlanned for a weight whose inputs are not known yet:

@@ -59,6 +59,7 @@ const KERAS_CASES = [
   ['Dense', () => new layers.Dense({ units: 13, input_shape: [21] }), [3, 21]],
   ['SeparableConv2D', () => new layers.SeparableConv2D({ filters: 8, kernel_size: 3, padding: 'same', input_shape: [6, 6, 4] }), [1, 6, 6, 4]],
   ['DepthwiseConv2D', () => new layers.DepthwiseConv2D({ kernel_size: 3, depth_multiplier: 2, input_shape: [7, 7, 5] }), [1, 7, 7, 5]],
+  ['DepthwiseConv2D multiplier 1 (packed per 8 channels)', () => new layers.DepthwiseConv2D({ kernel_size: 3, strides: 2, padding: 'same', input_shape: [9, 9, 11] }), [1, 9, 9, 11]],
   ['Conv2DTranspose', () => new layers.Conv2DTranspose({ filters: 7, kernel_size: 2, strides: 2, input_shape: [5, 5, 6] }), [1, 5, 5, 6]],
   ['Conv1DTranspose', () => new layers.Conv1DTranspose({ filters: 4, kernel_size: 3, strides: 2, padding: 'same', input_shape: [9, 3] }), [1, 9, 3]],
 ];
@@ -249,4 +250,17 @@ describe.each(TORCH_CASES)('torch nn.%s', (name, make, inputShape) => {
     expect(made).toBe(m.parameters().length + 1);
     x.dispose();
   });
+});
+
+test('prepack() alone (no warm-up run) packs the channels-last depthwise kernel: the first call makes only its output', () => {
+  const make = () => new layers.DepthwiseConv2D({ kernel_size: 3, padding: 'same', input_shape: [8, 8, 12] });
+  const x = randomLike([1, 8, 8, 12], 3);
+  const layer = make();
+  const weights = newWeights(layer, 40);
+  deferPrepack(() => layer.set_weights(weights));
+  layer.prepack();
+  const got = firstCallMakesOnlyItsOutput(layer, x);
+  expect(Array.from(got)).toEqual(Array.from(lazyOutput(make, weights, x)));
+  for (const t of [x, ...weights]) t.dispose();
+  layer.dispose();
 });

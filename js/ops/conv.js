@@ -21,9 +21,46 @@ export const OIHW = 0;  // PyTorch (out, in/groups, kh, kw)
 export const HWIO = 1;  // Keras (kh, kw, in/groups, out)
 const FOR_NHWC = 0;
 const FOR_NCHW = 1;
+const FOR_NHWC_WINOGRAD = 2;
 const LAYOUTS = { OIHW, HWIO };
 
 const spatialNames = (nd) => (nd === 1 ? '(L)' : '(H, W)');
+
+// ---- the Winograd choice ---------------------------------------------------
+
+// Channels-last 3x3 stride-1 convolutions run Winograd's F(4x4, 3x3)
+// (cpp/src/conv/winograd.cc) when this is on (setWinograd in js/index.js)
+// and both channel counts reach WINOGRAD_MIN_CHANNELS: below that the
+// transforms cost more than the multiply-adds they save.
+let winogradOn = true;
+const WINOGRAD_MIN_CHANNELS = 16;
+
+export function setWinograd(enabled) {
+  if (typeof enabled !== 'boolean') typeFail('setWinograd', `enabled must be a boolean, got ${fmtValue(enabled)}`);
+  winogradOn = enabled;
+}
+
+export function winogradEnabled() {
+  return winogradOn;
+}
+
+function winogradFits(g, shape) {
+  return g.channelsLast && g.groups === 1 && shape.kernel_h === 3 && shape.kernel_w === 3 && shape.stride_h === 1 &&
+    shape.stride_w === 1 && shape.dilation_h === 1 && shape.dilation_w === 1 &&
+    g.C >= WINOGRAD_MIN_CHANNELS && g.Cout >= WINOGRAD_MIN_CHANNELS;
+}
+
+// The plan's Winograd variant: the same plan with its own entry, words and
+// packed weights (another pack key, so a switch never reuses the others').
+function winogradVariant(p) {
+  const entry = kernel('convNhwcWinograd');
+  const words = entry.pack({ input: 0, packed: 0, output: 0, activation: 0, ...p.shape });
+  return {
+    ...p, target: FOR_NHWC_WINOGRAD, packKey: `conv-pack:${FOR_NHWC_WINOGRAD}:${p.layout}:${p.groups}`,
+    entry, words, inputAt: entry.at('input'), outputAt: entry.at('output'), activationAt: entry.at('activation'),
+    packedAt: entry.at('packed'), winograd: null,
+  };
+}
 
 // ---- the general plan ------------------------------------------------------
 
@@ -68,7 +105,7 @@ function generalPlan(where, g) {
     words = entry.pack({ input: 0, packed: 0, output: 0, activation: 0, ...shape });
   }
   const target = g.channelsLast ? FOR_NHWC : FOR_NCHW;
-  return {
+  const plan = {
     nd: g.nd, N: g.N, C: g.C, Cout: g.Cout, groups: g.groups, layout: g.layout, channelsLast: g.channelsLast,
     outShape, outNumel, shape, depthwise, target,
     packKey: `conv-pack:${target}:${g.layout}:${g.groups}`,
@@ -76,7 +113,10 @@ function generalPlan(where, g) {
     inputAt: entry.at('input'), outputAt: entry.at('output'), activationAt: entry.at('activation'),
     weightsAt: depthwise ? entry.at('weights') : 0, biasAt: depthwise ? entry.at('bias') : 0,
     packedAt: depthwise ? 0 : entry.at('packed'),
+    winograd: null,
   };
+  if (!depthwise && winogradFits(g, shape)) plan.winograd = winogradVariant(plan);
+  return plan;
 }
 
 // Shapes of input and weight against each other, in either layout.
@@ -379,6 +419,7 @@ function packedWeights(where, p, weight, bias) {
 // activation.
 export function runConv(where, p, x, weight, layout, bias, activation) {
   if (layout !== p.layout) throw new Error(`${where}: internal error: weights in layout ${layout} for a plan made for ${p.layout}`);
+  if (winogradOn && p.winograd) p = p.winograd;
   const words = p.words;
   if (p.depthwise) {
     words[p.weightsAt] = weight.ptr;

@@ -132,3 +132,4 @@ for (const [name, hw, cin, cout] of LAYERS) {
   x.dispose(); wt.dispose(); bt.dispose(); layer.dispose?.();
   tx.dispose(); tw.dispose(); tb.dispose();
 }
+process.exit(0);  // tfjs-backend-wasm's workers would keep Node alive

@@ -37,7 +37,7 @@ constexpr std::size_t MR = 4;     // tiles per register tile
 constexpr std::size_t kXi = 36;   // transformed positions, 6 x 6
 // Transformed inputs of one item's tiles kept per thread: inside L2, so
 // every output block re-reads them from cache.
-constexpr std::size_t kTransformedInputBytes = 256 * 1024;
+constexpr std::size_t kTransformedInputBytes = 1024 * 1024;
 constexpr std::size_t kMaxItemTiles = 32;
 
 // The 1D transforms, on vectors of 4 channels. in[i * is], out[i * os].
@@ -69,7 +69,7 @@ __attribute__((always_inline)) inline void output_1d(const f32x4* m, std::size_t
 
 // G (6 x 3), in double at pack time: rows 1/4 0 0 / -1/6 -1/6 -1/6 /
 // -1/6 1/6 -1/6 / 1/24 1/12 1/6 / 1/24 -1/12 1/6 / 0 0 1.
-void weight_1d(const double* g, std::size_t is, double* o, std::size_t os) {
+__attribute__((noinline)) void weight_1d(const double* g, std::size_t is, double* o, std::size_t os) {
   const double g0 = g[0], g1 = g[is], g2 = g[2 * is];
   o[0] = g0 / 4;
   o[os] = -(g0 + g1 + g2) / 6;
@@ -104,6 +104,12 @@ void gemm_4x8(const float* a, std::size_t a_stride, const float* w, std::size_t 
   store(c + 24, c30); store(c + 28, c31);
 }
 
+// The output pass of the activations that are not clamps, out of line: it
+// runs once per stored vector, and inlined it would double the kernel's size.
+__attribute__((noinline)) void activate_outputs(float* o, std::size_t n, Activation act) {
+  detail::output_pass(o, n, act);
+}
+
 std::size_t blocks_of(const ConvShape& s) { return (s.out_channels + NR - 1) / NR; }
 
 }  // namespace
@@ -125,8 +131,9 @@ Status winograd_packed_size(const ConvShape& s, std::size_t* floats) {
   return Status::kOk;
 }
 
-// Layout: bias (blocks * 8, zero-padded), then per transformed position xi,
-// per block of 8 output channels, Cin rows of 8 transformed weights.
+// Layout: bias (blocks * 8, zero-padded), then per block of 8 output
+// channels, per transformed position xi, Cin rows of 8 transformed weights:
+// a block's 36 GEMMs read one contiguous stream.
 void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed) {
   const std::size_t cin = s.in_channels, cout = s.out_channels, blocks = blocks_of(s);
   for (std::size_t o = 0; o < blocks * NR; ++o) packed[o] = (o < cout && bias != nullptr) ? bias[o] : 0.0f;
@@ -135,12 +142,16 @@ void winograd_pack(const float* weights, WeightLayout layout, const float* bias,
   for (std::size_t o = 0; o < cout; ++o)
     for (std::size_t i = 0; i < cin; ++i) {
       double g[9], t[18], u[kXi];
+      NNWASM_NO_UNROLL
       for (std::size_t tap = 0; tap < 9; ++tap)
         g[tap] = layout == WeightLayout::kOihw ? weights[(o * cin + i) * 9 + tap] : weights[(tap * cin + i) * cout + o];
+      NNWASM_NO_UNROLL
       for (std::size_t kx = 0; kx < 3; ++kx) weight_1d(g + kx, 3, t + kx, 3);  // t[6][3] = G g
+      NNWASM_NO_UNROLL
       for (std::size_t a = 0; a < 6; ++a) weight_1d(t + a * 3, 1, u + a * 6, 1);  // u[6][6] = t G^T
+      NNWASM_NO_UNROLL
       for (std::size_t xi = 0; xi < kXi; ++xi)
-        gemm[((xi * blocks + o / NR) * cin + i) * NR + o % NR] = static_cast<float>(u[xi]);
+        gemm[((o / NR * kXi + xi) * cin + i) * NR + o % NR] = static_cast<float>(u[xi]);
     }
 }
 
@@ -182,7 +193,8 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
 
   const auto transform_inputs = [&](float* v, std::size_t t0, std::size_t rows) {
     const float* ptr[kXi];
-    f32x4 d[kXi], u[kXi];
+    f32x4 u[kXi];
+    const std::size_t xi_stride = rows * cs;  // V[xi][r][c]
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t t = t0 + r;
       const std::size_t n = t / image_tiles, ty = t % image_tiles / tiles_w, tx = t % tiles_w;
@@ -199,10 +211,20 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
       // Lanes past cin (the last vector) read at most 12 bytes past a pixel
       // and land in V's padding columns, which the GEMMs never read.
       for (std::size_t c = 0; c < cs; c += 4) {
-        for (std::size_t k = 0; k < kXi; ++k) d[k] = load(ptr[k] + c);
-        for (std::size_t i = 0; i < 6; ++i) input_1d(d + i * 6, 1, u + i * 6, 1);  // along x
-        for (std::size_t j = 0; j < 6; ++j) input_1d(u + j, 6, d + j, 6);          // along y
-        for (std::size_t k = 0; k < kXi; ++k) store(v + (k * rows + r) * cs + c, d[k]);
+        NNWASM_NO_UNROLL
+        for (std::size_t i = 0; i < 6; ++i) {  // along x, straight from the input
+          const float* const* p = ptr + i * 6;
+          const f32x4 d[6] = {load(p[0] + c), load(p[1] + c), load(p[2] + c),
+                              load(p[3] + c), load(p[4] + c), load(p[5] + c)};
+          input_1d(d, 1, u + i * 6, 1);
+        }
+        float* const vr = v + r * cs + c;
+        NNWASM_NO_UNROLL
+        for (std::size_t j = 0; j < 6; ++j) {  // along y, straight into V
+          f32x4 o[6];
+          input_1d(u + j, 6, o, 1);
+          for (std::size_t a = 0; a < 6; ++a) store(vr + (a * 6 + j) * xi_stride, o[a]);
+        }
       }
     }
   };
@@ -213,21 +235,30 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
     const std::size_t t = t0 + r;
     const std::size_t n = t / image_tiles, ty = t % image_tiles / tiles_w, tx = t % tiles_w;
     const std::size_t oh = std::min<std::size_t>(4, s.out_h - ty * 4), ow = std::min<std::size_t>(4, s.out_w - tx * 4);
-    f32x4 mv[kXi], z[24], y[4];
+    const std::size_t xi_stride = rows * NR;  // M[xi][r][8]
+    f32x4 z[24], y[4];
     for (std::size_t half = 0; half < NR; half += 4) {
       const std::size_t c0 = b * NR + half;
       if (c0 >= cout) break;
       const std::size_t nc = std::min<std::size_t>(4, cout - c0);
-      for (std::size_t k = 0; k < kXi; ++k) mv[k] = load(m + (k * rows + r) * NR + half);
-      for (std::size_t a = 0; a < 6; ++a) output_1d(mv + a * 6, 1, z + a * 4);  // z[6][4], along x
+      const float* const mr = m + r * NR + half;
+      NNWASM_NO_UNROLL
+      for (std::size_t a = 0; a < 6; ++a) {  // along x: z[6][4]
+        const float* const row = mr + a * 6 * xi_stride;
+        const f32x4 mv[6] = {load(row), load(row + xi_stride), load(row + 2 * xi_stride),
+                             load(row + 3 * xi_stride), load(row + 4 * xi_stride), load(row + 5 * xi_stride)};
+        output_1d(mv, 1, z + a * 4);
+      }
       const f32x4 bv = load(bias + c0);
+      float* const o0 = out + ((n * s.out_h + ty * 4) * s.out_w + tx * 4) * cout + c0;
+      NNWASM_NO_UNROLL
       for (std::size_t q = 0; q < ow; ++q) {
         output_1d(z + q, 4, y);  // along y
         for (std::size_t p = 0; p < oh; ++p) {
-          float* o = out + ((n * s.out_h + ty * 4 + p) * s.out_w + tx * 4 + q) * cout + c0;
+          float* o = o0 + (p * s.out_w + q) * cout;
           const f32x4 v = min(max(add(y[p], bv), lo), hi);
           if (nc == 4) store(o, v); else store_first(o, v, nc);
-          if (clamp.pass) detail::output_pass(o, nc, act);
+          if (clamp.pass) activate_outputs(o, nc, act);
         }
       }
     }
@@ -243,7 +274,7 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
       transform_inputs(v, t0, rows);
       for (std::size_t b = part.block_begin; b < part.block_end; ++b) {
         for (std::size_t k = 0; k < kXi; ++k) {
-          const float* w = gemm_weights + (k * blocks + b) * cin * NR;
+          const float* w = gemm_weights + (b * kXi + k) * cin * NR;
           for (std::size_t r = 0; r < rows; r += MR)
             gemm_4x8(v + (k * rows + r) * cs, cs, w, cin, m + (k * rows + r) * NR);
         }

@@ -29,11 +29,16 @@ const spatialNames = (nd) => (nd === 1 ? '(L)' : '(H, W)');
 // ---- the Winograd choice ---------------------------------------------------
 
 // Channels-last 3x3 stride-1 convolutions run Winograd's F(4x4, 3x3)
-// (cpp/src/conv/winograd.cc) when this is on (setWinograd in js/index.js)
-// and both channel counts reach WINOGRAD_MIN_CHANNELS: below that the
-// transforms cost more than the multiply-adds they save.
+// (cpp/src/conv/winograd.cc) when this is on (setWinograd in js/index.js),
+// both channel counts reach WINOGRAD_MIN_CHANNELS (below, the transforms
+// cost about what they save) and the kernel's work units, groups of four
+// 4x4 tiles, are at least half filled with output pixels: a 4x4 or 5x5
+// output computes a whole group for 16 or 25 pixels and reads 4x the
+// direct kernel's weights, and ran 0.4-0.5x as fast as it (6x6: 0.9-1.6x,
+// 7x7: 1.1-2.4x, 14x14 and up: 2.3-3x, measured at 1 thread).
 let winogradOn = true;
 const WINOGRAD_MIN_CHANNELS = 16;
+const WINOGRAD_MIN_FILL = 0.5;
 
 export function setWinograd(enabled) {
   if (typeof enabled !== 'boolean') typeFail('setWinograd', `enabled must be a boolean, got ${fmtValue(enabled)}`);
@@ -47,7 +52,8 @@ export function winogradEnabled() {
 function winogradFits(g, shape) {
   return g.channelsLast && g.groups === 1 && shape.kernel_h === 3 && shape.kernel_w === 3 && shape.stride_h === 1 &&
     shape.stride_w === 1 && shape.dilation_h === 1 && shape.dilation_w === 1 &&
-    g.C >= WINOGRAD_MIN_CHANNELS && g.Cout >= WINOGRAD_MIN_CHANNELS;
+    g.C >= WINOGRAD_MIN_CHANNELS && g.Cout >= WINOGRAD_MIN_CHANNELS &&
+    g.N * shape.out_h * shape.out_w >= WINOGRAD_MIN_FILL * 64 * Math.ceil(g.N * Math.ceil(shape.out_h / 4) * Math.ceil(shape.out_w / 4) / 4);
 }
 
 // The plan's Winograd variant: the same plan with its own entry, words and

@@ -154,6 +154,7 @@ EMSCRIPTEN_BINDINGS(nnwasm_conv) {
   abi::entry<ConvPacked, &conv_packed<&conv::conv_nhwc, PackFor::kNhwc>>("convNhwc");
   abi::entry<ConvPacked, &conv_packed<&conv::conv_nchw, PackFor::kNchw>>("convNchw");
   abi::entry<ConvPacked, &conv_packed<&conv::conv_nhwc_winograd, PackFor::kNhwcWinograd>>("convNhwcWinograd");
+  abi::entry<ConvPacked, &conv_packed<&conv::conv_nchw_winograd, PackFor::kNhwcWinograd>>("convNchwWinograd");
   abi::entry<Dwconv, &dwconv<&conv::dwconv_nhwc>>("dwconvNhwc");
   abi::entry<Dwconv, &dwconv<&conv::dwconv_nchw>>("dwconvNchw");
   abi::entry<Activate, &activate>("activate");

@@ -28,8 +28,9 @@ const spatialNames = (nd) => (nd === 1 ? '(L)' : '(H, W)');
 
 // ---- the Winograd choice ---------------------------------------------------
 
-// Channels-last 3x3 stride-1 convolutions run Winograd's F(4x4, 3x3)
-// (cpp/src/conv/winograd.cc) when this is on (setWinograd in js/index.js),
+// 3x3 stride-1 convolutions run Winograd's F(4x4, 3x3)
+// (cpp/src/conv/winograd.cc; channels first through channels-last copies
+// of the input and output) when this is on (setWinograd in js/index.js),
 // both channel counts reach WINOGRAD_MIN_CHANNELS (below, the transforms
 // cost about what they save) and the kernel's work units, groups of four
 // 4x4 tiles, are at least half filled with output pixels: a 4x4 or 5x5
@@ -50,7 +51,7 @@ export function winogradEnabled() {
 }
 
 function winogradFits(g, shape) {
-  return g.channelsLast && g.groups === 1 && shape.kernel_h === 3 && shape.kernel_w === 3 && shape.stride_h === 1 &&
+  return g.groups === 1 && shape.kernel_h === 3 && shape.kernel_w === 3 && shape.stride_h === 1 &&
     shape.stride_w === 1 && shape.dilation_h === 1 && shape.dilation_w === 1 &&
     g.C >= WINOGRAD_MIN_CHANNELS && g.Cout >= WINOGRAD_MIN_CHANNELS &&
     g.N * shape.out_h * shape.out_w >= WINOGRAD_MIN_FILL * 64 * Math.ceil(g.N * Math.ceil(shape.out_h / 4) * Math.ceil(shape.out_w / 4) / 4);
@@ -59,7 +60,7 @@ function winogradFits(g, shape) {
 // The plan's Winograd variant: the same plan with its own entry, words and
 // packed weights (another pack key, so a switch never reuses the others').
 function winogradVariant(p) {
-  const entry = kernel('convNhwcWinograd');
+  const entry = kernel(p.channelsLast ? 'convNhwcWinograd' : 'convNchwWinograd');
   const words = entry.pack({ input: 0, packed: 0, output: 0, activation: 0, ...p.shape });
   return {
     ...p, target: FOR_NHWC_WINOGRAD, packKey: `conv-pack:${FOR_NHWC_WINOGRAD}:${p.layout}:${p.groups}`,

@@ -1,4 +1,5 @@
-// The Winograd F(4x4, 3x3) kernel (conv_nhwc_winograd) against ref::conv2d:
+// The Winograd F(4x4, 3x3) kernel (conv_nhwc_winograd, and conv_nchw_winograd
+// around it) against ref::conv2d:
 // output sizes around its 4x4 tiles (1..9, 13, odd), channel counts around
 // its vectors and 8-channel blocks, padding variants (valid, same, explicit,
 // cropping), batch 2, the clamps and a pass activation, NaN/Inf, thread
@@ -159,6 +160,27 @@ TEST(Winograd, NanAndInfReachTheOutputsTheyTouch) {
   }
 }
 
+// Channels first (through channels-last copies), PyTorch's weight layout.
+TEST(Winograd, ChannelsFirst) {
+  std::uint32_t seed = 600;
+  for (const ConvShape& s : {shape3x3(1, 9, 7, 16, 24, 1, 1, 1, 1), shape3x3(2, 6, 13, 5, 17, 0, 2, 1, 0),
+                             shape3x3(1, 14, 14, 64, 64, 1, 1, 1, 1)}) {
+    const auto x = ref::random_floats(s.batch * s.in_h * s.in_w * s.in_channels, seed++);
+    const auto w = ref::random_floats(9 * s.in_channels * s.out_channels, seed++);
+    const auto b = ref::random_floats(s.out_channels, seed++);
+    const auto want = ref::conv2d(x.data(), w.data(), WeightLayout::kOihw, b.data(), s, Activation::kRelu6, false);
+    std::size_t floats = 0;
+    ASSERT_EQ(conv::packed_weights_size(s, PackFor::kNhwcWinograd, &floats), Status::kOk);
+    std::vector<float> packed(floats);
+    ASSERT_EQ(conv::pack_weights(w.data(), WeightLayout::kOihw, b.data(), s, PackFor::kNhwcWinograd, packed.data()),
+              Status::kOk);
+    ref::Guarded out(want.size(), 2);
+    ASSERT_EQ(conv::conv_nchw_winograd(x.data(), packed.data(), out.data(), s, Activation::kRelu6), Status::kOk);
+    EXPECT_TRUE(out.guards_intact());
+    EXPECT_LT(max_rel_error(out.values(), want), 1e-4);
+  }
+}
+
 TEST(Winograd, RefusesOtherShapes) {
   ConvShape s = shape3x3(1, 8, 8, 4, 4, 1, 1, 1, 1);
   std::size_t floats = 0;
@@ -174,6 +196,7 @@ TEST(Winograd, RefusesOtherShapes) {
     EXPECT_EQ(conv::packed_weights_size(bad, PackFor::kNhwcWinograd, &floats), Status::kInvalidArgument);
     float x[1] = {0}, y[1];
     EXPECT_EQ(conv::conv_nhwc_winograd(x, x, y, bad, Activation::kLinear), Status::kInvalidArgument);
+    EXPECT_EQ(conv::conv_nchw_winograd(x, x, y, bad, Activation::kLinear), Status::kInvalidArgument);
   }
   ConvShape empty = s;
   empty.batch = 0;

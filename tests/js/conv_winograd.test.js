@@ -1,5 +1,5 @@
-// setWinograd (js/index.js, js/ops/conv.js): Keras Conv2D, convGeneral and
-// torch conv2d give the same numbers, within 1e-4 of the output's largest
+// setWinograd (js/index.js, js/ops/conv.js): Keras Conv2D, convGeneral,
+// torch conv2d and nn.Conv2d give the same numbers, within 1e-4 of the output's largest
 // magnitude, with the Winograd kernel on and off, on ResNet-like shapes;
 // the switch takes effect on the next call of an already planned layer
 // (the paths' results differ in their last bits); backend() reports it;
@@ -75,12 +75,22 @@ test('convGeneral channels last with explicit asymmetric padding: the same numbe
   for (const t of [x, w, b]) t.dispose();
 });
 
-test('torch conv2d (channels first) and layers the kernel does not take: identical either way', () => {
+test.each([[1, 64, 14, 14, 64, 1], [2, 32, 9, 13, 48, 0]])('torch conv2d %i x %i x %i x %i -> %i (padding %i): the same numbers either way', (N, C, H, W, F, padding) => {
+  const next = rng(11 + C);
+  const x = torch.tensor(randomValues(next, N * C * H * W), [N, C, H, W]);
+  const w = torch.tensor(randomValues(next, F * C * 9), [F, C, 3, 3]);
+  const b = torch.tensor(randomValues(next, F), [F]);
+  const [on, off] = bothWays(() => torch.nn.functional.conv2d(x, w, b, 1, padding));
+  expect(maxRelDiff(on, off)).toBeLessThan(1e-4);
+  expect(on).not.toEqual(off);
+  const conv = new torch.nn.Conv2d(C, F, 3, { padding: 'same' });
+  const [mon, moff] = bothWays(() => conv.forward(x));
+  expect(maxRelDiff(mon, moff)).toBeLessThan(1e-4);
+  for (const t of [x, w, b]) t.dispose();
+});
+
+test('layers the kernel does not take: identical either way', () => {
   const next = rng(11);
-  const x = torch.tensor(randomValues(next, 64 * 14 * 14), [1, 64, 14, 14]);
-  const w = torch.tensor(randomValues(next, 64 * 64 * 9), [64, 64, 3, 3]);
-  const [on, off] = bothWays(() => torch.nn.functional.conv2d(x, w, null, 1, 1));
-  expect(on).toEqual(off);
   // Channels last, but stride 2 / 8 channels: not Winograd shapes.
   const xl = torch.tensor(randomValues(next, 14 * 14 * 8), [1, 14, 14, 8]);
   for (const [filters, strides] of [[8, 1], [32, 2]]) {
@@ -88,7 +98,7 @@ test('torch conv2d (channels first) and layers the kernel does not take: identic
     const [a, b] = bothWays(() => layer.apply(xl));
     expect(a).toEqual(b);
   }
-  for (const t of [x, w, xl]) t.dispose();
+  xl.dispose();
 });
 
 test('setWinograd takes a boolean', () => {

@@ -88,6 +88,9 @@ Status conv_nchw(const float* in, const float* packed, float* out, const ConvSha
 // 4x fewer multiply-adds than conv_nhwc; results within ~1e-6 of the
 // output's magnitude of the direct ones, not bit-equal. Any padding.
 Status conv_nhwc_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
+// The same for channels first (NCHW), through channels-last copies of the
+// input and output; the same packed weights.
+Status conv_nchw_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 
 // Depthwise (groups == in_channels == out_channels). weights in `layout`
 // (PyTorch (C, 1, kh, kw) or Keras (kh, kw, 1, C)); bias may be null.

@@ -6,7 +6,9 @@
 // Effective GFLOP/s = 2 * H * W * Cout * Cin * 9 / time (the direct
 // algorithm's count, whatever runs). Also the error of both nnwasm paths
 // against float64 on a sample of outputs (max |error| / max |ref|).
-//   node bench/winograd_ab.mjs [--threads 1|2] [--rounds 8] [--only 56x56x64]
+// --nchw: nnwasm runs torch's conv2d (channels first, bias, no activation)
+// instead; tfjs still runs channels last (its only layout).
+//   node bench/winograd_ab.mjs [--threads 1|2] [--rounds 8] [--only 56x56] [--nchw]
 import os from 'node:os';
 import path from 'node:path';
 import { enableTfjsWasmThreadsInNode } from './libs/tfjs-node-threads.mjs';
@@ -18,6 +20,7 @@ const arg = (name, dflt) => {
 const threads = Number(arg('threads', 1));
 const rounds = Number(arg('rounds', 8));
 const only = arg('only', null);
+const nchw = process.argv.includes('--nchw');
 
 const LAYERS = [
   // ResNet-18's 3x3 stride-1 convolutions, one per stage.
@@ -63,7 +66,7 @@ function time(fn) {
 }
 
 // float64 reference of output (y, x, o), 'same' padding, then relu.
-function refAt(x, w, b, hw, cin, cout, y, xx, o) {
+function refAt(x, w, b, hw, cin, cout, y, xx, o, relu) {
   let sum = b[o];
   for (let ky = 0; ky < 3; ky++) {
     const iy = y + ky - 1;
@@ -75,7 +78,7 @@ function refAt(x, w, b, hw, cin, cout, y, xx, o) {
       for (let c = 0; c < cin; c++) sum += x[xi + c] * w[wi + c * cout];
     }
   }
-  return Math.max(sum, 0);
+  return relu ? Math.max(sum, 0) : sum;
 }
 
 const stats = (a) => {
@@ -83,7 +86,7 @@ const stats = (a) => {
   return { min: s[0], median: s[Math.floor(s.length / 2)] };
 };
 
-console.log(`threads ${threads}, ${rounds} rounds; nnwasm ${nn.backend().build}, tfjs-backend-wasm ${tfwasm.getThreadsCount()} threads`);
+console.log(`threads ${threads}, ${rounds} rounds, nnwasm ${nchw ? 'torch conv2d NCHW' : 'Keras Conv2D NHWC'}; nnwasm ${nn.backend().build}, tfjs-backend-wasm ${tfwasm.getThreadsCount()} threads`);
 console.log('layer | direct ms (min/med) | winograd ms | tfjs ms | eff. GFLOP/s direct / winograd / tfjs | winograd vs direct, vs tfjs | error direct, winograd');
 for (const [name, hw, cin, cout] of LAYERS) {
   const xs = random(hw * hw * cin, 1), ws = random(9 * cin * cout, 2), bs = random(cout, 3);
@@ -92,9 +95,18 @@ for (const [name, hw, cin, cout] of LAYERS) {
   layer.build([1, hw, hw, cin]);
   const wt = nn.torch.tensor(ws, [3, 3, cin, cout]), bt = nn.torch.tensor(bs, [cout]);
   layer.set_weights([wt, bt]);
+  // Channels first: the same numbers transposed, torch's weight layout.
+  const tr = (a, rows, cols) => {
+    const b = new Float32Array(a.length);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) b[j * rows + i] = a[i * cols + j];
+    return b;
+  };
+  const xc = nn.torch.tensor(tr(xs, hw * hw, cin), [1, cin, hw, hw]);
+  const wo = nn.torch.tensor(tr(ws, 9 * cin, cout), [cout, cin, 3, 3]);  // (o, i, ky, kx) from (ky, kx, i, o)
+  const apply = nchw ? () => nn.torch.nn.functional.conv2d(xc, wo, bt, 1, 1) : () => layer.apply(x);
   const run = (on) => {
     nn.setWinograd(on);
-    const y = layer.apply(x);
+    const y = apply();
     const d = y.data;
     y.dispose();
     return d;
@@ -106,21 +118,24 @@ for (const [name, hw, cin, cout] of LAYERS) {
   const times = { direct: [], winograd: [], tfjs: [] };
   for (let r = 0; r < rounds; r++) {
     nn.setWinograd(false);
-    times.direct.push(time(() => layer.apply(x).dispose()));
+    times.direct.push(time(() => apply().dispose()));
     nn.setWinograd(true);
-    times.winograd.push(time(() => layer.apply(x).dispose()));
+    times.winograd.push(time(() => apply().dispose()));
     times.tfjs.push(time(tfRun));
   }
   // Error on 1500 sampled outputs.
+  // (the reference is channels last with relu; channels first: no relu, transposed back)
+  const back = (y) => (nchw ? tr(y, cout, hw * hw) : y);
+  const yd2 = back(yd), yw2 = back(yw);
   let errD = 0, errW = 0, mag = 0;
   let s = 12345;
   for (let i = 0; i < 1500; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     const at = s % (hw * hw * cout), o = at % cout, p = (at - o) / cout;
-    const want = refAt(xs, ws, bs, hw, cin, cout, Math.floor(p / hw), p % hw, o);
+    const want = refAt(xs, ws, bs, hw, cin, cout, Math.floor(p / hw), p % hw, o, !nchw);
     mag = Math.max(mag, Math.abs(want));
-    errD = Math.max(errD, Math.abs(yd[at] - want));
-    errW = Math.max(errW, Math.abs(yw[at] - want));
+    errD = Math.max(errD, Math.abs(yd2[at] - want));
+    errW = Math.max(errW, Math.abs(yw2[at] - want));
   }
   const flops = 2 * hw * hw * cin * cout * 9;
   const st = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, stats(v)]));
@@ -129,7 +144,7 @@ for (const [name, hw, cin, cout] of LAYERS) {
   console.log(`${name} | ${ms('direct')} | ${ms('winograd')} | ${ms('tfjs')} | ${gf('direct')} / ${gf('winograd')} / ${gf('tfjs')} | ` +
     `${(st.direct.min / st.winograd.min).toFixed(2)}x, ${(st.tfjs.min / st.winograd.min).toFixed(2)}x | ` +
     `${(errD / mag).toExponential(1)}, ${(errW / mag).toExponential(1)}`);
-  x.dispose(); wt.dispose(); bt.dispose(); layer.dispose?.();
+  x.dispose(); xc.dispose(); wo.dispose(); wt.dispose(); bt.dispose(); layer.dispose?.();
   tx.dispose(); tw.dispose(); tb.dispose();
 }
 process.exit(0);  // tfjs-backend-wasm's workers would keep Node alive

@@ -26,7 +26,7 @@ export interface BackendInfo {
   simd: boolean;
   /** Threads ops run on now (torch.set_num_threads changes it). */
   threads: number;
-  /** Whether channels-last 3x3 stride-1 convolutions may use the Winograd kernel (setWinograd). */
+  /** Whether 3x3 stride-1 convolutions may use the Winograd kernel (setWinograd). */
   winograd: boolean;
   /** The most threads this load can use. */
   maxThreads: number;
@@ -47,9 +47,9 @@ export function init(options?: InitOptions): Promise<BackendInfo>;
 /** Which build runs, why, on how many threads; throws before init() has resolved. */
 export function backend(): BackendInfo;
 /**
- * Whether channels-last (Keras) 3x3 stride-1 undilated ungrouped convolutions
- * with at least 16 input and output channels run Winograd's F(4x4, 3x3)
- * (about 2x faster; results within ~1e-5 of the output's magnitude of the
+ * Whether 3x3 stride-1 undilated ungrouped convolutions with at least 16
+ * input and output channels (either layout) run Winograd's F(4x4, 3x3)
+ * (2-3x faster; results within ~1e-5 of the output's magnitude of the
  * direct kernel's, not bit-equal). Default true; false gives the direct
  * kernel everywhere. Takes effect on the next call.
  */

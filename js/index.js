@@ -43,7 +43,7 @@ export function backend() {
   };
 }
 
-// setWinograd(enabled): whether channels-last 3x3 stride-1 convolutions may
+// setWinograd(enabled): whether 3x3 stride-1 convolutions may
 // run the Winograd kernel (default true; js/ops/conv.js decides per layer).
 export { torch, keras, Tensor, setWinograd };
 export default { init, backend, torch, keras, Tensor, setWinograd };

@@ -102,7 +102,9 @@ for (const [name, hw, cin, cout] of LAYERS) {
     return b;
   };
   const xc = nn.torch.tensor(tr(xs, hw * hw, cin), [1, cin, hw, hw]);
-  const wo = nn.torch.tensor(tr(ws, 9 * cin, cout), [cout, cin, 3, 3]);  // (o, i, ky, kx) from (ky, kx, i, o)
+  const oihw = new Float32Array(ws.length);  // (o, i, tap) from (tap, i, o)
+  for (let t = 0; t < 9; t++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) oihw[(o * cin + i) * 9 + t] = ws[(t * cin + i) * cout + o];
+  const wo = nn.torch.tensor(oihw, [cout, cin, 3, 3]);
   const apply = nchw ? () => nn.torch.nn.functional.conv2d(xc, wo, bt, 1, 1) : () => layer.apply(x);
   const run = (on) => {
     nn.setWinograd(on);

@@ -17,6 +17,9 @@
 //    pixels, so the output is written in place as contiguous vectors.
 //  - depthwise (groups == in == out channels), both layouts: its own kernels
 //    reading the weights as given.
+//  - Winograd F(4x4, 3x3) for 3x3 stride-1 ungrouped layers, both layouts
+//    (winograd.cc), on weights packed by pack_weights(kNhwcWinograd); the
+//    JS plan (js/ops/conv.js) picks it where it pays, unless setWinograd(false).
 // Bias and an activation are applied in the output pass.
 #pragma once
 
@@ -85,7 +88,7 @@ Status conv_nhwc(const float* in, const float* packed, float* out, const ConvSha
 Status conv_nchw(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 // Channels last, by Winograd's F(4x4, 3x3) (winograd.cc), for 3x3 stride-1
 // undilated ungrouped shapes, on weights packed for kNhwcWinograd. About
-// 4x fewer multiply-adds than conv_nhwc; results within ~1e-6 of the
+// 4x fewer multiply-adds than conv_nhwc; results within ~1e-5 of the
 // output's magnitude of the direct ones, not bit-equal. Any padding.
 Status conv_nhwc_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 // The same for channels first (NCHW), through channels-last copies of the

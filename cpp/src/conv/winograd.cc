@@ -1,4 +1,5 @@
-// Channels-last 3x3 stride-1 convolution by Winograd's F(4x4, 3x3).
+// 3x3 stride-1 convolution by Winograd's F(4x4, 3x3), channels last (and
+// channels first through channels-last copies, at the end).
 //
 // Each 4x4 block of output pixels (a tile) is computed from the 6x6 input
 // patch under it: V = B^T d B (input transform, per input channel), then
@@ -9,7 +10,8 @@
 // GEMMs (tiles x Cin) x (Cin x Cout), batched over a block of tiles, with a
 // 4 x 8 register tile as in igemm.cc. Points 0, +-1, +-2 and infinity
 // (Lavin and Gray; NNPACK, wincnn): the best-conditioned set for F(4, 3);
-// float error stays around 1e-6 of the output's magnitude.
+// the float error is 3e-6 to 1.3e-5 of the output's largest magnitude on
+// ResNet/U-Net layers (the direct kernel's: ~1e-6).
 //
 // Per work item (a run of tiles times a run of 8-channel output blocks,
 // detail::split_gemm): the item's tiles are transformed into per-thread

@@ -41,6 +41,8 @@ constexpr std::size_t kXi = 36;   // transformed positions, 6 x 6
 // every output block re-reads them from cache.
 constexpr std::size_t kTransformedInputBytes = 1024 * 1024;
 constexpr std::size_t kMaxItemTiles = 32;
+// Work items per thread when a layer's tile runs are fewer.
+constexpr std::size_t kItemsPerThread = 3;
 
 // The 1D transforms, on vectors of 4 channels. in[i * is], out[i * os].
 // B^T (6 x 6): rows of  4 0 -5 0 1 0 / 0 -4 -4 1 1 0 / 0 4 -4 -1 1 0 /
@@ -184,10 +186,19 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
   thread::ScratchPlan plan;
   const std::size_t v_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * cs);
   const std::size_t m_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * NR);
-  // Work items: runs of MR-tile groups (split_gemm's rows) times runs of
-  // output blocks, the blocks split only when the groups are few (7x7).
+  // Work items: runs of MR-tile groups (GemmSplit's rows) times runs of
+  // output blocks. Each item transforms its tiles' inputs again, so blocks
+  // are split only as far as every thread needs a few items (not
+  // split_gemm's 8 per thread: at 56x56x64 its 3 slices per run tripled
+  // the input transforms, a third of the single-thread time).
   const std::size_t groups = (tiles + MR - 1) / MR;
-  const detail::GemmSplit gsplit = detail::split_gemm(groups, item_tiles / MR, blocks, thread::num_threads());
+  detail::GemmSplit gsplit = detail::split_gemm(groups, item_tiles / MR, blocks, 1);
+  const std::size_t target = static_cast<std::size_t>(thread::num_threads()) * kItemsPerThread;
+  if (target > kItemsPerThread && gsplit.row_chunks < target && blocks > 1) {
+    const std::size_t want = std::min(blocks, (target + gsplit.row_chunks - 1) / gsplit.row_chunks);
+    gsplit.col_slice = (blocks + want - 1) / want;
+    gsplit.col_slices = (blocks + gsplit.col_slice - 1) / gsplit.col_slice;
+  }
   thread::Chunks work{gsplit.items(), 1,
                       detail::saturated_bytes({item_tiles, kXi, cs, cout, sizeof(float)}) / gsplit.col_slices};
   thread::ScratchSlots scratch;

@@ -149,4 +149,5 @@ for (const [name, hw, cin, cout] of LAYERS) {
   x.dispose(); xc.dispose(); wo.dispose(); wt.dispose(); bt.dispose(); layer.dispose?.();
   tx.dispose(); tw.dispose(); tb.dispose();
 }
-process.exit(0);  // tfjs-backend-wasm's workers would keep Node alive
+// tfjs-backend-wasm's workers would keep Node alive; exit once stdout is written.
+process.stdout.write('', () => process.exit(0));

@@ -22,7 +22,7 @@ using nnwasm::conv::WeightLayout;
 // Enum words are checked here: a cast to an enum outside its range is
 // unspecified, and the kernels switch on them.
 bool valid(u32 layout, u32 target, u32 activation) {
-  return layout <= 1 && target <= 1 && activation < static_cast<u32>(Activation::kCount);
+  return layout <= 1 && target <= 2 && activation < static_cast<u32>(Activation::kCount);
 }
 
 // The buffers of a shape: input, output (layout-independent counts), each
@@ -208,6 +208,8 @@ EMSCRIPTEN_BINDINGS(nnwasm_conv) {
   abi::entry<ConvPackWeights, &conv_pack_weights>("convPackWeights");
   abi::entry<ConvPacked, &conv_packed<&conv::conv_nhwc, PackFor::kNhwc>>("convNhwc");
   abi::entry<ConvPacked, &conv_packed<&conv::conv_nchw, PackFor::kNchw>>("convNchw");
+  abi::entry<ConvPacked, &conv_packed<&conv::conv_nhwc_winograd, PackFor::kNhwcWinograd>>("convNhwcWinograd");
+  abi::entry<ConvPacked, &conv_packed<&conv::conv_nchw_winograd, PackFor::kNhwcWinograd>>("convNchwWinograd");
   abi::entry<Dwconv, &dwconv<&conv::dwconv_nhwc>>("dwconvNhwc");
   abi::entry<Dwconv, &dwconv<&conv::dwconv_nchw>>("dwconvNchw");
   abi::entry<DwconvPackedSize, &dwconv_nhwc_packed_size>("dwconvNhwcPackedSize");

@@ -1,7 +1,8 @@
 // nnwasm: fast pooling and convolution for JavaScript on WebAssembly SIMD.
-//   import { init, torch, keras, Tensor, backend } from 'nnwasm';
+//   import { init, torch, keras, Tensor, backend, setWinograd } from 'nnwasm';
 import { load, secondInitMismatch } from './loader.js';
 import { backendInfo, heapBytes, wasm } from './runtime.js';
+import { setWinograd, winogradEnabled } from './ops/conv.js';
 import { liveTensorStorages, Tensor } from './tensor.js';
 import { torch } from './torch/index.js';
 import { keras } from './keras/index.js';
@@ -37,9 +38,12 @@ export function backend() {
   return {
     ...info,
     threads: wasm().numThreads(),
+    winograd: winogradEnabled(),
     memory: { heapBytes: heapBytes(), tensors: liveTensorStorages() },
   };
 }
 
-export { torch, keras, Tensor };
-export default { init, backend, torch, keras, Tensor };
+// setWinograd(enabled): whether 3x3 stride-1 convolutions may
+// run the Winograd kernel (default true; js/ops/conv.js decides per layer).
+export { torch, keras, Tensor, setWinograd };
+export default { init, backend, torch, keras, Tensor, setWinograd };

@@ -57,7 +57,9 @@ export function prepackSteps(steps, fused, warmUp = true) {
   for (const f of fused) {
     const { kernel, bias, groups } = f.prepared();
     const c = f.conv;
-    prepackConv(c.where, kernel, bias, { nd: c.rank, layout: 'HWIO', groups, channelsLast: c.data_format === 'channels_last' });
+    prepackConv(c.where, kernel, bias, {
+      nd: c.rank, layout: 'HWIO', groups, channelsLast: c.data_format === 'channels_last', stride: c.strides, dilation: c.dilation_rate,
+    });
     if (warmUp) warmUpOn(c.warmUpShape?.() ?? null, (x) => f.run(x));
   }
   for (const s of steps) {

@@ -264,3 +264,30 @@ test('prepack() alone (no warm-up run) packs the channels-last depthwise kernel:
   for (const t of [x, ...weights]) t.dispose();
   layer.dispose();
 });
+
+test('prepack() alone packs the Winograd weights of a 3x3 stride-1 layer of unknown input size (torch and Keras)', () => {
+  const make = () => new layers.Conv2D({ filters: 24, kernel_size: 3, padding: 'same', batch_input_shape: [null, null, null, 20] });
+  const x = randomLike([1, 16, 16, 20], 5);
+  const layer = make();
+  const weights = newWeights(layer, 60);
+  deferPrepack(() => layer.set_weights(weights));
+  layer.prepack();
+  const got = firstCallMakesOnlyItsOutput(layer, x);
+  expect(Array.from(got)).toEqual(Array.from(lazyOutput(make, weights, x)));
+  for (const t of [x, ...weights]) t.dispose();
+  layer.dispose();
+  // torch: construction packs one copy, for the kernel the module runs
+  // (Winograd for the stride-1 3x3, direct for the strided one).
+  const b0 = live();
+  const conv = new torch.nn.Conv2d(20, 24, 3, { stride: 2, padding: 1 });
+  const strided = live() - b0;
+  const b1 = live();
+  const plain = new torch.nn.Conv2d(20, 24, 3, { padding: 1 });
+  expect(live() - b1).toBe(strided);
+  const xs = randomLike([1, 20, 16, 16], 9);
+  const b2 = live();
+  plain.forward(xs).dispose();
+  expect(live()).toBe(b2);
+  for (const t of [conv, plain]) t.dispose();
+  xs.dispose();
+});

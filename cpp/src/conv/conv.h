@@ -4,7 +4,7 @@
 // returns a Status; the JS front (js/ops/conv.js) checks shapes and options
 // first and gives users the readable error.
 //
-// Three kernel families:
+// Four kernel families:
 //  - channels last (NHWC, Keras): an IGEMM. Rows are output pixels, columns
 //    output channels, K = taps * in_channels/groups read straight from the
 //    input through per-tile indirection pointers (padding taps point at a
@@ -20,6 +20,9 @@
 //  - depthwise (groups == in == out channels), both layouts: its own kernels,
 //    NHWC on weights packed once (dwconv_nhwc_pack), NCHW reading the
 //    weights as given.
+//  - Winograd F(4x4, 3x3) for 3x3 stride-1 ungrouped layers, both layouts
+//    (winograd.cc), on weights packed by pack_weights(kNhwcWinograd); the
+//    JS plan (js/ops/conv.js) picks it where it pays, unless setWinograd(false).
 // Bias and an activation are applied in the output pass.
 #pragma once
 
@@ -44,8 +47,10 @@ struct ConvShape {
 // (kh, kw, in/groups, out).
 enum class WeightLayout : int { kOihw = 0, kHwio = 1 };
 
-// Which kernel family the packed weights are for.
-enum class PackFor : int { kNhwc = 0, kNchw = 1 };
+// Which kernel family the packed weights are for. kNhwcWinograd: the
+// Winograd kernel (conv_nhwc_winograd), 3x3 stride-1 undilated ungrouped
+// convolutions only (other shapes: kInvalidArgument).
+enum class PackFor : int { kNhwc = 0, kNchw = 1, kNhwcWinograd = 2 };
 
 // Elementwise activations. Linear, relu and relu6 are clamps applied in the
 // micro-kernels' registers; the others run over each finished output tile
@@ -84,6 +89,14 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
 
 Status conv_nhwc(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 Status conv_nchw(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
+// Channels last, by Winograd's F(4x4, 3x3) (winograd.cc), for 3x3 stride-1
+// undilated ungrouped shapes, on weights packed for kNhwcWinograd. About
+// 4x fewer multiply-adds than conv_nhwc; results within ~1e-5 of the
+// output's magnitude of the direct ones, not bit-equal. Any padding.
+Status conv_nhwc_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
+// The same for channels first (NCHW), through channels-last copies of the
+// input and output; the same packed weights.
+Status conv_nchw_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 
 // Depthwise (groups == in_channels == out_channels). weights in `layout`
 // (PyTorch (C, 1, kh, kw) or Keras (kh, kw, 1, C)); bias may be null.

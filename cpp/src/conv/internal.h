@@ -200,4 +200,10 @@ inline void output_pass(float* x, std::size_t n, Activation a) {
   activation::apply_serial(x, x, n, k, p);
 }
 
+// The Winograd kernel's shapes (3x3, stride 1, dilation 1, groups 1) and
+// its packing (winograd.cc), reached through pack.cc's entry points.
+bool winograd_applies(const ConvShape& s);
+Status winograd_packed_size(const ConvShape& s, std::size_t* floats);
+void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed);
+
 }  // namespace nnwasm::conv::detail

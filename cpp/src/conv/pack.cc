@@ -23,6 +23,8 @@ Status packed_weights_size(const ConvShape& s, PackFor target, std::size_t* floa
   if (floats == nullptr) return Status::kNullPointer;
   const Status st = detail::check_shape(s);
   if (st != Status::kOk) return st;
+  if (target == PackFor::kNhwcWinograd) return detail::winograd_packed_size(s, floats);
+  if (target != PackFor::kNhwc && target != PackFor::kNchw) return Status::kInvalidArgument;
   const std::size_t B = block_width(target);
   const std::size_t cout_g = s.out_channels / s.groups;
   const std::size_t blocks = (cout_g + B - 1) / B;
@@ -38,6 +40,10 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
   if (st != Status::kOk) return st;
   if (weights == nullptr || packed == nullptr) return Status::kNullPointer;
   if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
+  if (target == PackFor::kNhwcWinograd) {
+    detail::winograd_pack(weights, layout, bias, s, packed);
+    return Status::kOk;
+  }
 
   const std::size_t B = block_width(target);
   const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups;

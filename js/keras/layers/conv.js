@@ -92,6 +92,7 @@ class Conv extends WeightedLayer {
     }
     prepackConv(this.where, this.kernel, this.bias, {
       nd: this.rank, layout: 'HWIO', groups: this.groups, channelsLast: this.data_format === 'channels_last',
+      stride: this.strides, dilation: this.dilation_rate,
     });
   }
 

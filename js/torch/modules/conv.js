@@ -54,7 +54,9 @@ class ConvNd extends Module {
   }
 
   prepack() {
-    prepackConv(this.where, this.weight, this.bias, { nd: this.nd, layout: 'OIHW', groups: this.groups, channelsLast: false });
+    prepackConv(this.where, this.weight, this.bias, {
+      nd: this.nd, layout: 'OIHW', groups: this.groups, channelsLast: false, stride: this.stride, dilation: this.dilation,
+    });
     // Batch 1, about 8 outputs per spatial dimension.
     const spatial = this.kernel_size.map((k, i) => this.dilation[i] * (k - 1) + 1 + 7 * this.stride[i]);
     warmUpOn([1, this.in_channels, ...spatial], (x) => this.forward(x));

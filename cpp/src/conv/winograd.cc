@@ -1,0 +1,344 @@
+// 3x3 stride-1 convolution by Winograd's F(4x4, 3x3), channels last (and
+// channels first through channels-last copies, at the end).
+//
+// Each 4x4 block of output pixels (a tile) is computed from the 6x6 input
+// patch under it: V = B^T d B (input transform, per input channel), then
+// 36 independent products M[xi] = V[xi] * U[xi] over the channels, where
+// U = G g G^T are the weights transformed once at pack time, then
+// y = A^T M A (output transform, per output channel): 36 * Cin * Cout
+// multiply-adds per tile instead of 144 * Cin * Cout. The 36 products are
+// GEMMs (tiles x Cin) x (Cin x Cout), batched over a block of tiles, with a
+// 4 x 8 register tile as in igemm.cc. Points 0, +-1, +-2 and infinity
+// (Lavin and Gray; NNPACK, wincnn): the best-conditioned set for F(4, 3);
+// the float error is 3e-6 to 1.3e-5 of the output's largest magnitude on
+// ResNet/U-Net layers (the direct kernel's: ~1e-6).
+//
+// Per work item (a run of tiles times a run of 8-channel output blocks,
+// detail::split_gemm): the item's tiles are transformed into per-thread
+// scratch V[36][tiles][Cin]; then per output block, the 36 GEMMs write
+// M[36][tiles][8], which the output transform turns into the block's
+// output channels with bias and the clamp applied in registers.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "conv/conv.h"
+#include "conv/internal.h"
+#include "simd/vec.h"
+#include "runtime/heap_array.h"
+#include "thread/pool.h"
+#include "thread/scratch.h"
+
+namespace nnwasm::conv {
+namespace {
+
+using namespace simd;
+
+constexpr std::size_t NR = 8;     // output channels per block (and register tile)
+constexpr std::size_t MR = 4;     // tiles per register tile
+constexpr std::size_t kXi = 36;   // transformed positions, 6 x 6
+// Transformed inputs of one item's tiles kept per thread: inside L2, so
+// every output block re-reads them from cache.
+constexpr std::size_t kTransformedInputBytes = 1024 * 1024;
+constexpr std::size_t kMaxItemTiles = 32;
+// Work items per thread when a layer's tile runs are fewer.
+constexpr std::size_t kItemsPerThread = 3;
+
+// The 1D transforms, on vectors of 4 channels. in[i * is], out[i * os].
+// B^T (6 x 6): rows of  4 0 -5 0 1 0 / 0 -4 -4 1 1 0 / 0 4 -4 -1 1 0 /
+// 0 -2 -1 2 1 0 / 0 2 -1 -2 1 0 / 0 4 0 -5 0 1.
+__attribute__((always_inline)) inline void input_1d(const f32x4* d, std::size_t is, f32x4* o, std::size_t os) {
+  const f32x4 d0 = d[0], d1 = d[is], d2 = d[2 * is], d3 = d[3 * is], d4 = d[4 * is], d5 = d[5 * is];
+  const f32x4 four = splat(4.0f), five = splat(5.0f), two = splat(2.0f);
+  const f32x4 a = sub(d4, mul(four, d2)), b = sub(d3, mul(four, d1));  // d4 - 4 d2, d3 - 4 d1
+  const f32x4 c = sub(d4, d2), e = mul(two, sub(d3, d1));
+  o[0] = add(sub(mul(four, d0), mul(five, d2)), d4);
+  o[os] = add(a, b);
+  o[2 * os] = sub(a, b);
+  o[3 * os] = add(c, e);
+  o[4 * os] = sub(c, e);
+  o[5 * os] = add(sub(mul(four, d1), mul(five, d3)), d5);
+}
+
+// A^T (4 x 6): rows of  1 1 1 1 1 0 / 0 1 -1 2 -2 0 / 0 1 1 4 4 0 /
+// 0 1 -1 8 -8 1.
+__attribute__((always_inline)) inline void output_1d(const f32x4* m, std::size_t is, f32x4* y) {
+  const f32x4 m0 = m[0], m1 = m[is], m2 = m[2 * is], m3 = m[3 * is], m4 = m[4 * is], m5 = m[5 * is];
+  const f32x4 p12 = add(m1, m2), n12 = sub(m1, m2), p34 = add(m3, m4), n34 = sub(m3, m4);
+  y[0] = add(add(m0, p12), p34);
+  y[1] = add(n12, mul(splat(2.0f), n34));
+  y[2] = add(p12, mul(splat(4.0f), p34));
+  y[3] = add(add(n12, mul(splat(8.0f), n34)), m5);
+}
+
+// G (6 x 3), in double at pack time: rows 1/4 0 0 / -1/6 -1/6 -1/6 /
+// -1/6 1/6 -1/6 / 1/24 1/12 1/6 / 1/24 -1/12 1/6 / 0 0 1.
+__attribute__((noinline)) void weight_1d(const double* g, std::size_t is, double* o, std::size_t os) {
+  const double g0 = g[0], g1 = g[is], g2 = g[2 * is];
+  o[0] = g0 / 4;
+  o[os] = -(g0 + g1 + g2) / 6;
+  o[2 * os] = -(g0 - g1 + g2) / 6;
+  o[3 * os] = g0 / 24 + g1 / 12 + g2 / 6;
+  o[4 * os] = g0 / 24 - g1 / 12 + g2 / 6;
+  o[5 * os] = g2;
+}
+
+// c[i][0:8] = sum over k < kc of a[i * a_stride + k] * w[k][0:8], i < 4:
+// igemm_tile's register tile (8 accumulators, 2 weight vectors, 4
+// broadcasts: 14 registers), without bias or clamp.
+void gemm_4x8(const float* a, std::size_t a_stride, const float* w, std::size_t kc, float* c) {
+  const float* a0 = a;
+  const float* a1 = a + a_stride;
+  const float* a2 = a + 2 * a_stride;
+  const float* a3 = a + 3 * a_stride;
+  f32x4 c00 = zero(), c01 = zero(), c10 = zero(), c11 = zero(), c20 = zero(), c21 = zero(), c30 = zero(),
+        c31 = zero();
+  NNWASM_NO_UNROLL
+  for (std::size_t k = 0; k < kc; ++k, w += NR) {
+    const f32x4 b0 = load(w), b1 = load(w + 4);
+    const f32x4 x0 = load_splat(a0 + k), x1 = load_splat(a1 + k), x2 = load_splat(a2 + k), x3 = load_splat(a3 + k);
+    c00 = add(c00, mul(x0, b0)); c01 = add(c01, mul(x0, b1));
+    c10 = add(c10, mul(x1, b0)); c11 = add(c11, mul(x1, b1));
+    c20 = add(c20, mul(x2, b0)); c21 = add(c21, mul(x2, b1));
+    c30 = add(c30, mul(x3, b0)); c31 = add(c31, mul(x3, b1));
+  }
+  store(c, c00); store(c + 4, c01);
+  store(c + 8, c10); store(c + 12, c11);
+  store(c + 16, c20); store(c + 20, c21);
+  store(c + 24, c30); store(c + 28, c31);
+}
+
+// The output pass of the activations that are not clamps, out of line: it
+// runs once per stored vector, and inlined it would double the kernel's size.
+__attribute__((noinline)) void activate_outputs(float* o, std::size_t n, Activation act) {
+  detail::output_pass(o, n, act);
+}
+
+std::size_t blocks_of(const ConvShape& s) { return (s.out_channels + NR - 1) / NR; }
+
+}  // namespace
+
+namespace detail {
+
+bool winograd_applies(const ConvShape& s) {
+  return s.kernel_h == 3 && s.kernel_w == 3 && s.stride_h == 1 && s.stride_w == 1 && s.dilation_h == 1 &&
+         s.dilation_w == 1 && s.groups == 1;
+}
+
+Status winograd_packed_size(const ConvShape& s, std::size_t* floats) {
+  if (!winograd_applies(s)) return Status::kInvalidArgument;
+  const std::size_t blocks = blocks_of(s);
+  std::size_t gemm;
+  if (!checked_product(&gemm, {kXi, blocks, NR, s.in_channels}) || gemm > SIZE_MAX - blocks * NR)
+    return Status::kSizeOverflow;
+  *floats = blocks * NR + gemm;
+  return Status::kOk;
+}
+
+// Layout: bias (blocks * 8, zero-padded), then per block of 8 output
+// channels, per transformed position xi, Cin rows of 8 transformed weights:
+// a block's 36 GEMMs read one contiguous stream.
+void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed) {
+  const std::size_t cin = s.in_channels, cout = s.out_channels, blocks = blocks_of(s);
+  for (std::size_t o = 0; o < blocks * NR; ++o) packed[o] = (o < cout && bias != nullptr) ? bias[o] : 0.0f;
+  float* gemm = packed + blocks * NR;
+  std::fill(gemm, gemm + kXi * blocks * NR * cin, 0.0f);
+  for (std::size_t o = 0; o < cout; ++o)
+    for (std::size_t i = 0; i < cin; ++i) {
+      double g[9], t[18], u[kXi];
+      NNWASM_NO_UNROLL
+      for (std::size_t tap = 0; tap < 9; ++tap)
+        g[tap] = layout == WeightLayout::kOihw ? weights[(o * cin + i) * 9 + tap] : weights[(tap * cin + i) * cout + o];
+      NNWASM_NO_UNROLL
+      for (std::size_t kx = 0; kx < 3; ++kx) weight_1d(g + kx, 3, t + kx, 3);  // t[6][3] = G g
+      NNWASM_NO_UNROLL
+      for (std::size_t a = 0; a < 6; ++a) weight_1d(t + a * 3, 1, u + a * 6, 1);  // u[6][6] = t G^T
+      NNWASM_NO_UNROLL
+      for (std::size_t xi = 0; xi < kXi; ++xi)
+        gemm[((o / NR * kXi + xi) * cin + i) * NR + o % NR] = static_cast<float>(u[xi]);
+    }
+}
+
+}  // namespace detail
+
+Status conv_nhwc_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act) {
+  bool empty;
+  Status st = detail::check_conv(in, packed, out, s, act, &empty);
+  if (st != Status::kOk || empty) return st;
+  if (!detail::winograd_applies(s)) return Status::kInvalidArgument;
+
+  const std::size_t cin = s.in_channels, cout = s.out_channels, blocks = blocks_of(s);
+  const std::size_t cs = (cin + 3) / 4 * 4;  // channels per transformed row, whole vectors
+  const std::size_t tiles_w = (s.out_w + 3) / 4, tiles_h = (s.out_h + 3) / 4, image_tiles = tiles_h * tiles_w;
+  const std::size_t tiles = s.batch * image_tiles;
+  const std::size_t budget = kTransformedInputBytes / (kXi * cs * sizeof(float)) / MR * MR;
+  const std::size_t item_tiles =
+      std::min(std::min(kMaxItemTiles, std::max(MR, budget)), (tiles + MR - 1) / MR * MR);
+
+  const detail::OutputClamp clamp(act);
+  const f32x4 lo = clamp.lo, hi = clamp.hi;
+  const float* bias = packed;
+  const float* gemm_weights = packed + blocks * NR;
+
+  HeapArray<float> zero_row;  // what padding taps read
+  if ((st = zero_row.allocate(cs)) != Status::kOk) return st;
+  std::fill(zero_row.begin(), zero_row.end(), 0.0f);
+  thread::ScratchPlan plan;
+  const std::size_t v_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * cs);
+  const std::size_t m_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * NR);
+  // Work items: runs of MR-tile groups (GemmSplit's rows) times runs of
+  // output blocks. Each item transforms its tiles' inputs again, so blocks
+  // are split only as far as every thread needs a few items (not
+  // split_gemm's 8 per thread: at 56x56x64 its 3 slices per run tripled
+  // the input transforms, a third of the single-thread time).
+  const std::size_t groups = (tiles + MR - 1) / MR;
+  detail::GemmSplit gsplit = detail::split_gemm(groups, item_tiles / MR, blocks, 1);
+  const std::size_t target = static_cast<std::size_t>(thread::num_threads()) * kItemsPerThread;
+  if (target > kItemsPerThread && gsplit.row_chunks < target && blocks > 1) {
+    const std::size_t want = std::min(blocks, (target + gsplit.row_chunks - 1) / gsplit.row_chunks);
+    gsplit.col_slice = (blocks + want - 1) / want;
+    gsplit.col_slices = (blocks + gsplit.col_slice - 1) / gsplit.col_slice;
+  }
+  thread::Chunks work{gsplit.items(), 1,
+                      detail::saturated_bytes({item_tiles, kXi, cs, cout, sizeof(float)}) / gsplit.col_slices};
+  thread::ScratchSlots scratch;
+  if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
+
+  const auto transform_inputs = [&](float* v, std::size_t t0, std::size_t rows) {
+    const float* ptr[kXi];
+    f32x4 u[kXi];
+    const std::size_t xi_stride = rows * cs;  // V[xi][r][c]
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t t = t0 + r;
+      const std::size_t n = t / image_tiles, ty = t % image_tiles / tiles_w, tx = t % tiles_w;
+      const float* image = in + n * s.in_h * s.in_w * cin;
+      for (std::size_t i = 0; i < 6; ++i) {
+        // Unsigned wrap-around makes "before the start" compare as too big.
+        const std::size_t iy = ty * 4 + i - s.pad_top;
+        for (std::size_t j = 0; j < 6; ++j) {
+          const std::size_t ix = tx * 4 + j - s.pad_left;
+          const bool inside = t < tiles && iy < s.in_h && ix < s.in_w;
+          ptr[i * 6 + j] = inside ? image + (iy * s.in_w + ix) * cin : zero_row.data();
+        }
+      }
+      // Lanes past cin (the last vector) read at most 12 bytes past a pixel
+      // and land in V's padding columns, which the GEMMs never read.
+      for (std::size_t c = 0; c < cs; c += 4) {
+        NNWASM_NO_UNROLL
+        for (std::size_t i = 0; i < 6; ++i) {  // along x, straight from the input
+          const float* const* p = ptr + i * 6;
+          const f32x4 d[6] = {load(p[0] + c), load(p[1] + c), load(p[2] + c),
+                              load(p[3] + c), load(p[4] + c), load(p[5] + c)};
+          input_1d(d, 1, u + i * 6, 1);
+        }
+        float* const vr = v + r * cs + c;
+        NNWASM_NO_UNROLL
+        for (std::size_t j = 0; j < 6; ++j) {  // along y, straight into V
+          f32x4 o[6];
+          input_1d(u + j, 6, o, 1);
+          for (std::size_t a = 0; a < 6; ++a) store(vr + (a * 6 + j) * xi_stride, o[a]);
+        }
+      }
+    }
+  };
+
+  // The 4x4 outputs of tile t0 + r for output block b from M[36][rows][8].
+  const auto transform_outputs = [&](const float* m, std::size_t t0, std::size_t r, std::size_t rows,
+                                     std::size_t b) {
+    const std::size_t t = t0 + r;
+    const std::size_t n = t / image_tiles, ty = t % image_tiles / tiles_w, tx = t % tiles_w;
+    const std::size_t oh = std::min<std::size_t>(4, s.out_h - ty * 4), ow = std::min<std::size_t>(4, s.out_w - tx * 4);
+    const std::size_t xi_stride = rows * NR;  // M[xi][r][8]
+    f32x4 z[24], y[4];
+    for (std::size_t half = 0; half < NR; half += 4) {
+      const std::size_t c0 = b * NR + half;
+      if (c0 >= cout) break;
+      const std::size_t nc = std::min<std::size_t>(4, cout - c0);
+      const float* const mr = m + r * NR + half;
+      NNWASM_NO_UNROLL
+      for (std::size_t a = 0; a < 6; ++a) {  // along x: z[6][4]
+        const float* const row = mr + a * 6 * xi_stride;
+        const f32x4 mv[6] = {load(row), load(row + xi_stride), load(row + 2 * xi_stride),
+                             load(row + 3 * xi_stride), load(row + 4 * xi_stride), load(row + 5 * xi_stride)};
+        output_1d(mv, 1, z + a * 4);
+      }
+      const f32x4 bv = load(bias + c0);
+      float* const o0 = out + ((n * s.out_h + ty * 4) * s.out_w + tx * 4) * cout + c0;
+      NNWASM_NO_UNROLL
+      for (std::size_t q = 0; q < ow; ++q) {
+        output_1d(z + q, 4, y);  // along y
+        for (std::size_t p = 0; p < oh; ++p) {
+          float* o = o0 + (p * s.out_w + q) * cout;
+          const f32x4 v = min(max(add(y[p], bv), lo), hi);
+          if (nc == 4) store(o, v); else store_first(o, v, nc);
+          if (clamp.pass) activate_outputs(o, nc, act);
+        }
+      }
+    }
+  };
+
+  thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
+    float* const v = scratch.get<float>(slot, v_at);
+    float* const m = scratch.get<float>(slot, m_at);
+    for (std::size_t item = begin; item < end; ++item) {
+      const detail::GemmPart part = gsplit.part(item);
+      const std::size_t t0 = part.tile_begin * MR, t1 = std::min(tiles, part.tile_end * MR);
+      const std::size_t rows = (part.tile_end - part.tile_begin) * MR;  // tiles >= `tiles` are zeros
+      transform_inputs(v, t0, rows);
+      for (std::size_t b = part.block_begin; b < part.block_end; ++b) {
+        for (std::size_t k = 0; k < kXi; ++k) {
+          const float* w = gemm_weights + (b * kXi + k) * cin * NR;
+          for (std::size_t r = 0; r < rows; r += MR)
+            gemm_4x8(v + (k * rows + r) * cs, cs, w, cin, m + (k * rows + r) * NR);
+        }
+        for (std::size_t r = 0; r < t1 - t0; ++r) transform_outputs(m, t0, r, rows, b);
+      }
+    }
+  });
+  return Status::kOk;
+}
+
+// Channels first: the input transposed to channels last, the kernel above,
+// the output transposed back. The transposes move each activation once
+// (memory-bound, a few percent of the convolution's time) and keep one
+// kernel for both layouts.
+namespace {
+
+// dst[n][j][i] = src[n][i][j] for i < rows, j < cols, in 32 x 32 blocks
+// (both sides touch whole cache lines), split over threads by row blocks.
+void transpose_batches(const float* src, float* dst, std::size_t batch, std::size_t rows, std::size_t cols) {
+  constexpr std::size_t B = 32;
+  const std::size_t row_blocks = (rows + B - 1) / B;
+  thread::parallel_for(batch * row_blocks, B * cols * 2 * sizeof(float), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t item = begin; item < end; ++item) {
+      const std::size_t n = item / row_blocks, i0 = item % row_blocks * B, i1 = std::min(rows, i0 + B);
+      const float* a = src + n * rows * cols;
+      float* b = dst + n * rows * cols;
+      for (std::size_t j0 = 0; j0 < cols; j0 += B) {
+        const std::size_t j1 = std::min(cols, j0 + B);
+        for (std::size_t i = i0; i < i1; ++i)
+          for (std::size_t j = j0; j < j1; ++j) b[j * rows + i] = a[i * cols + j];
+      }
+    }
+  });
+}
+
+}  // namespace
+
+Status conv_nchw_winograd(const float* in, const float* packed, float* out, const ConvShape& s, Activation act) {
+  bool empty;
+  Status st = detail::check_conv(in, packed, out, s, act, &empty);
+  if (st != Status::kOk || empty) return st;
+  if (!detail::winograd_applies(s)) return Status::kInvalidArgument;
+  const std::size_t in_hw = s.in_h * s.in_w, out_hw = s.out_h * s.out_w;
+  HeapArray<float> x, y;
+  // + 4: the kernel may read a vector's tail past the last pixel.
+  if ((st = x.allocate(s.batch * in_hw * s.in_channels + 4)) != Status::kOk) return st;
+  if ((st = y.allocate(s.batch * out_hw * s.out_channels)) != Status::kOk) return st;
+  transpose_batches(in, x.data(), s.batch, s.in_channels, in_hw);
+  if ((st = conv_nhwc_winograd(x.data(), packed, y.data(), s, act)) != Status::kOk) return st;
+  transpose_batches(y.data(), out, s.batch, out_hw, s.out_channels);
+  return Status::kOk;
+}
+
+}  // namespace nnwasm::conv

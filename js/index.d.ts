@@ -776,7 +776,7 @@ export interface LoadModelOptions {
   /** Where the shards are, instead of model.json's folder. */
   weightPathPrefix?: string;
   custom_objects?: Record<string, any>; customObjects?: Record<string, any>;
-  /** Default true: one predict on zeros at batch 1 before returning (BatchNorm folded, weights packed, WebAssembly compiled), so the first predict runs at full speed. */
+  /** Default true: each fused convolution and packed layer runs once on a small zero input before returning (the WebAssembly kernels compile then), so the first predict runs near full speed. BatchNorm is folded and weights packed at load either way. */
   warmup?: boolean;
 }
 /** Omitted: the artifacts in memory; a folder path or file:// URL (Node); 'downloads://name' (browser); a function or { save } handler. */

@@ -227,44 +227,14 @@ async function loadWith(where, source, options) {
     // The layers take their weights unpacked; the model then folds and packs
     // once, so the first predict (and the warm-up) find them ready.
     deferPrepack(() => setModelWeights(where, model, weights));
-    // With the whole-model warm-up, the layers' own small warm-up runs
-    // would compile nothing more (they stand in for it when an input size is
-    // unknown); warmup: false skips both.
-    const shapes = opts.warmup === false ? null : warmUpShapes(model);
-    model.prepack({ warmUp: opts.warmup !== false && shapes === null });
-    if (shapes !== null) warmUp(model, shapes);
+    // The warm-up: each fused convolution and packed layer runs once on a
+    // small zero input, so the WebAssembly kernels are compiled before the
+    // first predict (a whole predict on zeros took longer than the load).
+    model.prepack({ warmUp: opts.warmup !== false });
     return model;
   } catch (e) {
     disposeModel(model, made);
     throw e;
-  }
-}
-
-// The model's input shapes for the warm-up, or null when one has an unknown
-// size past the batch.
-function warmUpShapes(model) {
-  const shapes = model instanceof Sequential ? [model.input_shape] : model.inputs.map((t) => t.shape);
-  if (shapes.some((s) => !Array.isArray(s) || s.length === 0 || s.slice(1).some((d) => !Number.isInteger(d)))) return null;
-  return shapes;
-}
-
-// One predict on zeros at batch 1 (after model.prepack() folded and packed),
-// so the user's first predict runs at full speed: V8 compiles the
-// WebAssembly functions the model uses and plans are made for these shapes.
-// A failure is left for the user's own predict to report.
-function warmUp(model, shapes) {
-  const xs = [];
-  let out = null;
-  try {
-    for (const s of shapes) {
-      const shape = [1, ...s.slice(1)];
-      xs.push(Tensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'load_model'));
-    }
-    out = model.predict(xs.length === 1 ? xs[0] : xs);
-  } catch {
-    // the same predict by the user reports it
-  } finally {
-    for (const t of [...xs, ...[out ?? []].flat()]) t.dispose();
   }
 }
 

@@ -483,21 +483,22 @@ export function prepackPlanned(where, p, weight, bias) {
 
 // prepackPlanned for a weight whose inputs are not known yet:
 //   prepackConv(where, weight, bias, { nd: 1 | 2, layout: 'OIHW' | 'HWIO',
-//     groups = 1, channelsLast, stride = 1s, dilation = 1s })
+//     groups = 1, channelsLast, stride, dilation })
 // The packing depends on the weights, layout, groups and kernel family only,
-// so any input does: planned here for a 16-wide output, enough for the
-// Winograd family where the layer's stride and dilation allow it.
+// so any input does: planned here at stride 1 for a 16-wide output when the
+// layer's stride and dilation (default 1) allow the Winograd family, else
+// for the kernel's own size.
 export function prepackConv(where, weight, bias, { nd, layout, groups = 1, channelsLast, stride, dilation }) {
   const L = LAYOUTS[layout];
   const ws = weight.shape;
   const kernelSize = L === OIHW ? ws.slice(2) : ws.slice(0, nd);
   const zeros = new Array(nd).fill(0);
-  const strides = stride ?? new Array(nd).fill(1);
-  const dilations = dilation ?? new Array(nd).fill(1);
+  const ones = new Array(nd).fill(1);
+  const unit = (v) => v === undefined || v.every((x) => x === 1);
+  const extra = unit(stride) && unit(dilation) ? 15 : 0;
   const p = generalPlan(where, {
-    nd, layout: L, batched: true, N: 1, C: ws[L === OIHW ? 1 : nd] * groups,
-    spatial: kernelSize.map((k, i) => dilations[i] * (k - 1) + 1 + 15 * strides[i]),
-    Cout: L === OIHW ? ws[0] : ws[nd + 1], kernel: kernelSize, stride: strides, dilation: dilations, padBefore: zeros, padAfter: zeros,
+    nd, layout: L, batched: true, N: 1, C: ws[L === OIHW ? 1 : nd] * groups, spatial: kernelSize.map((k) => k + extra),
+    Cout: L === OIHW ? ws[0] : ws[nd + 1], kernel: kernelSize, stride: ones, dilation: ones, padBefore: zeros, padAfter: zeros,
     groups, channelsLast,
   });
   prepackPlanned(where, p, weight, bias);

@@ -60,11 +60,31 @@ export function prepackSteps(steps, fused, warmUp = true) {
     prepackConv(c.where, kernel, bias, {
       nd: c.rank, layout: 'HWIO', groups, channelsLast: c.data_format === 'channels_last', stride: c.strides, dilation: c.dilation_rate,
     });
-    if (warmUp) warmUpOn(c.warmUpShape?.() ?? null, (x) => f.run(x));
+    if (warmUp && firstOfKind(kernelKind(c, kernel, f.act))) warmUpOn(c.warmUpShape?.() ?? null, (x) => f.run(x));
   }
   for (const s of steps) {
     if (s.layer === null || typeof s.layer?.prepack !== 'function') continue;
     s.layer.prepack(warmUp ? undefined : { warmUp: false });
-    if (warmUp) warmUpLayer(s.layer);
+    if (warmUp && firstOfKind(kernelKind(s.layer, s.layer.kernel ?? null, null))) warmUpLayer(s.layer);
   }
+}
+
+// Warm-up runs compile kernels, so one run per kind of layer is enough
+// (MobileNetV2's 52 convolutions are a dozen kinds; a model loaded again
+// needs none): the kind is what picks the WebAssembly path (class, kernel
+// size, strides, dilation, layout, groups, activation, and the channel
+// counts' small / Winograd-sized buckets), kept for the module's life.
+const warmedKinds = new Set();
+
+function firstOfKind(kind) {
+  if (warmedKinds.has(kind)) return false;
+  warmedKinds.add(kind);
+  return true;
+}
+
+function kernelKind(layer, kernel, act) {
+  const ks = kernel?.shape ?? [];
+  const bucket = (n) => (n === undefined ? '-' : n <= 4 ? n : n < 16 ? 's' : 'w');
+  return [layer.constructor.name, layer.kernel_size, layer.strides, layer.dilation_rate, layer.padding, layer.data_format,
+    layer.groups, act?.code ?? layer.activationSpec?.code ?? layer.activation, ks.map(bucket)].map(String).join('|');
 }

@@ -227,9 +227,10 @@ async function loadWith(where, source, options) {
     // The layers take their weights unpacked; the model then folds and packs
     // once, so the first predict (and the warm-up) find them ready.
     deferPrepack(() => setModelWeights(where, model, weights));
-    // The warm-up: each fused convolution and packed layer runs once on a
-    // small zero input, so the WebAssembly kernels are compiled before the
-    // first predict (a whole predict on zeros took longer than the load).
+    // The warm-up: one fused convolution or packed layer of each kind runs
+    // on a small zero input (js/graph/prepack.js), so the WebAssembly kernels
+    // are compiled before the first predict (a whole predict on zeros took
+    // longer than the load).
     model.prepack({ warmUp: opts.warmup !== false });
     return model;
   } catch (e) {

@@ -252,30 +252,28 @@ describe.each(TORCH_CASES)('torch nn.%s', (name, make, inputShape) => {
   });
 });
 
-test('prepack() alone (no warm-up run) packs the channels-last depthwise kernel: the first call makes only its output', () => {
-  const make = () => new layers.DepthwiseConv2D({ kernel_size: 3, padding: 'same', input_shape: [8, 8, 12] });
-  const x = randomLike([1, 8, 8, 12], 3);
+// A Keras layer given weights with prepacking deferred, then prepack() on
+// its own (no warm-up run): its first call makes only its output, with the
+// lazy path's numbers.
+function prepackAloneIsComplete(make, inputShape, seed) {
+  const x = randomLike(inputShape, seed);
   const layer = make();
-  const weights = newWeights(layer, 40);
+  const weights = newWeights(layer, seed * 10);
   deferPrepack(() => layer.set_weights(weights));
   layer.prepack();
   const got = firstCallMakesOnlyItsOutput(layer, x);
   expect(Array.from(got)).toEqual(Array.from(lazyOutput(make, weights, x)));
   for (const t of [x, ...weights]) t.dispose();
   layer.dispose();
+}
+
+test('prepack() alone (no warm-up run) packs the channels-last depthwise kernel: the first call makes only its output', () => {
+  prepackAloneIsComplete(() => new layers.DepthwiseConv2D({ kernel_size: 3, padding: 'same', input_shape: [8, 8, 12] }), [1, 8, 8, 12], 4);
 });
 
 test('prepack() alone packs the Winograd weights of a 3x3 stride-1 layer of unknown input size (torch and Keras)', () => {
-  const make = () => new layers.Conv2D({ filters: 24, kernel_size: 3, padding: 'same', batch_input_shape: [null, null, null, 20] });
-  const x = randomLike([1, 16, 16, 20], 5);
-  const layer = make();
-  const weights = newWeights(layer, 60);
-  deferPrepack(() => layer.set_weights(weights));
-  layer.prepack();
-  const got = firstCallMakesOnlyItsOutput(layer, x);
-  expect(Array.from(got)).toEqual(Array.from(lazyOutput(make, weights, x)));
-  for (const t of [x, ...weights]) t.dispose();
-  layer.dispose();
+  prepackAloneIsComplete(() => new layers.Conv2D({ filters: 24, kernel_size: 3, padding: 'same', batch_input_shape: [null, null, null, 20] }),
+    [1, 16, 16, 20], 6);
   // torch: construction packs one copy, for the kernel the module runs
   // (Winograd for the stride-1 3x3, direct for the strided one).
   const b0 = live();

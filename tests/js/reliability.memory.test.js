@@ -21,7 +21,9 @@ async function collect(target = -1) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const now = mem().tensors;
     if (target >= 0 && now <= target) return;
-    stable = now === last ? stable + 1 : 0;
+    // With a target, a steady count above it only means the finalizers have
+    // not run yet (a busy machine): keep collecting until the time is up.
+    stable = target < 0 && now === last ? stable + 1 : 0;
     last = now;
   }
 }

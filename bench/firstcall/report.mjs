@@ -33,8 +33,8 @@ export function firstCallSection(results) {
     'A call: the input tensor(s) made from `Float32Array`s, `apply` / `predict`, the output read back (`dataSync`), everything disposed. ' +
     `Each cell ran in ${options.rounds} fresh process(es), keeping the one with the lowest 1st call. ` +
     'Bar (issue 13): nnwasm\'s 1st call within 2x of its 10th, and not slower than tfjs\'s 1st. ' +
-    '`load_model` runs one warm-up `predict` on zeros before it returns (its default); the `{ warmup: false }` rows show the ' +
-    'first predict without any warm-up run (BatchNorm folded and weights packed at load all the same). ' +
+    '`load_model` runs each kind of layer once on a small zero input before it returns (its default; kinds already run in the process are skipped); ' +
+    'the `{ warmup: false }` rows show the first predict without those runs (BatchNorm folded and weights packed at load all the same). ' +
     `The run took ${sig(results.seconds, 2)} s (bench/firstcall/run.mjs; raw numbers in bench/.build/firstcall-results.json).`,
     '',
   );

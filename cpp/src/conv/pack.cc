@@ -63,15 +63,20 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
       const std::size_t width = cout_g - b * B < B ? cout_g - b * B : B;
       for (std::size_t j = 0; j < B; ++j) p[j] = (j < width && bias != nullptr) ? bias[o0 + j] : 0.0f;
       p += B;
-      for (std::size_t k = 0; k < K; ++k, p += B) {
-        std::size_t c, tap;
-        if (target == PackFor::kNhwc) {
-          tap = k / cin_g, c = k % cin_g;
-        } else {
-          c = k / taps, tap = k % taps;
+      // K rows in the target's order, walked as two nested loops (no divide
+      // per row); a row of a full block in HWIO (Keras) is B contiguous floats.
+      const bool tap_major = target == PackFor::kNhwc;
+      const std::size_t outer = tap_major ? taps : cin_g, inner = tap_major ? cin_g : taps;
+      for (std::size_t u = 0; u < outer; ++u) {
+        for (std::size_t v = 0; v < inner; ++v, p += B) {
+          const std::size_t tap = tap_major ? u : v, c = tap_major ? v : u;
+          const float* w = weights + c * si + (tap / kw) * sy + (tap % kw) * sx + o0 * so;
+          if (so == 1 && width == B) {
+            for (std::size_t j = 0; j < B; ++j) p[j] = w[j];
+          } else {
+            for (std::size_t j = 0; j < B; ++j) p[j] = j < width ? w[j * so] : 0.0f;
+          }
         }
-        const float* w = weights + c * si + (tap / kw) * sy + (tap % kw) * sx;
-        for (std::size_t j = 0; j < B; ++j) p[j] = j < width ? w[(o0 + j) * so] : 0.0f;
       }
     }
   }

@@ -47,13 +47,14 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
 
   const std::size_t B = block_width(target);
   const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups;
-  const std::size_t kh = s.kernel_h, kw = s.kernel_w, taps = kh * kw, K = taps * cin_g;
-  // Element strides of (out channel, in channel, ky, kx) in the given layout.
-  std::size_t so, si, sy, sx;
+  const std::size_t taps = s.kernel_h * s.kernel_w;
+  // Element strides of (out channel, in channel, tap) in the given layout:
+  // both keep (ky, kx) row-major, so a tap index has a single stride.
+  std::size_t so, si, stap;
   if (layout == WeightLayout::kOihw) {
-    so = cin_g * taps, si = taps, sy = kw, sx = 1;
+    so = cin_g * taps, si = taps, stap = 1;
   } else {
-    so = 1, si = s.out_channels, sx = cin_g * s.out_channels, sy = kw * sx;
+    so = 1, si = s.out_channels, stap = cin_g * s.out_channels;
   }
   const std::size_t blocks = (cout_g + B - 1) / B;
   float* p = packed;
@@ -63,14 +64,14 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
       const std::size_t width = cout_g - b * B < B ? cout_g - b * B : B;
       for (std::size_t j = 0; j < B; ++j) p[j] = (j < width && bias != nullptr) ? bias[o0 + j] : 0.0f;
       p += B;
-      // K rows in the target's order, walked as two nested loops (no divide
-      // per row); a row of a full block in HWIO (Keras) is B contiguous floats.
+      // taps * cin_g rows in the target's order, walked as two nested loops;
+      // a row of a full block in HWIO (Keras) is B contiguous floats.
       const bool tap_major = target == PackFor::kNhwc;
       const std::size_t outer = tap_major ? taps : cin_g, inner = tap_major ? cin_g : taps;
       for (std::size_t u = 0; u < outer; ++u) {
         for (std::size_t v = 0; v < inner; ++v, p += B) {
           const std::size_t tap = tap_major ? u : v, c = tap_major ? v : u;
-          const float* w = weights + c * si + (tap / kw) * sy + (tap % kw) * sx + o0 * so;
+          const float* w = weights + c * si + tap * stap + o0 * so;
           if (so == 1 && width == B) {
             for (std::size_t j = 0; j < B; ++j) p[j] = w[j];
           } else {

@@ -13,6 +13,7 @@ import * as normalization from './layers/normalization.js';
 import * as pooling from './layers/pooling.js';
 import * as reshaping from './layers/reshaping.js';
 import { registerLayer } from './registry.js';
+import { markBuiltInLayers } from '../graph/prepack.js';
 import { Sequential } from './sequential.js';
 
 const pickClasses = (mod) => Object.fromEntries(Object.entries(mod).filter(([name, v]) => typeof v === 'function' && /^[A-Z]/.test(name) && v.prototype instanceof Layer));
@@ -27,6 +28,7 @@ const layerClasses = {
 // Config round trips (Sequential.from_config, Model.from_config) find layer
 // classes by name; tf.keras 2 names a functional model 'Functional'.
 for (const [name, cls] of Object.entries({ ...layerClasses, Sequential })) registerLayer(cls, name);
+markBuiltInLayers(Object.values(layerClasses));
 registerLayer(Model, 'Functional');
 registerLayer(Model, 'Model');
 

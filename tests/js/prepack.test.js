@@ -289,3 +289,47 @@ test('prepack() alone packs the Winograd weights of a 3x3 stride-1 layer of unkn
   for (const t of [conv, plain]) t.dispose();
   xs.dispose();
 });
+
+// A model's warm-up runs every kind of built-in layer (not only the packed
+// ones) at its batch-1 built shape, so their kernels are compiled before the
+// first predict; an app's own layers and activation functions are not run.
+test('a model\'s warm-up runs built-in layers of every kind at their batch-1 shape, never user code', () => {
+  const calls = [];
+  const spy = (layer) => {
+    const call = layer.call.bind(layer);
+    layer.call = (x, kw) => {
+      calls.push([layer.name, [x].flat().map((t) => t.shape)]);
+      return call(x, kw);
+    };
+    return layer;
+  };
+  const userFn = [];
+  class Doubler extends layers.Layer {
+    call(x) { userFn.push('Doubler'); return torch.mul(x, 2); }
+    compute_output_shape(s) { return s; }
+  }
+  const x = keras.Input({ shape: [12, 5], name: 'warm_in' });
+  const p = spy(new layers.MaxPooling1D({ pool_size: 2, name: 'warm_pool' })).apply(x);
+  const q = spy(new layers.MaxPooling1D({ pool_size: 2, name: 'warm_pool_b' })).apply(x);  // same kind: no second run
+  const a = spy(new layers.Add({ name: 'warm_add' })).apply([p, q]);
+  const f = new layers.Activation({ activation: (t) => { userFn.push('fn'); return t.clone(); }, name: 'warm_fn' }).apply(a);
+  const d = new Doubler({ name: 'warm_user' }).apply(f);
+  const g = spy(new layers.GlobalAveragePooling1D({ name: 'warm_gap' })).apply(d);
+  const model = new keras.Model({ inputs: x, outputs: g });
+  const ran = new Map(calls.map(([name, shapes]) => [name, shapes]));
+  // each kind ran (a model earlier in this process may have warmed a kind already: then it is absent)
+  for (const [name, shapes] of ran) {
+    const want = { warm_pool: [[1, 12, 5]], warm_pool_b: [[1, 12, 5]], warm_add: [[1, 6, 5], [1, 6, 5]], warm_gap: [[1, 6, 5]] }[name];
+    expect(shapes).toEqual(want);
+  }
+  expect(ran.has('warm_pool') && ran.has('warm_pool_b')).toBe(false);
+  expect(ran.has('warm_add') || ran.has('warm_gap')).toBe(true);
+  expect(userFn).toEqual([]);
+  calls.length = 0;
+  const y = model.predict(torch.ones(1, 12, 5));
+  expect(y.tolist()).toEqual([[4, 4, 4, 4, 4]]);  // (1 + 1) * 2
+  expect(userFn).toEqual(['fn', 'Doubler']);
+  expect(calls.map(([name]) => name)).toEqual(['warm_pool', 'warm_pool_b', 'warm_add', 'warm_gap']);
+  y.dispose();
+  model.dispose();
+});

@@ -776,7 +776,7 @@ export interface LoadModelOptions {
   /** Where the shards are, instead of model.json's folder. */
   weightPathPrefix?: string;
   custom_objects?: Record<string, any>; customObjects?: Record<string, any>;
-  /** Default true: one fused convolution or packed layer of each kind (not yet run in this process) runs once on a small zero input before returning (the WebAssembly kernels compile then), so the first predict runs near full speed. BatchNorm is folded and weights packed at load either way. */
+  /** Default true: one layer of each kind (not yet run in this process) runs on zeros before returning (fused convolutions and packed layers 8 times on a small input, other built-in layers at their batch-1 shape; never the app's own layers or functions), so the WebAssembly kernels are compiled and being optimised and the first predict runs near full speed. BatchNorm is folded and weights packed at load either way. */
   warmup?: boolean;
 }
 /** Omitted: the artifacts in memory; a folder path or file:// URL (Node); 'downloads://name' (browser); a function or { save } handler. */

@@ -28,8 +28,12 @@ std::uintptr_t tensor_alloc(double bytes) {
   // half-size blocks can; freed, they join the heap's free top (this
   // dlmalloc never trims), from which the whole block is then cut.
   constexpr std::size_t kHalfAddressSpace = std::size_t{1} << 31;
+  // A pthread starting meanwhile (Emscripten 3.1.6 allocates a thread's TLS
+  // on the thread itself) can take a small block off the free top between
+  // the frees and the allocation; then the top is short, so try again.
   const auto brk = reinterpret_cast<std::uintptr_t>(sbrk(0));
-  if (p == nullptr && size >= kHalfAddressSpace - 65536 && size <= emscripten_get_heap_max() - brk) {
+  const bool may_fit = size >= kHalfAddressSpace - 65536 && size <= emscripten_get_heap_max() - brk;
+  for (int attempt = 0; p == nullptr && may_fit && attempt < 3; ++attempt) {
     // volatile: the compiler would otherwise drop a malloc whose block is
     // only freed.
     void* volatile a = std::malloc(size / 2);

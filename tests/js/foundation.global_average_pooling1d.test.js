@@ -131,6 +131,13 @@ describe('errors name the layer, the argument, expected and given', () => {
     [() => new GlobalAveragePooling1D({ keepdims: 1 }), TypeError, 'GlobalAveragePooling1D: keepdims must be a boolean, got 1'],
     [() => new GlobalAveragePooling1D({ pool_size: 2 }), TypeError, "GlobalAveragePooling1D: unknown option 'pool_size'"],
     [() => new GlobalAveragePooling1D({ data_format: 'channels_last', dataFormat: 'channels_first' }), TypeError, "option 'data_format' given twice"],
+    [() => new GlobalAveragePooling1D({ dataFormat: 'channels_first', keepdims: true, data_format: 'channels_last' }), TypeError,
+      "GlobalAveragePooling1D: option 'data_format' given twice (as 'dataFormat' and 'data_format')"],
+    [() => new GlobalAveragePooling1D({ keepdims: true, name: 'g', dataFormat: 'channels_first', data_format: 'channels_last' }), TypeError,
+      "GlobalAveragePooling1D: option 'data_format' given twice (as 'dataFormat' and 'data_format')"],
+    // Names an object inherits are no options.
+    [() => new GlobalAveragePooling1D({ constructor: 1 }), TypeError, "GlobalAveragePooling1D: unknown option 'constructor'"],
+    [() => new GlobalAveragePooling1D(JSON.parse('{"__proto__": {"a": 1}}')), TypeError, "GlobalAveragePooling1D: unknown option '__proto__'"],
     [() => new GlobalAveragePooling1D().apply(x, { mask: [[1, 0, 1]] }), Error,
       'GlobalAveragePooling1D: mask must have shape [1, 2] (batch, steps), got shape [1, 3]'],
     [() => new GlobalAveragePooling1D().apply(x, { mask: 'yes' }), TypeError, 'GlobalAveragePooling1D: mask must be a Tensor'],

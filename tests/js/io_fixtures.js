@@ -19,13 +19,18 @@ export { tf, tfl };
 // compared across an await must be taken this way on both sides (a CI run
 // saw 484 of them vanish mid-test).
 export async function settledTensorCount() {
-  let count = -1;
-  for (let i = 0; i < 10 && count !== backend().memory.tensors; i++) {
-    count = backend().memory.tensors;
+  // Finalizers of tensors dropped earlier run some tasks after a gc(), not
+  // always in the next one: the count has settled once three rounds in a
+  // row leave it unchanged.
+  let count = backend().memory.tensors;
+  for (let i = 0, same = 0; i < 50 && same < 3; i++) {
     globalThis.gc();
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const now = backend().memory.tensors;
+    same = now === count ? same + 1 : 0;
+    count = now;
   }
-  return backend().memory.tensors;
+  return count;
 }
 
 // ---- models (tfjs-layers) --------------------------------------------------

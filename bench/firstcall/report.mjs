@@ -33,7 +33,8 @@ export function firstCallSection(results) {
     'A call: the input tensor(s) made from `Float32Array`s, `apply` / `predict`, the output read back (`dataSync`), everything disposed. ' +
     `Each cell ran in ${options.rounds} fresh process(es), keeping the one with the lowest 1st call. ` +
     'Bar (issue 13): nnwasm\'s 1st call within 2x of its 10th, and not slower than tfjs\'s 1st. ' +
-    '`load_model` runs each kind of layer once on a small zero input before it returns (its default; kinds already run in the process are skipped); ' +
+    '`load_model` runs each kind of built-in layer on zeros before it returns (its default; kinds already run in the process are skipped): ' +
+    'fused convolutions and packed layers 8 times on a small input, every other built-in layer once or a few times at its batch-1 shape; ' +
     'the `{ warmup: false }` rows show the first predict without those runs (BatchNorm folded and weights packed at load all the same). ' +
     `The run took ${sig(results.seconds, 2)} s (bench/firstcall/run.mjs; raw numbers in bench/.build/firstcall-results.json).`,
     '',

@@ -103,7 +103,7 @@ export function modelsSection(results) {
       `machine's drift hits both alike, until each has spent ${options.budgetMs} ms in calls (at least 7 samples); median and min–max.`,
     `- load: each library loads its own fresh copy of the artifacts ${options.loads} times per pass (the libraries take turns); ` +
       'load = until the loader\'s promise resolves; first predict = the first `predict` of that model (one call, the output read back), ' +
-      'which includes whatever each library leaves to first use (nnwasm folds BatchNorm and packs its weights at load and its load runs each kind of layer once on a small zero input; ' +
+      'which includes whatever each library leaves to first use (nnwasm folds BatchNorm and packs its weights at load and its first load in a process runs each kind of built-in layer on zeros: convolutions 8 times on a small input, the others at their batch-1 shape; ' +
       'tfjs-backend-wasm sets up its XNNPACK operators on first use). Medians over the loads.',
     `- Each network and thread count ran ${options.rounds} time(s) (a fresh process each), the thread order reversed every other round; ` +
       'the tables show the round whose predict medians sum lowest, all columns from that round.',

@@ -26,26 +26,14 @@ export function readOptions(where, options, defaults) {
   // Object.assign, not {...a, ...b}: on Node 20 that double spread took
   // ~25 us for a conv's 22 options, most of a model's load.
   const out = Object.assign({}, BASE_DEFAULTS, defaults);
-  // The key each option was given as, kept once one comes in camelCase
-  // (only then can two keys name the same option).
-  let givenAs = null;
-  const keys = Object.keys(options);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  const given = new Map();  // option name -> the key it was given as
+  for (const key of Object.keys(options)) {
     const name = optionName(key);
     if (!Object.hasOwn(out, name)) {
       throw new TypeError(`${where}: unknown option '${key}' (expected one of ${Object.keys(out).join(', ')})`);
     }
-    if (givenAs === null && name !== key) {
-      givenAs = new Map();
-      for (let j = 0; j < i; j++) givenAs.set(keys[j], keys[j]);  // snake_case so far
-    }
-    if (givenAs !== null) {
-      if (givenAs.has(name)) {
-        throw new TypeError(`${where}: option '${name}' given twice (as '${givenAs.get(name)}' and '${key}')`);
-      }
-      givenAs.set(name, key);
-    }
+    if (given.has(name)) throw new TypeError(`${where}: option '${name}' given twice (as '${given.get(name)}' and '${key}')`);
+    given.set(name, key);
     const value = options[key];
     if (value !== undefined) out[name] = value;
   }

@@ -60,10 +60,11 @@ int conv_packed_size(std::uintptr_t block) {
   return 0;
 }
 
+// scale: 0, or out_channels floats multiplying each output channel's weights.
 struct ConvPackWeights {
-  u32 words, weights, layout, bias, target, packed;
+  u32 words, weights, layout, bias, scale, target, packed;
   ShapeWords s;
-  static constexpr char kFields[] = "weights,layout,bias,target,packed," NNWASM_SHAPE_FIELDS;
+  static constexpr char kFields[] = "weights,layout,bias,scale,target,packed," NNWASM_SHAPE_FIELDS;
 };
 
 int conv_pack_weights(std::uintptr_t block) {
@@ -72,9 +73,10 @@ int conv_pack_weights(std::uintptr_t block) {
   if (!valid(a.layout, a.target, 0)) return abi::kBadBlock;
   const ConvShape s = a.s.shape();
   const auto target = static_cast<PackFor>(a.target);
-  if (!buffers_fit(s, 0, 0, a.weights, a.bias, a.packed, target)) return heap_check::kOutsideHeap;
+  if (!buffers_fit(s, 0, 0, a.weights, a.bias, a.packed, target) || !heap_check::fits(a.scale, {s.out_channels}))
+    return heap_check::kOutsideHeap;
   return abi::status(nnwasm::conv::pack_weights(abi::in(a.weights), static_cast<WeightLayout>(a.layout),
-                                                abi::in(a.bias), s, target, abi::out(a.packed)));
+                                                abi::in(a.bias), s, target, abi::out(a.packed), abi::in(a.scale)));
 }
 
 // conv_nhwc / conv_nchw: packed weights (bias included).
@@ -132,9 +134,9 @@ std::size_t dw_packed_count(const ConvShape& s) {
 }
 
 struct DwconvPack {
-  u32 words, weights, bias, packed;
+  u32 words, weights, bias, scale, packed;
   ShapeWords s;
-  static constexpr char kFields[] = "weights,bias,packed," NNWASM_SHAPE_FIELDS;
+  static constexpr char kFields[] = "weights,bias,scale,packed," NNWASM_SHAPE_FIELDS;
 };
 
 int dwconv_nhwc_pack(std::uintptr_t block) {
@@ -142,9 +144,10 @@ int dwconv_nhwc_pack(std::uintptr_t block) {
   if (const int st = abi::read(block, &a)) return st;
   const ConvShape s = a.s.shape();
   if (!buffers_fit(s, 0, 0, a.weights, a.bias, 0, PackFor::kNhwc) ||
-      !heap_check::fits(a.packed, {dw_packed_count(s)}))
+      !heap_check::fits(a.packed, {dw_packed_count(s)}) || !heap_check::fits(a.scale, {s.out_channels}))
     return heap_check::kOutsideHeap;
-  return abi::status(nnwasm::conv::dwconv_nhwc_pack(abi::in(a.weights), abi::in(a.bias), s, abi::out(a.packed)));
+  return abi::status(nnwasm::conv::dwconv_nhwc_pack(abi::in(a.weights), abi::in(a.bias), s, abi::out(a.packed),
+                                                    abi::in(a.scale)));
 }
 
 int dwconv_nhwc_packed(std::uintptr_t block) {

@@ -1,15 +1,17 @@
 // The fusion pass: on a plan's steps, ZeroPadding -> Conv -> BatchNormalization
 // -> activation chains (each link the only consumer of the one before) become
 // one convolution: the zero padding joins the conv's padding, BatchNorm is
-// folded into a derived kernel and bias, and the activation runs in the
-// conv's output pass. The folded weights are made on first use and remade
-// when any source weight tensor is replaced (set_weights makes new tensors);
-// the layers' own weights are never touched.
+// folded into the kernel and bias, and the activation runs in the conv's
+// output pass. The fold is a per-output-channel scale applied as the conv's
+// own kernel is packed (no scaled copy of the kernel; channels-first
+// depthwise, which runs unpacked, gets a scaled copy) and a new bias. It is
+// made on first use and remade when any source weight tensor is replaced
+// (set_weights makes new tensors); the layers' own weights are never touched.
 import { resolveActivation } from '../ops/fused_activation.js';
 import { Tensor } from '../tensor.js';
 import { Activation, ReLU } from '../keras/layers/activation.js';
 import { Conv1D, Conv2D } from '../keras/layers/conv.js';
-import { convGeneral, kerasConvGeometry } from '../ops/conv.js';
+import { convGeneral, kerasConvGeometry, packsWeights } from '../ops/conv.js';
 import { binary } from '../ops/elementwise.js';
 import { DepthwiseConv1D, DepthwiseConv2D } from '../keras/layers/conv_variants.js';
 import { BatchNormalization } from '../keras/layers/normalization.js';
@@ -56,7 +58,13 @@ class FusedConv {
     return [kernel, bias, b?.gamma ?? null, b?.beta ?? null, b?.moving_mean ?? null, b?.moving_variance ?? null];
   }
 
-  // The kernel (HWIO, grouped view for depthwise) and bias to run with.
+  #groups() {
+    const c = this.conv;
+    return isDepthwise(c) ? c.inputChannels : c.groups;
+  }
+
+  // The kernel (HWIO, grouped view for depthwise), bias and packing scale
+  // (a Tensor or null) to run with.
   weights() {
     const src = this.#sources();
     if (this.#key !== null && src.every((t, i) => t === this.#key[i])) return this.#weights;
@@ -65,7 +73,7 @@ class FusedConv {
     const nd = this.conv.rank;
     const view = isDepthwise(this.conv) ? this.conv.convKernel : kernel;
     if (this.bn === null) {
-      this.#weights = { kernel: view, bias, owned: false };
+      this.#weights = { kernel: view, bias, scale: null, owned: false };
     } else {
       const [, , gamma, beta, mean, variance] = src;
       const out = view.shape[nd + 1];
@@ -81,27 +89,36 @@ class FusedConv {
         scale[o] = (g ? g[o] : 1) / Math.sqrt(v[o] + eps);
         shift[o] = (b[o] - m[o]) * scale[o] + (be ? be[o] : 0);
       }
-      // kernel * scale over its last (output) axis, in the heap (a model's
-      // kernels are megabytes; a JS loop over copies took most of a load).
       const st = Tensor.fromFloat32(scale, [out], 'fusion');
-      let kt;
-      try {
-        kt = binary('fusion', 'mul', view, st);
-      } finally {
-        st.dispose();
-      }
       const bt = Tensor.fromFloat32(shift, [out], 'fusion');
-      this.#weights = { kernel: kt, bias: bt, owned: true };
+      const groups = this.#groups();
+      const packed = packsWeights({
+        groups, inChannels: view.shape[nd] * groups, outChannels: out, channelsLast: this.conv.data_format === 'channels_last',
+      });
+      if (packed) {
+        this.#weights = { kernel: view, bias: bt, scale: st, owned: true };
+      } else {
+        // kernel * scale over its last (output) axis, in the heap.
+        let kt;
+        try {
+          kt = binary('fusion', 'mul', view, st);
+        } catch (e) {
+          st.dispose();
+          bt.dispose();
+          throw e;
+        }
+        this.#weights = { kernel: kt, bias: bt, scale: st, folded: true, owned: true };
+      }
     }
     this.#key = src;
     return this.#weights;
   }
 
-  // The kernel, bias and groups run() passes to convGeneral (folded now if
-  // not yet), for prepacking.
+  // The kernel, bias, groups and packing scale run() passes to convGeneral
+  // (folded now if not yet), for prepacking.
   prepared() {
-    const { kernel, bias } = this.weights();
-    return { kernel, bias, groups: isDepthwise(this.conv) ? this.conv.inputChannels : this.conv.groups };
+    const w = this.weights();
+    return { kernel: w.kernel, bias: w.bias, groups: this.#groups(), scale: w.folded ? null : w.scale };
   }
 
   run(x) {
@@ -122,19 +139,21 @@ class FusedConv {
     const C = channelsLast ? convIn[nd + 1] : convIn[1];
     const geo = convIn.slice(first, first + nd).map((L, i) => kerasConvGeometry(c.where, L, c.kernel_size[i],
       c.strides[i], c.dilation_rate[i], c.padding));
-    const { kernel, bias } = this.weights();
+    const w = this.weights();
     const activation = this.act ?? c.activationSpec;
-    return convGeneral(c.where, x, kernel, {
-      nd, layout: 'HWIO', bias, stride: c.strides, dilation: c.dilation_rate,
+    return convGeneral(c.where, x, w.kernel, {
+      nd, layout: 'HWIO', bias: w.bias, stride: c.strides, dilation: c.dilation_rate,
       padBefore: geo.map((g, i) => g.before + zb[i]), padAfter: geo.map((g, i) => g.after + za[i]),
-      groups: isDepthwise(c) ? C : c.groups, channelsLast, activation,
+      groups: isDepthwise(c) ? C : c.groups, channelsLast, activation, scale: w.folded ? null : w.scale,
     });
   }
 
   dispose() {
-    if (this.#weights?.owned) {
-      this.#weights.kernel.dispose();
-      this.#weights.bias.dispose();
+    const w = this.#weights;
+    if (w?.owned) {
+      if (w.folded) w.kernel.dispose();
+      w.bias.dispose();
+      w.scale.dispose();  // and the kernel packed with it (kept on it)
     }
     this.#weights = null;
     this.#key = null;

@@ -108,10 +108,11 @@ function warmUpStepLayer(layer) {
 // then (warmUp) runs each once on a small input.
 export function prepackSteps(steps, fused, warmUp = true) {
   for (const f of fused) {
-    const { kernel, bias, groups } = f.prepared();
+    const { kernel, bias, groups, scale } = f.prepared();
     const c = f.conv;
     prepackConv(c.where, kernel, bias, {
       nd: c.rank, layout: 'HWIO', groups, channelsLast: c.data_format === 'channels_last', stride: c.strides, dilation: c.dilation_rate,
+      scale,
     });
     if (warmUp && firstOfKind(kernelKind(c, kernel, f.act))) warmUpOn(c.warmUpShape?.() ?? null, (x) => f.run(x), SMALL_WARM_UP_RUNS);
   }

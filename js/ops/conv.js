@@ -368,11 +368,14 @@ function checkGeneral(where, x, weight, bias, o) {
 // the weights, ZeroPadding into padBefore/padAfter):
 //   convGeneral(where, input, weight, { nd: 1 | 2, layout: 'OIHW' | 'HWIO',
 //     bias = null, stride, dilation, padBefore, padAfter, groups = 1,
-//     channelsLast, activation = null })
+//     channelsLast, activation = null, scale = null })
 // input (N, C, ...) or (N, ..., C) by channelsLast; weight PyTorch's
 // (out, in/groups, k...) for 'OIHW' or Keras's (k..., in/groups, out) for
-// 'HWIO'; activation null or a resolveActivation() result. Packed weights
-// are cached on the weight tensor, as for the fronts.
+// 'HWIO'; activation null or a resolveActivation() result; scale null or a
+// Tensor of out floats: the weights packed with each output channel times
+// its value (a folded BatchNorm's scale; only where packsWeights), that
+// packed copy kept on the scale tensor. Other packed weights are cached on
+// the weight tensor, as for the fronts.
 export function convGeneral(where, input, weight, options) {
   if (options === null || typeof options !== 'object') typeFail(where, `options must be an object, got ${fmtValue(options)}`);
   const bias = options.bias ?? null;
@@ -398,7 +401,7 @@ function convGeneralOn(where, x, weight, bias, o, activation) {
   const bs = bias === null ? null : Tensor.shapeOf(bias);
   let p = generalPlans.find(0, xs, ws, bs, o, GENERAL_OPTIONS);
   if (p === undefined) p = generalPlans.add(0, xs, ws, bs, o, GENERAL_OPTIONS, checkGeneral(where, x, weight, bias, o));
-  return runConv(where, p, x, weight, p.layout, bias, activation);
+  return runConv(where, p, x, weight, p.layout, bias, activation, o.scale ?? null);
 }
 
 // ---- kernel calls ----------------------------------------------------------
@@ -408,8 +411,12 @@ const LINEAR = resolveActivation('conv', null);
 // The packed weights (bias included) for a GEMM kernel, made once per
 // (weight tensor, target, layout, groups, bias) and kept on the weight
 // tensor (disposed with it). A new bias tensor replaces the packed copy.
-function packedWeights(where, p, weight, bias) {
-  const kept = keptPacked(weight, p.packKey, bias);
+// scale (null or a Tensor of out floats): each output channel's weights
+// times its value (a folded BatchNorm: the layer's own weights packed
+// scaled, no scaled copy of them made); that copy is kept on the scale
+// tensor instead, so it goes with the fusion that owns the scale.
+function packedWeights(where, p, weight, bias, scale = null) {
+  const kept = scale === null ? keptPacked(weight, p.packKey, bias) : keptPacked(scale, p.packKey, bias, weight);
   if (kept !== null) return kept;
   const shape = { ...p.shape, batch: 1 };
   const sizeEntry = kernel('convPackedSize');
@@ -419,20 +426,21 @@ function packedWeights(where, p, weight, bias) {
   const packed = Tensor.empty([floats], where);
   const packEntry = kernel('convPackWeights');
   const status = packEntry.run(packEntry.pack({
-    weights: weight.ptr, layout: p.layout, bias: bias === null ? 0 : bias.ptr, target: p.target, packed: packed.ptr, ...shape,
+    weights: weight.ptr, layout: p.layout, bias: bias === null ? 0 : bias.ptr, scale: scale === null ? 0 : scale.ptr,
+    target: p.target, packed: packed.ptr, ...shape,
   }));
   if (status !== 0) {
     packed.dispose();
     checkStatus(where, status);
   }
-  return keepPacked(weight, p.packKey, bias, packed);
+  return scale === null ? keepPacked(weight, p.packKey, bias, packed) : keepPacked(scale, p.packKey, bias, packed, weight);
 }
 
 // The same for NHWC depthwise (Keras's (kh, kw, 1, C) weights, bias
 // included), kept under its own key: one weight tensor can serve a grouped
 // GEMM plan and a depthwise one.
-function packedDepthwiseWeights(where, p, weight, bias) {
-  const kept = keptPacked(weight, p.packKey, bias);
+function packedDepthwiseWeights(where, p, weight, bias, scale = null) {
+  const kept = scale === null ? keptPacked(weight, p.packKey, bias) : keptPacked(scale, p.packKey, bias, weight);
   if (kept !== null) return kept;
   const shape = { ...p.shape, batch: 1 };
   const sizeEntry = kernel('dwconvNhwcPackedSize');
@@ -441,29 +449,38 @@ function packedDepthwiseWeights(where, p, weight, bias) {
   const packed = Tensor.empty([sizeEntry.result('floats')], where);
   const packEntry = kernel('dwconvNhwcPack');
   const status = packEntry.run(packEntry.pack({
-    weights: weight.ptr, bias: bias === null ? 0 : bias.ptr, packed: packed.ptr, ...shape,
+    weights: weight.ptr, bias: bias === null ? 0 : bias.ptr, scale: scale === null ? 0 : scale.ptr, packed: packed.ptr, ...shape,
   }));
   if (status !== 0) {
     packed.dispose();
     checkStatus(where, status);
   }
-  return keepPacked(weight, p.packKey, bias, packed);
+  return scale === null ? keepPacked(weight, p.packKey, bias, packed) : keepPacked(scale, p.packKey, bias, packed, weight);
+}
+
+// Whether a convolution of these channel counts and layout runs on packed
+// weights (all but channels-first depthwise, which reads them as given):
+// where a folded BatchNorm's scale can go into the packing.
+export function packsWeights({ groups, inChannels, outChannels, channelsLast }) {
+  return channelsLast || !(groups === inChannels && outChannels === inChannels);
 }
 
 // Runs the convolution of plan p: x the input Tensor, weight in `layout`
 // (OIHW or HWIO, as planned), bias a Tensor or null, activation a resolved
-// activation.
-export function runConv(where, p, x, weight, layout, bias, activation) {
+// activation, scale null or a per-output-channel scale for the packing
+// (packedWeights; plans that pack only, packsWeights).
+export function runConv(where, p, x, weight, layout, bias, activation, scale = null) {
   if (layout !== p.layout) throw new Error(`${where}: internal error: weights in layout ${layout} for a plan made for ${p.layout}`);
   if (winogradOn && p.winograd) p = p.winograd;
   const words = p.words;
   if (p.packedDepthwise) {
-    words[p.packedAt] = packedDepthwiseWeights(where, p, weight, bias).ptr;
+    words[p.packedAt] = packedDepthwiseWeights(where, p, weight, bias, scale).ptr;
   } else if (p.depthwise) {
+    if (scale !== null) throw new Error(`${where}: internal error: a packing scale for unpacked depthwise weights`);
     words[p.weightsAt] = weight.ptr;
     words[p.biasAt] = bias === null ? 0 : bias.ptr;
   } else {
-    words[p.packedAt] = packedWeights(where, p, weight, bias).ptr;
+    words[p.packedAt] = packedWeights(where, p, weight, bias, scale).ptr;
   }
   words[p.activationAt] = activation.code;
   return finishActivation(where, runPlanned(where, p, x.ptr), activation);
@@ -475,20 +492,20 @@ export function runConv(where, p, x, weight, layout, bias, activation) {
 // (the packed weights, kept on weight), so the layer that owns the weights
 // pays for it when they are set, not in its first call. Mirrors runConv:
 // change both together.
-export function prepackPlanned(where, p, weight, bias) {
+export function prepackPlanned(where, p, weight, bias, scale = null) {
   if (winogradOn && p.winograd) p = p.winograd;
-  if (p.packedDepthwise) packedDepthwiseWeights(where, p, weight, bias);
-  else if (!p.depthwise) packedWeights(where, p, weight, bias);
+  if (p.packedDepthwise) packedDepthwiseWeights(where, p, weight, bias, scale);
+  else if (!p.depthwise) packedWeights(where, p, weight, bias, scale);
 }
 
 // prepackPlanned for a weight whose inputs are not known yet:
 //   prepackConv(where, weight, bias, { nd: 1 | 2, layout: 'OIHW' | 'HWIO',
-//     groups = 1, channelsLast, stride, dilation })
+//     groups = 1, channelsLast, stride, dilation, scale = null })
 // The packing depends on the weights, layout, groups and kernel family only,
 // so any input does: planned here at stride 1 for a 16-wide output when the
 // layer's stride and dilation (default 1) allow the Winograd family, else
 // for the kernel's own size.
-export function prepackConv(where, weight, bias, { nd, layout, groups = 1, channelsLast, stride, dilation }) {
+export function prepackConv(where, weight, bias, { nd, layout, groups = 1, channelsLast, stride, dilation, scale = null }) {
   const L = LAYOUTS[layout];
   const ws = weight.shape;
   const kernelSize = L === OIHW ? ws.slice(2) : ws.slice(0, nd);
@@ -501,7 +518,7 @@ export function prepackConv(where, weight, bias, { nd, layout, groups = 1, chann
     Cout: L === OIHW ? ws[0] : ws[nd + 1], kernel: kernelSize, stride: ones, dilation: ones, padBefore: zeros, padAfter: zeros,
     groups, channelsLast,
   });
-  prepackPlanned(where, p, weight, bias);
+  prepackPlanned(where, p, weight, bias, scale);
 }
 
 export { resolveActivation };

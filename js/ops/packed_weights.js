@@ -2,8 +2,8 @@
 // per (weight tensor, key) and disposed with it; a different bias tensor
 // repacks. Shared by the convolution and linear op families.
 
-// A small id per bias tensor, so a holder compares biases without keeping
-// them alive.
+// A small id per bias (or source) tensor, so a holder compares them without
+// keeping them alive.
 const biasIds = new WeakMap();
 let nextBiasId = 1;
 function biasTag(bias) {
@@ -16,6 +16,7 @@ function biasTag(bias) {
 class PackedHolder {
   packed = null;
   tag = -1;
+  sourceTag = -1;
 
   dispose() {
     this.packed?.dispose();
@@ -25,21 +26,26 @@ class PackedHolder {
 
 const newHolder = () => new PackedHolder();
 
-// -> the packed Tensor kept on weight under key for this bias, or null (a
-// copy for another bias is freed first, before the caller packs anew).
-// Two calls rather than one taking a pack callback: the hit path, once per
-// convolution or linear call, allocates nothing.
-export function keptPacked(weight, key, bias) {
-  const holder = weight.derived(key, newHolder);
-  if (holder.packed !== null && holder.tag === biasTag(bias)) return holder.packed;
+// -> the packed Tensor kept on `owner` (the weight tensor) under key for
+// this bias, or null (a copy for another bias is freed first, before the
+// caller packs anew). A copy packed from another tensor's weights (a
+// folded BatchNorm's, kept on its scale tensor) names that tensor as
+// `source` and is matched on it too. Two calls rather than one taking a
+// pack callback: the hit path, once per convolution or linear call,
+// allocates nothing.
+export function keptPacked(owner, key, bias, source = null) {
+  const holder = owner.derived(key, newHolder);
+  if (holder.packed !== null && holder.tag === biasTag(bias) && holder.sourceTag === biasTag(source)) return holder.packed;
   holder.dispose();
   return null;
 }
 
-// Keeps `packed` on weight under key for this bias -> packed.
-export function keepPacked(weight, key, bias, packed) {
-  const holder = weight.derived(key, newHolder);
+// Keeps `packed` on owner under key for this bias (and source) -> packed.
+export function keepPacked(owner, key, bias, packed, source = null) {
+  const holder = owner.derived(key, newHolder);
   holder.packed = packed;
   holder.tag = biasTag(bias);
+  holder.sourceTag = biasTag(source);
   return packed;
 }
+

@@ -196,6 +196,32 @@ describe('fusion', () => {
     expect(maxAbsDiff(run(true), run(false))).toBeLessThan(1e-5);
   });
 
+  test('two models sharing fused layers each keep their own folded packing, through weight changes', () => {
+    // The BatchNorm scale goes into each model's packing of the conv's own
+    // kernel; two models over the same layers must not serve each other's.
+    const { model, conv, bn } = convBnRelu();
+    randomizeAndCopy(model, null, 4);
+    const other = new keras.Model({ inputs: model.inputs[0], outputs: model.outputs[0] });
+    const x = torch.randn(1, 7, 7, 3);
+    const unfused = () => model.predict(x, { fuse: false }).data;
+    const want = unfused();
+    for (let round = 0; round < 2; round++) {
+      expect(maxAbsDiff(model.predict(x).data, want)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(other.predict(x).data, want)).toBeLessThan(1e-5);
+    }
+    const c = bn.moving_mean.numel();
+    const filled = (v) => torch.tensor(new Float32Array(c).fill(v), [c]);
+    bn.set_weights([filled(2), filled(0.5), filled(0), filled(4)]);
+    const changed = unfused();
+    expect(maxAbsDiff(changed, want)).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(other.predict(x).data, changed)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(model.predict(x).data, changed)).toBeLessThan(1e-5);
+    // Disposing one model leaves the other's packing (and the layers) working.
+    other.dispose();
+    expect(maxAbsDiff(model.predict(x).data, changed)).toBeLessThan(1e-5);
+    expect(conv.kernel.numel()).toBe(3 * 3 * 3 * 4);
+  });
+
   test('Sequential fuses Conv -> BatchNormalization -> Activation too', () => {
     const seq = new keras.Sequential([
       new L.ZeroPadding2D({ padding: 1, input_shape: [6, 6, 2] }), new L.Conv2D({ filters: 3, kernel_size: 3 }),

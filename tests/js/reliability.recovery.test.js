@@ -135,7 +135,7 @@ describe('errors never leave the module or its thread pool stuck', () => {
         (out) => call('convNchw', { input: bad, packed: x.ptr, output: out, activation: 0, ...SHAPE }),
         (out) => call('dwconvNchw', { input: x.ptr, weights: bad, layout: 0, bias: 0, output: out, activation: 0, ...SHAPE }),
         (out) => call('dwconvNhwc', { input: x.ptr, weights: x.ptr, layout: 1, bias: bad, output: out, activation: 0, ...SHAPE }),
-        () => call('convPackWeights', { weights: x.ptr, layout: 0, bias: 0, target: 0, packed: bad, ...SHAPE }),
+        () => call('convPackWeights', { weights: x.ptr, layout: 0, bias: 0, scale: 0, target: 0, packed: bad, ...SHAPE }),
         () => call('activate', { x: bad, n: 4, activation: 3 }),
         () => call('softmaxRows', { x: bad, rows: 2, n: 2 }),
       ];

@@ -83,9 +83,12 @@ Status packed_weights_size(const ConvShape& s, PackFor target, std::size_t* floa
 
 // Packs weights (and bias, or zeros when bias is null) for conv_nhwc or
 // conv_nchw: per group, per block of output channels, the block's bias then
-// its K rows, zero-padded to the block width.
+// its K rows, zero-padded to the block width. out_scale (null: none)
+// multiplies output channel o's weights (not its bias) by out_scale[o] as
+// they are packed: a BatchNorm folded in without a scaled copy of the
+// weights, bit-identical to packing weights multiplied beforehand.
 Status pack_weights(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s,
-                    PackFor target, float* packed);
+                    PackFor target, float* packed, const float* out_scale = nullptr);
 
 Status conv_nhwc(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 Status conv_nchw(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
@@ -110,7 +113,9 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
 // dwconv_nhwc_packed_size floats, once per weight tensor; dwconv_nhwc is
 // the same kernel packing per call.
 Status dwconv_nhwc_packed_size(const ConvShape& s, std::size_t* floats);
-Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape& s, float* packed);
+// out_scale as for pack_weights, per channel.
+Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape& s, float* packed,
+                        const float* out_scale = nullptr);
 Status dwconv_nhwc_packed(const float* in, const float* packed, float* out, const ConvShape& s, Activation act);
 
 // x = act(x) over n floats (clamps included).

@@ -404,20 +404,24 @@ Status dwconv_nhwc_packed_size(const ConvShape& s, std::size_t* floats) {
   return Status::kOk;
 }
 
-Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape& s, float* packed) {
+Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape& s, float* packed,
+                        const float* out_scale) {
   std::size_t floats;
   Status st = dwconv_nhwc_packed_size(s, &floats);
   if (st != Status::kOk) return st;
   if (weights == nullptr || packed == nullptr) return Status::kNullPointer;
-  // Keras's (kh, kw, 1, C) weights and the bias (zeros when null) into the
-  // per-tile streams; channels past C are zero.
+  // Keras's (kh, kw, 1, C) weights (times out_scale) and the bias (zeros
+  // when null) into the per-tile streams; channels past C are zero.
   const std::size_t C = s.in_channels, taps = s.kernel_h * s.kernel_w;
   for (std::size_t c0 = 0; c0 < C; c0 += kTile) {
     float* p = packed + c0 * (taps + 1);
     const std::size_t n = std::min(kTile, C - c0);
     for (std::size_t j = 0; j < kTile; ++j) p[j] = bias != nullptr && j < n ? bias[c0 + j] : 0.0f;
     for (std::size_t t = 0; t < taps; ++t)
-      for (std::size_t j = 0; j < kTile; ++j) p[kTile * (t + 1) + j] = j < n ? weights[t * C + c0 + j] : 0.0f;
+      for (std::size_t j = 0; j < kTile; ++j) {
+        const float w = j < n ? weights[t * C + c0 + j] : 0.0f;
+        p[kTile * (t + 1) + j] = out_scale != nullptr && j < n ? w * out_scale[c0 + j] : w;
+      }
   }
   return Status::kOk;
 }

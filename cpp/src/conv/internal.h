@@ -204,6 +204,7 @@ inline void output_pass(float* x, std::size_t n, Activation a) {
 // its packing (winograd.cc), reached through pack.cc's entry points.
 bool winograd_applies(const ConvShape& s);
 Status winograd_packed_size(const ConvShape& s, std::size_t* floats);
-void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed);
+void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed,
+                   const float* out_scale);
 
 }  // namespace nnwasm::conv::detail

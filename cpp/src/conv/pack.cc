@@ -34,14 +34,14 @@ Status packed_weights_size(const ConvShape& s, PackFor target, std::size_t* floa
 }
 
 Status pack_weights(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s,
-                    PackFor target, float* packed) {
+                    PackFor target, float* packed, const float* out_scale) {
   std::size_t total;
   const Status st = packed_weights_size(s, target, &total);
   if (st != Status::kOk) return st;
   if (weights == nullptr || packed == nullptr) return Status::kNullPointer;
   if (layout != WeightLayout::kOihw && layout != WeightLayout::kHwio) return Status::kInvalidArgument;
   if (target == PackFor::kNhwcWinograd) {
-    detail::winograd_pack(weights, layout, bias, s, packed);
+    detail::winograd_pack(weights, layout, bias, s, packed, out_scale);
     return Status::kOk;
   }
 
@@ -62,6 +62,7 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
     for (std::size_t b = 0; b < blocks; ++b) {
       const std::size_t o0 = g * cout_g + b * B;
       const std::size_t width = cout_g - b * B < B ? cout_g - b * B : B;
+      const float* const scale = out_scale == nullptr ? nullptr : out_scale + o0;
       for (std::size_t j = 0; j < B; ++j) p[j] = (j < width && bias != nullptr) ? bias[o0 + j] : 0.0f;
       p += B;
       // taps * cin_g rows in the target's order, walked as two nested loops;
@@ -73,9 +74,14 @@ Status pack_weights(const float* weights, WeightLayout layout, const float* bias
           const std::size_t tap = tap_major ? u : v, c = tap_major ? v : u;
           const float* w = weights + c * si + tap * stap + o0 * so;
           if (so == 1 && width == B) {
-            for (std::size_t j = 0; j < B; ++j) p[j] = w[j];
+            if (scale != nullptr) {
+              for (std::size_t j = 0; j < B; ++j) p[j] = w[j] * scale[j];
+            } else {
+              for (std::size_t j = 0; j < B; ++j) p[j] = w[j];
+            }
           } else {
-            for (std::size_t j = 0; j < B; ++j) p[j] = j < width ? w[j * so] : 0.0f;
+            for (std::size_t j = 0; j < B; ++j)
+              p[j] = j >= width ? 0.0f : (scale != nullptr ? w[j * so] * scale[j] : w[j * so]);
           }
         }
       }

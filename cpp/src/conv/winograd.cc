@@ -138,7 +138,8 @@ Status winograd_packed_size(const ConvShape& s, std::size_t* floats) {
 // Layout: bias (blocks * 8, zero-padded), then per block of 8 output
 // channels, per transformed position xi, Cin rows of 8 transformed weights:
 // a block's 36 GEMMs read one contiguous stream.
-void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed) {
+void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed,
+                   const float* out_scale) {
   const std::size_t cin = s.in_channels, cout = s.out_channels, blocks = blocks_of(s);
   for (std::size_t o = 0; o < blocks * NR; ++o) packed[o] = (o < cout && bias != nullptr) ? bias[o] : 0.0f;
   float* gemm = packed + blocks * NR;
@@ -147,8 +148,11 @@ void winograd_pack(const float* weights, WeightLayout layout, const float* bias,
     for (std::size_t i = 0; i < cin; ++i) {
       double g[9], t[18], u[kXi];
       NNWASM_NO_UNROLL
-      for (std::size_t tap = 0; tap < 9; ++tap)
-        g[tap] = layout == WeightLayout::kOihw ? weights[(o * cin + i) * 9 + tap] : weights[(tap * cin + i) * cout + o];
+      for (std::size_t tap = 0; tap < 9; ++tap) {
+        const float w = layout == WeightLayout::kOihw ? weights[(o * cin + i) * 9 + tap] : weights[(tap * cin + i) * cout + o];
+        // Scaled in float, as a weight multiplied beforehand would be.
+        g[tap] = out_scale != nullptr ? w * out_scale[o] : w;
+      }
       NNWASM_NO_UNROLL
       for (std::size_t kx = 0; kx < 3; ++kx) weight_1d(g + kx, 3, t + kx, 3);  // t[6][3] = G g
       NNWASM_NO_UNROLL

@@ -229,7 +229,7 @@ function parent() {
   const threadCounts = arg('threads', '1,2').split(',').map(Number);
   const results = [];
   for (const threads of threadCounts) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2), '--child', String(threads)],
+    const r = spawnSync(process.execPath, [...(process.env.DW_NODE_FLAGS ? process.env.DW_NODE_FLAGS.split(" ") : []), fileURLToPath(import.meta.url), ...process.argv.slice(2), '--child', String(threads)],
       { cwd: root, env: { ...process.env, NODE_PATH: process.env.NODE_PATH || '/usr/share/nodejs' },
         stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     const line = r.stdout.toString().trim().split('\n').pop();

@@ -111,7 +111,7 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
 // Channels-last depthwise on packed weights: dwconv_nhwc_pack writes
 // Keras's (kh, kw, 1, C) weights and the bias (zeros when null) as
 // dwconv_nhwc_packed_size floats, once per weight tensor; dwconv_nhwc is
-// the same kernel packing per call.
+// the same kernel packing per call. out must not overlap in or packed.
 Status dwconv_nhwc_packed_size(const ConvShape& s, std::size_t* floats);
 // out_scale as for pack_weights, per channel.
 Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape& s, float* packed,

@@ -127,6 +127,9 @@ struct RowGeometry {
 };
 
 // Stride 1: three partial sums roll along the row (see the file comment).
+// (Its weights, unlike stride 2's, are re-read per pixel: hoisted out of
+// the loop by restrict, as there, they ran 5 % faster at 1 thread but
+// 3-15 % slower at 2, spilled by V8.)
 template <int V, bool Partial, bool Clamp>
 void row_3x3s1(const Rows3& rows, const RowGeometry& g, const float* w, float* y, const Lanes<V, Partial>& io,
                f32x4 lo, f32x4 hi) {
@@ -182,10 +185,13 @@ void row_3x3s1(const Rows3& rows, const RowGeometry& g, const float* w, float* y
 }
 
 // Stride 2: output ox reads columns 2ox - pl + {0, 1, 2}; its column 2 is
-// the next output's column 0, so one partial sum carries over.
+// the next output's column 0, so one partial sum carries over. w and y
+// are restrict: the weight loads then leave the pixel loop (a store
+// through y could otherwise change them; re-read per pixel they cost
+// 10-25 % at 1 and 2 threads).
 template <int V, bool Partial, bool Clamp>
-void row_3x3s2(const Rows3& rows, const RowGeometry& g, const float* w, float* y, const Lanes<V, Partial>& io,
-               f32x4 lo, f32x4 hi) {
+void row_3x3s2(const Rows3& rows, const RowGeometry& g, const float* __restrict w, float* __restrict y,
+               const Lanes<V, Partial>& io, f32x4 lo, f32x4 hi) {
   Column<V> c;
   f32x4 p[V], a[V], o[V];
   const auto col = [&](std::size_t ix) NNWASM_INLINE_LAMBDA {

@@ -5,6 +5,9 @@
 //
 //   node bench/dwconv.mjs [--old DIST] [--old-js DIR] [--new DIST] [--threads 1,2] [--rounds 3] [--only 56x144s2]
 //
+// DW_NODE_FLAGS="--no-wasm-dynamic-tiering" (say) passes V8 flags to the
+// per-thread-count children.
+//
 // DIST is a folder holding a build's dist/ files (default: --old
 // /tmp/dist-dw-old, --new ./dist); each build runs through its own copy of
 // js/ (the old one from --old-js, default this checkout's js/; its own

@@ -423,11 +423,20 @@ Status dwconv_nhwc_pack(const float* weights, const float* bias, const ConvShape
     float* p = packed + c0 * (taps + 1);
     const std::size_t n = std::min(kTile, C - c0);
     for (std::size_t j = 0; j < kTile; ++j) p[j] = bias != nullptr && j < n ? bias[c0 + j] : 0.0f;
-    for (std::size_t t = 0; t < taps; ++t)
-      for (std::size_t j = 0; j < kTile; ++j) {
-        const float w = j < n ? weights[t * C + c0 + j] : 0.0f;
-        p[kTile * (t + 1) + j] = out_scale != nullptr && j < n ? w * out_scale[c0 + j] : w;
+    for (std::size_t t = 0; t < taps; ++t) {
+      const float* w = weights + t * C + c0;
+      float* dst = p + kTile * (t + 1);
+      if (n == kTile) {
+        // Whole vectors (the build does not auto-vectorise).
+        for (std::size_t j = 0; j < kTile; j += 4)
+          store(dst + j, out_scale != nullptr ? mul(load(w + j), load(out_scale + c0 + j)) : load(w + j));
+        continue;
       }
+      for (std::size_t j = 0; j < kTile; ++j) {
+        const float v = j < n ? w[j] : 0.0f;
+        dst[j] = out_scale != nullptr && j < n ? v * out_scale[c0 + j] : v;
+      }
+    }
   }
   return Status::kOk;
 }

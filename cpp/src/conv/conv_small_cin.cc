@@ -71,11 +71,13 @@ void row_tile(std::size_t np, std::size_t nc, const float* const* rows, std::siz
     }
   }
 
+  // pmax/pmin with the sum first: one instruction each (f32x4.max/min are
+  // about eight on x86), a NaN sum kept, as in the IGEMM.
   const f32x4 tile[MR][2] = {
-      {min(max(c00, lo), hi), min(max(c01, lo), hi)},
-      {min(max(c10, lo), hi), min(max(c11, lo), hi)},
-      {min(max(c20, lo), hi), min(max(c21, lo), hi)},
-      {min(max(c30, lo), hi), min(max(c31, lo), hi)},
+      {pmin(pmax(c00, lo), hi), pmin(pmax(c01, lo), hi)},
+      {pmin(pmax(c10, lo), hi), pmin(pmax(c11, lo), hi)},
+      {pmin(pmax(c20, lo), hi), pmin(pmax(c21, lo), hi)},
+      {pmin(pmax(c30, lo), hi), pmin(pmax(c31, lo), hi)},
   };
   detail::store_tile_4x8(tile, np, nc, c, c_stride);
 }

@@ -56,10 +56,11 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
         a3 = add(a3, mul(wv, load(x + 12)));
       }
     }
-    store(y + ox, min(max(a0, lo), hi));
-    store(y + ox + 4, min(max(a1, lo), hi));
-    store(y + ox + 8, min(max(a2, lo), hi));
-    store(y + ox + 12, min(max(a3, lo), hi));
+    // pmax/pmin with the sum first: one instruction each, a NaN sum kept.
+    store(y + ox, pmin(pmax(a0, lo), hi));
+    store(y + ox + 4, pmin(pmax(a1, lo), hi));
+    store(y + ox + 8, pmin(pmax(a2, lo), hi));
+    store(y + ox + 12, pmin(pmax(a3, lo), hi));
   }
   // The padded rows have 4 spare columns, so the last vector may read past
   // the row's end; only the valid lanes are stored.
@@ -70,7 +71,7 @@ void dw_row_stride1(const float* const* rows, const float* wt, std::size_t kh, s
       const float* x = rows[ky] + ox;
       for (std::size_t kx = 0; kx < kw; ++kx, ++w, x += dw) a = add(a, mul(load_splat(w), load(x)));
     }
-    a = min(max(a, lo), hi);
+    a = pmin(pmax(a, lo), hi);
     store_upto(y + ox, a, out_w - ox);
   }
 }
@@ -292,7 +293,7 @@ Status dwconv_nchw(const float* in, const float* weights, WeightLayout layout, c
                 const float* r = padded + (oy * s.stride_h + ky * s.dilation_h) * PW + ox * s.stride_w;
                 for (std::size_t kx = 0; kx < kw; ++kx) acc += wt[ky * kw + kx] * r[kx * s.dilation_w];
               }
-              y[oy * OW + ox] = lane(min(max(splat(acc), lo), hi), 0);
+              y[oy * OW + ox] = lane(pmin(pmax(splat(acc), lo), hi), 0);
             }
           }
         }

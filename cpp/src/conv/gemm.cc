@@ -48,9 +48,10 @@ void gemm_tile(std::size_t mr, std::size_t nc, std::size_t K, const float* w, co
     acc[3][0] = add(acc[3][0], mul(x3, b0)); acc[3][1] = add(acc[3][1], mul(x3, b1));
   }
 
+  // pmax/pmin with the sum first: one instruction each, a NaN sum kept.
   for (std::size_t i = 0; i < MR; ++i) {
-    acc[i][0] = min(max(acc[i][0], lo), hi);
-    acc[i][1] = min(max(acc[i][1], lo), hi);
+    acc[i][0] = pmin(pmax(acc[i][0], lo), hi);
+    acc[i][1] = pmin(pmax(acc[i][1], lo), hi);
   }
   detail::store_tile_4x8(acc, mr, nc, c, c_stride);
 }

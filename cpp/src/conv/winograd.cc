@@ -273,7 +273,7 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
         output_1d(z + q, 4, y);  // along y
         for (std::size_t p = 0; p < oh; ++p) {
           float* o = o0 + (p * s.out_w + q) * cout;
-          const f32x4 v = min(max(add(y[p], bv), lo), hi);
+          const f32x4 v = pmin(pmax(add(y[p], bv), lo), hi);  // sum first: NaN kept
           if (nc == 4) store(o, v); else store_first(o, v, nc);
           if (clamp.pass) activate_outputs(o, nc, act);
         }

@@ -103,11 +103,12 @@ class FusedConv {
         try {
           kt = binary('fusion', 'mul', view, st);
         } catch (e) {
-          st.dispose();
           bt.dispose();
           throw e;
+        } finally {
+          st.dispose();
         }
-        this.#weights = { kernel: kt, bias: bt, scale: st, folded: true, owned: true };
+        this.#weights = { kernel: kt, bias: bt, scale: null, folded: true, owned: true };
       }
     }
     this.#key = src;
@@ -118,7 +119,7 @@ class FusedConv {
   // (folded now if not yet), for prepacking.
   prepared() {
     const w = this.weights();
-    return { kernel: w.kernel, bias: w.bias, groups: this.#groups(), scale: w.folded ? null : w.scale };
+    return { kernel: w.kernel, bias: w.bias, groups: this.#groups(), scale: w.scale };
   }
 
   run(x) {
@@ -144,7 +145,7 @@ class FusedConv {
     return convGeneral(c.where, x, w.kernel, {
       nd, layout: 'HWIO', bias: w.bias, stride: c.strides, dilation: c.dilation_rate,
       padBefore: geo.map((g, i) => g.before + zb[i]), padAfter: geo.map((g, i) => g.after + za[i]),
-      groups: isDepthwise(c) ? C : c.groups, channelsLast, activation, scale: w.folded ? null : w.scale,
+      groups: isDepthwise(c) ? C : c.groups, channelsLast, activation, scale: w.scale,
     });
   }
 
@@ -153,7 +154,7 @@ class FusedConv {
     if (w?.owned) {
       if (w.folded) w.kernel.dispose();
       w.bias.dispose();
-      w.scale.dispose();  // and the kernel packed with it (kept on it)
+      w.scale?.dispose();  // and the kernel packed with it (kept on it)
     }
     this.#weights = null;
     this.#key = null;

@@ -413,10 +413,9 @@ const LINEAR = resolveActivation('conv', null);
 // tensor (disposed with it). A new bias tensor replaces the packed copy.
 // scale (null or a Tensor of out floats): each output channel's weights
 // times its value (a folded BatchNorm: the layer's own weights packed
-// scaled, no scaled copy of them made); that copy is kept on the scale
-// tensor instead, so it goes with the fusion that owns the scale.
+// scaled, no scaled copy of them made; kept with the scale, keptPacked).
 function packedWeights(where, p, weight, bias, scale = null) {
-  const kept = scale === null ? keptPacked(weight, p.packKey, bias) : keptPacked(scale, p.packKey, bias, weight);
+  const kept = keptPacked(weight, p.packKey, bias, scale);
   if (kept !== null) return kept;
   const shape = { ...p.shape, batch: 1 };
   const sizeEntry = kernel('convPackedSize');
@@ -433,14 +432,14 @@ function packedWeights(where, p, weight, bias, scale = null) {
     packed.dispose();
     checkStatus(where, status);
   }
-  return scale === null ? keepPacked(weight, p.packKey, bias, packed) : keepPacked(scale, p.packKey, bias, packed, weight);
+  return keepPacked(weight, p.packKey, bias, packed, scale);
 }
 
 // The same for NHWC depthwise (Keras's (kh, kw, 1, C) weights, bias
 // included), kept under its own key: one weight tensor can serve a grouped
 // GEMM plan and a depthwise one.
 function packedDepthwiseWeights(where, p, weight, bias, scale = null) {
-  const kept = scale === null ? keptPacked(weight, p.packKey, bias) : keptPacked(scale, p.packKey, bias, weight);
+  const kept = keptPacked(weight, p.packKey, bias, scale);
   if (kept !== null) return kept;
   const shape = { ...p.shape, batch: 1 };
   const sizeEntry = kernel('dwconvNhwcPackedSize');
@@ -455,7 +454,7 @@ function packedDepthwiseWeights(where, p, weight, bias, scale = null) {
     packed.dispose();
     checkStatus(where, status);
   }
-  return scale === null ? keepPacked(weight, p.packKey, bias, packed) : keepPacked(scale, p.packKey, bias, packed, weight);
+  return keepPacked(weight, p.packKey, bias, packed, scale);
 }
 
 // Whether a convolution of these channel counts and layout runs on packed

@@ -26,26 +26,33 @@ class PackedHolder {
 
 const newHolder = () => new PackedHolder();
 
-// -> the packed Tensor kept on `owner` (the weight tensor) under key for
-// this bias, or null (a copy for another bias is freed first, before the
-// caller packs anew). A copy packed from another tensor's weights (a
-// folded BatchNorm's, kept on its scale tensor) names that tensor as
-// `source` and is matched on it too. Two calls rather than one taking a
+// The holder for weight packed under key: on the weight tensor, or, for a
+// copy packed with a per-output-channel scale (a folded BatchNorm's), on
+// the scale tensor, so it goes with the fusion that owns the scale; that
+// holder also records which weight tensor it was packed from.
+function holderOf(weight, key, scale) {
+  return (scale ?? weight).derived(key, newHolder);
+}
+
+// -> the packed Tensor kept for weight under key for this bias (and scale,
+// null or a Tensor), or null (a copy for another bias or weight is freed
+// first, before the caller packs anew). Two calls rather than one taking a
 // pack callback: the hit path, once per convolution or linear call,
 // allocates nothing.
-export function keptPacked(owner, key, bias, source = null) {
-  const holder = owner.derived(key, newHolder);
+export function keptPacked(weight, key, bias, scale = null) {
+  const holder = holderOf(weight, key, scale);
+  const source = scale === null ? null : weight;
   if (holder.packed !== null && holder.tag === biasTag(bias) && holder.sourceTag === biasTag(source)) return holder.packed;
   holder.dispose();
   return null;
 }
 
-// Keeps `packed` on owner under key for this bias (and source) -> packed.
-export function keepPacked(owner, key, bias, packed, source = null) {
-  const holder = owner.derived(key, newHolder);
+// Keeps `packed` for weight under key for this bias (and scale) -> packed.
+export function keepPacked(weight, key, bias, packed, scale = null) {
+  const holder = holderOf(weight, key, scale);
   holder.packed = packed;
   holder.tag = biasTag(bias);
-  holder.sourceTag = biasTag(source);
+  holder.sourceTag = biasTag(scale === null ? null : weight);
   return packed;
 }
 

@@ -205,15 +205,17 @@ TEST(Winograd, RefusesOtherShapes) {
 
 // Thread counts: the same numbers (each tile and block in one item, the
 // same code) and the reference's, on layers whose blocks get split (7x7)
-// and whose tiles do (28x28).
+// and whose tiles do (28x28); at 2 threads and more all of them share one
+// transformed input, and the batch-2 case's two tile runs (the second
+// shorter) cross from one image into the next.
 class WinogradThreads : public ThreadCountTest {};
 
 TEST_P(WinogradThreads, SameResultsAtEveryThreadCount) {
-  struct Case { std::size_t hw, cin, cout; };
+  struct Case { std::size_t n, hw, cin, cout; };
   std::uint32_t seed = 400;
-  for (const Case c : {Case{7, 64, 72}, Case{28, 16, 24}, Case{13, 9, 17}}) {
-    const ConvShape s = shape3x3(1, c.hw, c.hw, c.cin, c.cout, 1, 1, 1, 1);
-    const auto x = ref::random_floats(c.hw * c.hw * c.cin, seed++);
+  for (const Case c : {Case{1, 7, 64, 72}, Case{1, 28, 16, 24}, Case{1, 13, 9, 17}, Case{2, 20, 130, 20}}) {
+    const ConvShape s = shape3x3(c.n, c.hw, c.hw, c.cin, c.cout, 1, 1, 1, 1);
+    const auto x = ref::random_floats(c.n * c.hw * c.hw * c.cin, seed++);
     const auto w = ref::random_floats(9 * c.cin * c.cout, seed++);
     const auto b = ref::random_floats(c.cout, seed++);
     thread::set_num_threads(1);

@@ -41,7 +41,8 @@ constexpr std::size_t kXi = 36;   // transformed positions, 6 x 6
 // every output block re-reads them from cache.
 constexpr std::size_t kTransformedInputBytes = 1024 * 1024;
 constexpr std::size_t kMaxItemTiles = 32;
-// Work items per thread when a layer's tile runs are fewer.
+// Tile runs per thread below which the threads share one transformed input
+// and split the output blocks finely.
 constexpr std::size_t kItemsPerThread = 3;
 
 // The 1D transforms, on vectors of 4 channels. in[i * is], out[i * os].
@@ -187,32 +188,41 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
   HeapArray<float> zero_row;  // what padding taps read
   if ((st = zero_row.allocate(cs)) != Status::kOk) return st;
   std::fill(zero_row.begin(), zero_row.end(), 0.0f);
-  thread::ScratchPlan plan;
-  const std::size_t v_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * cs);
-  const std::size_t m_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * NR);
   // Work items: runs of MR-tile groups (GemmSplit's rows) times runs of
-  // output blocks. Each item transforms its tiles' inputs again, so blocks
-  // are split only as far as every thread needs a few items (not
-  // split_gemm's 8 per thread: at 56x56x64 its 3 slices per run tripled
-  // the input transforms, a third of the single-thread time).
-  const std::size_t groups = (tiles + MR - 1) / MR;
-  detail::GemmSplit gsplit = detail::split_gemm(groups, item_tiles / MR, blocks, 1);
-  const std::size_t target = static_cast<std::size_t>(thread::num_threads()) * kItemsPerThread;
-  if (target > kItemsPerThread && gsplit.row_chunks < target && blocks > 1) {
-    const std::size_t want = std::min(blocks, (target + gsplit.row_chunks - 1) / gsplit.row_chunks);
-    gsplit.col_slice = (blocks + want - 1) / want;
-    gsplit.col_slices = (blocks + gsplit.col_slice - 1) / gsplit.col_slice;
-  }
+  // output blocks. With tile runs enough for every thread, an item
+  // transforms its own tiles into per-thread scratch and runs all blocks.
+  // With fewer (ResNet's 28x28 and below), every tile is transformed once
+  // into V shared by all threads, and split_gemm's finer (run, block slice)
+  // items read it: giving each block slice its own transforms repeats them
+  // (at 56x56x64, 3 slices per run cost a third of the single-thread time),
+  // and a few coarse slices leave a thread idle at the end.
+  const std::size_t groups = (tiles + MR - 1) / MR, chunk_groups = item_tiles / MR;
+  const int threads = thread::num_threads();
+  detail::GemmSplit gsplit = detail::split_gemm(groups, chunk_groups, blocks, 1);
+  const bool shared =
+      threads > 1 && blocks > 1 && gsplit.row_chunks < static_cast<std::size_t>(threads) * kItemsPerThread;
+  if (shared) gsplit = detail::split_gemm(groups, chunk_groups, blocks, threads);
+  const std::size_t run_floats = kXi * item_tiles * cs;  // V of one tile run
+  thread::ScratchPlan plan;
+  const std::size_t v_at = shared ? 0 : plan.add<float>(run_floats);
+  const std::size_t m_at = plan.add<float>(std::uint64_t{kXi} * item_tiles * NR);
   thread::Chunks work{gsplit.items(), 1,
                       detail::saturated_bytes({item_tiles, kXi, cs, cout, sizeof(float)}) / gsplit.col_slices};
-  thread::ScratchSlots scratch;
+  thread::ScratchSlots scratch, shared_v;
   if ((st = scratch.allocate(plan, &work)) != Status::kOk) return st;
+  if (shared) {
+    thread::ScratchPlan v_plan;
+    v_plan.add<float>(std::uint64_t{run_floats} * gsplit.row_chunks);
+    if ((st = shared_v.allocate(v_plan, 1)) != Status::kOk) return st;
+  }
 
-  const auto transform_inputs = [&](float* v, std::size_t t0, std::size_t rows) {
+  // Rows [r0, r1) of the tile run that starts at tile t0 and is `rows` long,
+  // into its V[36][rows][cs].
+  const auto transform_inputs = [&](float* v, std::size_t t0, std::size_t r0, std::size_t r1, std::size_t rows) {
     const float* ptr[kXi];
     f32x4 u[kXi];
     const std::size_t xi_stride = rows * cs;  // V[xi][r][c]
-    for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t r = r0; r < r1; ++r) {
       const std::size_t t = t0 + r;
       const std::size_t n = t / image_tiles, ty = t % image_tiles / tiles_w, tx = t % tiles_w;
       const float* image = in + n * s.in_h * s.in_w * cin;
@@ -281,14 +291,33 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
     }
   };
 
+  // Rows of tile run `run`: tiles >= `tiles` are zeros.
+  const auto run_rows = [&](std::size_t run) {
+    return (std::min(groups, (run + 1) * chunk_groups) - run * chunk_groups) * MR;
+  };
+  if (shared) {  // every tile's V once, by groups of MR tiles
+    float* const v_all = shared_v.get<float>(0, 0);
+    thread::parallel_for(groups, MR * kXi * cs * 2 * sizeof(float), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t g = begin; g < end; ++g) {
+        const std::size_t run = g / chunk_groups, r0 = (g % chunk_groups) * MR;
+        transform_inputs(v_all + run * run_floats, run * item_tiles, r0, r0 + MR, run_rows(run));
+      }
+    });
+  }
   thread::parallel_for_slots(work, [&](int slot, std::size_t begin, std::size_t end) {
-    float* const v = scratch.get<float>(slot, v_at);
     float* const m = scratch.get<float>(slot, m_at);
     for (std::size_t item = begin; item < end; ++item) {
       const detail::GemmPart part = gsplit.part(item);
+      const std::size_t run = part.tile_begin / chunk_groups;
       const std::size_t t0 = part.tile_begin * MR, t1 = std::min(tiles, part.tile_end * MR);
-      const std::size_t rows = (part.tile_end - part.tile_begin) * MR;  // tiles >= `tiles` are zeros
-      transform_inputs(v, t0, rows);
+      const std::size_t rows = run_rows(run);
+      float* v;
+      if (shared) {
+        v = shared_v.get<float>(0, 0) + run * run_floats;
+      } else {
+        v = scratch.get<float>(slot, v_at);
+        transform_inputs(v, t0, 0, rows, rows);
+      }
       for (std::size_t b = part.block_begin; b < part.block_end; ++b) {
         for (std::size_t k = 0; k < kXi; ++k) {
           const float* w = gemm_weights + (b * kXi + k) * cin * NR;

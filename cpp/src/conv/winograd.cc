@@ -117,6 +117,25 @@ __attribute__((noinline)) void activate_outputs(float* o, std::size_t n, Activat
 
 std::size_t blocks_of(const ConvShape& s) { return (s.out_channels + NR - 1) / NR; }
 
+// The run length, in groups and at most `most`, whose runs spread `groups`
+// most evenly over `threads` threads taking them in turn: 49 groups in runs
+// of 7 give one of 2 threads 4 runs and the other 3 (1.75x at best); runs
+// of 6 split them 25 / 24.
+std::size_t balanced_run(std::size_t groups, std::size_t most, std::size_t threads) {
+  std::size_t best = most, best_load = SIZE_MAX;
+  for (std::size_t len = most; len >= 1 && len * 2 >= most; --len) {
+    const std::size_t runs = (groups + len - 1) / len;
+    std::size_t load = 0;  // the busiest thread's groups
+    for (std::size_t t = 0; t < threads; ++t) {
+      std::size_t mine = 0;
+      for (std::size_t r = t; r < runs; r += threads) mine += std::min(len, groups - r * len);
+      load = std::max(load, mine);
+    }
+    if (load < best_load) best = len, best_load = load;
+  }
+  return best;
+}
+
 }  // namespace
 
 namespace detail {
@@ -177,7 +196,7 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
   const std::size_t tiles_w = (s.out_w + 3) / 4, tiles_h = (s.out_h + 3) / 4, image_tiles = tiles_h * tiles_w;
   const std::size_t tiles = s.batch * image_tiles;
   const std::size_t budget = kTransformedInputBytes / (kXi * cs * sizeof(float)) / MR * MR;
-  const std::size_t item_tiles =
+  const std::size_t most_run_tiles =
       std::min(std::min(kMaxItemTiles, std::max(MR, budget)), (tiles + MR - 1) / MR * MR);
 
   const detail::OutputClamp clamp(act);
@@ -196,12 +215,13 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
   // items read it: giving each block slice its own transforms repeats them
   // (at 56x56x64, 3 slices per run cost a third of the single-thread time),
   // and a few coarse slices leave a thread idle at the end.
-  const std::size_t groups = (tiles + MR - 1) / MR, chunk_groups = item_tiles / MR;
-  const int threads = thread::num_threads();
-  detail::GemmSplit gsplit = detail::split_gemm(groups, chunk_groups, blocks, 1);
-  const bool shared =
-      threads > 1 && blocks > 1 && gsplit.row_chunks < static_cast<std::size_t>(threads) * kItemsPerThread;
-  if (shared) gsplit = detail::split_gemm(groups, chunk_groups, blocks, threads);
+  const std::size_t groups = (tiles + MR - 1) / MR;
+  const std::size_t threads = static_cast<std::size_t>(thread::num_threads());
+  std::size_t chunk_groups = most_run_tiles / MR;
+  const bool shared = threads > 1 && blocks > 1 && (groups + chunk_groups - 1) / chunk_groups < threads * kItemsPerThread;
+  if (threads > 1 && !shared) chunk_groups = balanced_run(groups, chunk_groups, threads);
+  const std::size_t item_tiles = chunk_groups * MR;
+  const detail::GemmSplit gsplit = detail::split_gemm(groups, chunk_groups, blocks, shared ? static_cast<int>(threads) : 1);
   const std::size_t run_floats = kXi * item_tiles * cs;  // V of one tile run
   thread::ScratchPlan plan;
   const std::size_t v_at = shared ? 0 : plan.add<float>(run_floats);

@@ -5,6 +5,7 @@
 //   3. the JS suites (Jest, tests/js), then again under each Node line in
 //      tools/node-versions (22, 24),
 //   3b. each libFuzzer target (tests/fuzz) for a few seconds,
+//   3c. the benches' own arithmetic (bench/*/*.test.mjs),
 //   4. the browser suites (tests/e2e), when present, and the package suite
 //      again under each Node line in tools/node-versions.
 // Ends with one line "N passed, N failed" summing all of them.
@@ -150,6 +151,18 @@ if (want('fuzz')) {
     : `, ${Math.min(...walls)}-${Math.max(...walls)} s each`;
   if (m) record(`fuzz (tests/fuzz, ${seconds} s of fuzzing per target${wall} with start-up)`, Number(m[1]), Number(m[2]));
   else record('fuzz', 0, 1, `no summary; exit status ${r.status}`);
+}
+
+// 3c. The benches' own arithmetic (node:test, no library timed): layer
+// lists, references, ratios, the first-call and whole-model reports.
+if (want('bench')) {
+  const files = ['sweep/sweep.test.mjs', 'firstcall/firstcall.test.mjs', 'models/models.test.mjs'].map((f) => join(root, 'bench', f));
+  const r = spawnSync('node', ['--test', ...files], { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
+  const out = r.stdout.toString();
+  process.stdout.write(out);
+  const pass = out.match(/^# pass (\d+)$/m), fail = out.match(/^# fail (\d+)$/m);
+  if (pass && fail) record('bench arithmetic (bench/*/*.test.mjs, node:test)', Number(pass[1]), Number(fail[1]));
+  else record('bench arithmetic', 0, 1, `no summary; exit status ${r.status}`);
 }
 
 // 4. Browser tests, each tests/e2e/*.spec.js prints a JSON summary line.

@@ -36,6 +36,11 @@ export async function setupLib(lib, { threads, scratchDir }) {
   return info;
 }
 
+/** nnwasm's thread count, changed in place (its pool keeps its workers). */
+export function setNnwasmThreads(n) {
+  nn.torch.set_num_threads(n);
+}
+
 export function prepareLib(lib, layer, inputs) {
   if (lib === 'nnwasm') return prepareNnwasm(layer, inputs);
   const own = ['dense', 'conv_transpose', 'concat'].includes(layer.op.type);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measure } from '../measure.mjs';
 import { Skip } from '../libs/common.mjs';
-import { LIBS, setupLib, prepareLib } from './adapters.mjs';
+import { LIBS, setupLib, prepareLib, setNnwasmThreads } from './adapters.mjs';
 import { selectNetworks, makeLayerInputs, verifyLayer, maxDifference } from './layers.mjs';
 
 const { values: args } = parseArgs({
@@ -112,6 +112,16 @@ for (const [index, layer] of layers.entries()) {
       if (entry.status === 'error') continue;
       try {
         entry.timing = await measure(v.run, { budgetMs, isAsync: !!v.isAsync });
+        // The same layer on one thread right after, in this process: the
+        // split's own speed-up, free of the drift between the two passes.
+        if (lib === 'nnwasm' && threads > 1) {
+          setNnwasmThreads(1);
+          try {
+            entry.oneThread = await measure(v.run, { budgetMs, isAsync: !!v.isAsync });
+          } finally {
+            setNnwasmThreads(threads);
+          }
+        }
       } catch (err) {
         entry.status = 'error';
         entry.reason = String(err?.message ?? err);

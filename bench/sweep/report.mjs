@@ -72,9 +72,16 @@ export function layerRows(network, pass, limits) {
     const fastestPeer = peers[0];
     const ratio = best.nnwasm && fastestPeer ? best[fastestPeer].timing.medianMs / best.nnwasm.timing.medianMs : null;
     const rate = best.nnwasm ? rating(layer, best.nnwasm.timing.medianMs, threadsUsed, limits) : null;
-    return { layer, row, best, fastestPeer, ratio, rate };
+    // nnwasm's one-thread time of the same variant, timed next to it in a multi-thread pass.
+    const oneThreadMs = best.nnwasm?.oneThread?.medianMs;
+    const speedup = oneThreadMs ? oneThreadMs / best.nnwasm.timing.medianMs : null;
+    return { layer, row, best, fastestPeer, ratio, rate, oneThreadMs, speedup };
   });
 }
+
+// Issue 13's bar for the thread split: convolution rows above 1 ms on one thread.
+const SPEEDUP_BAR = 1.85;
+const barRows = (rows) => rows.filter((r) => r.speedup && ['conv', 'conv_transpose'].includes(r.layer.op.type) && r.oneThreadMs > 1);
 
 export function networkSummary(rows) {
   const ratios = rows.map((r) => r.ratio).filter((x) => x !== null && x !== undefined);
@@ -104,7 +111,9 @@ export function sweepSection(results, { heading = '##' } = {}) {
     (options.rounds > 1 ? ', each cell the round with the lowest median' : '') +
     `. The sweep took ${sig(results.seconds, 2)} s.`,
     '',
-    '**ratio** = fastest correct peer\'s time / nnwasm\'s time (above 1: nnwasm is faster). **rate**: nnwasm\'s GFLOP/s ' +
+    '**ratio** = fastest correct peer\'s time / nnwasm\'s time (above 1: nnwasm is faster). **vs 1 thread** (tables of ' +
+    'more threads): nnwasm\'s time on one thread / its time on all of them, the same layer timed right after in the same ' +
+    'process (torch.set_num_threads(1)), so the drift between the passes does not enter it. **rate**: nnwasm\'s GFLOP/s ' +
     '(mul+add = 2) for rows the SIMD peak bounds, GB/s (inputs + weights read, output written) for rows DRAM bandwidth ' +
     'bounds, whichever limit is lower for the row\'s flops per byte (roofline); **share** = rate / that limit, the limit ' +
     'measured in this run (peak × threads). Small inputs stay in cache, so a memory-bound share can pass 100 %.',
@@ -112,6 +121,7 @@ export function sweepSection(results, { heading = '##' } = {}) {
   );
 
   const tables = [];
+  const speedups = [];
   const summary = ['| network | threads | layers | compared | geometric mean of ratios | nnwasm slower on | nnwasm not implemented yet |', '|---|---|---|---|---|---|---|'];
   for (const network of networks) {
     for (const pass of passes) {
@@ -120,14 +130,25 @@ export function sweepSection(results, { heading = '##' } = {}) {
       summary.push(`| ${network.title} | ${pass.threads} | ${s.layers} | ${s.compared} | ${s.geomean ? `**${sig(s.geomean, 3)}x**` : '—'} | ` +
         `${s.compared ? `${s.slower} of ${s.compared}` : '—'} | ${s.notImplemented || '—'} |`);
       tables.push(`${heading}# ${network.title}, ${pass.threads} thread${pass.threads > 1 ? 's' : ''}`, '');
-      tables.push('| # | layer | shape (HxWxC) | nnwasm ms | tfjs ms | ort ms | ratio | rate | share | check |', '|---|---|---|---|---|---|---|---|---|---|');
+      const split = pass.threads > 1;
+      tables.push(`| # | layer | shape (HxWxC) | nnwasm ms | tfjs ms | ort ms | ratio |${split ? ' vs 1 thread |' : ''} rate | share | check |`,
+        `|---|---|---|---|---|---|---|${split ? '---|' : ''}---|---|---|`);
       for (const r of rows) {
         const num = r.layer.id.split('/')[1];
-        if (!r.row) { tables.push(`| ${num} | ${cell(r.layer.name)} | ${shapeText(r.layer)} | not run |||||||`); continue; }
+        if (!r.row) { tables.push(`| ${num} | ${cell(r.layer.name)} | ${shapeText(r.layer)} | not run |||||||${split ? '|' : ''}`); continue; }
         const ms = (lib) => (r.best[lib] ? sig(r.best[lib].timing.medianMs) : missing(r.row.cells[lib]));
         const fallback = r.best.nnwasm?.note ? ' ¹' : '';
+        const vsOne = split ? ` ${r.speedup ? `${sig(r.speedup, 3)}x` : '—'} |` : '';
         tables.push(`| ${num} | ${cell(r.layer.name)} | ${shapeText(r.layer)} | ${ms('nnwasm')}${fallback} | ${ms('tfjs')} | ${ms('ort')} | ` +
-          `${r.ratio ? `${sig(r.ratio, 2)}x` : '—'} | ${r.rate?.text ?? '—'} | ${r.rate?.share ?? '—'} | ${checkText(r.row)} |`);
+          `${r.ratio ? `${sig(r.ratio, 2)}x` : '—'} |${vsOne} ${r.rate?.text ?? '—'} | ${r.rate?.share ?? '—'} | ${checkText(r.row)} |`);
+      }
+      if (split) {
+        const bar = barRows(rows);
+        if (bar.length) {
+          const low = bar.reduce((a, b) => (b.speedup < a.speedup ? b : a));
+          speedups.push(`| ${network.title} | ${pass.threads} | ${bar.filter((r) => r.speedup >= SPEEDUP_BAR).length} of ${bar.length} | ` +
+            `${sig(low.speedup, 3)}x (${cell(low.layer.name)}) |`);
+        }
       }
       if (rows.some((r) => r.best?.nnwasm?.note)) {
         const note = rows.find((r) => r.best?.nnwasm?.note).best.nnwasm.note;
@@ -137,6 +158,11 @@ export function sweepSection(results, { heading = '##' } = {}) {
     }
   }
   out.push(`${heading}# Summary`, '', ...summary, '');
+  if (speedups.length) {
+    out.push(`Thread split (issue 13: at least ${SPEEDUP_BAR}x on every convolution row above 1 ms on one thread; ` +
+      'one-thread and all-thread times of the same layer, timed one after the other in the same process):', '',
+      '| network | threads | rows at the bar | lowest speed-up |', '|---|---|---|---|', ...speedups, '');
+  }
   // A probe that shared the CPU with other work reads low; say so rather than print shares past the peak as real.
   const overPeak = networks.some((n) => passes.some((p) => layerRows(n, p, limits).some((r) => r.rate?.overPeak)));
   if (overPeak) {

@@ -113,3 +113,22 @@ test('report: ratio is the fastest peer over nnwasm; geometric mean; slower coun
   assert.equal(s.compared, 2);
   assert.equal(s.notImplemented, 1);
 });
+
+test('report: a multi-thread pass shows the same-process speed-up over one thread and the bar count', async () => {
+  const { sweepSection } = await import('./report.mjs');
+  const layers = [find('resnet18', 'stem 7x7/2'), find('resnet18', 'stage 1 3x3 64→64'), find('resnet18', 'GlobalAveragePooling2D')];
+  const cell = (ms, one) => ({ status: 'ok', variants: [{ label: 'x', status: 'ok', timing: { medianMs: ms }, ...(one ? { oneThread: { medianMs: one } } : {}) }] });
+  const pass = {
+    threads: 2, setups: { nnwasm: { threadsUsed: 2 } },
+    layers: [
+      { id: layers[0].id, cells: { nnwasm: cell(2, 4), tfjs: cell(3) } },      // 2x: at the bar
+      { id: layers[1].id, cells: { nnwasm: cell(1, 1.5), tfjs: cell(3) } },    // 1.5x: below it
+      { id: layers[2].id, cells: { nnwasm: cell(0.01, 0.012), tfjs: cell(1) } }, // pooling: not a bar row
+    ],
+  };
+  const rows = layerRows({ layers }, pass, null);
+  assert.deepEqual(rows.map((r) => r.speedup), [2, 1.5, 0.012 / 0.01]);
+  const text = sweepSection({ passes: [pass], limits: null, options: { budgetMs: 1, rounds: 1 }, seconds: 1 });
+  assert.match(text, /\| ResNet-18 224x224 \| 2 \| 1 of 2 \| 1\.50x \(stage 1 3x3 64→64\) \|/);
+  assert.match(text, /\| 00 \| stem 7x7\/2 \| [^|]+ \| 2\.00 \| 3\.00 \| [^|]+ \| 1\.5x \| 2\.00x \|/);
+});

@@ -74,7 +74,7 @@ export function layerRows(network, pass, limits) {
     const rate = best.nnwasm ? rating(layer, best.nnwasm.timing.medianMs, threadsUsed, limits) : null;
     // nnwasm's one-thread time of the same variant, timed next to it in a multi-thread pass.
     const oneThreadMs = best.nnwasm?.oneThread?.medianMs;
-    const speedup = oneThreadMs ? oneThreadMs / best.nnwasm.timing.medianMs : null;
+    const speedup = oneThreadMs ? oneThreadMs / (best.nnwasm.allThreadsMs ?? best.nnwasm.timing.medianMs) : null;
     return { layer, row, best, fastestPeer, ratio, rate, oneThreadMs, speedup };
   });
 }
@@ -112,8 +112,9 @@ export function sweepSection(results, { heading = '##' } = {}) {
     `. The sweep took ${sig(results.seconds, 2)} s.`,
     '',
     '**ratio** = fastest correct peer\'s time / nnwasm\'s time (above 1: nnwasm is faster). **vs 1 thread** (tables of ' +
-    'more threads): nnwasm\'s time on one thread / its time on all of them, the same layer timed right after in the same ' +
-    'process (torch.set_num_threads(1)), so the drift between the passes does not enter it. **rate**: nnwasm\'s GFLOP/s ' +
+    'more threads): nnwasm\'s time on one thread / its time on all of them, the same layer timed in the same process ' +
+    '(torch.set_num_threads), all threads, one, all, one, the lower of each, so the drift between the passes does not ' +
+    'enter it. **rate**: nnwasm\'s GFLOP/s ' +
     '(mul+add = 2) for rows the SIMD peak bounds, GB/s (inputs + weights read, output written) for rows DRAM bandwidth ' +
     'bounds, whichever limit is lower for the row\'s flops per byte (roofline); **share** = rate / that limit, the limit ' +
     'measured in this run (peak × threads). Small inputs stay in cache, so a memory-bound share can pass 100 %.',

@@ -88,6 +88,42 @@ TEST(ThreadPool, ParkedWorkersAndCallerWakeUp) {
   thread::set_num_threads(1);
 }
 
+// Lowering the count parks the workers past it and raising it resumes them:
+// the first job after 1 -> 2 runs on both threads at once (a resumed worker
+// must join a job published before it woke), and a job at 1 thread runs on
+// the caller alone.
+TEST(ThreadPool, LoweredThenRaisedResumesTheWorker) {
+  if (thread::set_num_threads(2) < 2) GTEST_SKIP() << "one hardware thread";
+  for (int round = 0; round < 20; ++round) {
+    thread::set_num_threads(1);
+    int inline_slot = -1;
+    thread::Chunks one{2, 1, 4 * thread::kMinBytesPerThread};
+    thread::parallel_for_slots(one, [&](int slot, std::size_t, std::size_t) { inline_slot = std::max(inline_slot, slot); });
+    ASSERT_EQ(inline_slot, 0) << "round " << round;
+    thread::set_num_threads(2);
+    // Item 0 waits (up to 2 s) for item 1 to start: only a second thread can
+    // start it meanwhile.
+    std::atomic<bool> second_started{false};
+    std::atomic<int> first_slot{-1}, second_slot{-1};
+    thread::Chunks two{2, 1, 4 * thread::kMinBytesPerThread};
+    thread::parallel_for_slots(two, [&](int slot, std::size_t begin, std::size_t) {
+      if (begin == 1) {
+        second_slot.store(slot);
+        second_started.store(true);
+        return;
+      }
+      first_slot.store(slot);
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      while (!second_started.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    });
+    // The thread that took item 0 waited for item 1: had it been alone, it
+    // would have run item 1 too, on its own slot, 2 s later.
+    ASSERT_TRUE(second_started.load());
+    EXPECT_NE(first_slot.load(), second_slot.load()) << "round " << round << ": one thread ran both items";
+  }
+  thread::set_num_threads(1);
+}
+
 TEST(ThreadPool, SetNumThreadsClamps) {
   EXPECT_EQ(thread::set_num_threads(0), 1);
   EXPECT_EQ(thread::set_num_threads(-5), 1);

@@ -124,6 +124,12 @@ struct Pool {
   alignas(64) std::atomic<std::uint64_t> claim{0};
   std::atomic<std::size_t> completed{0};
   alignas(64) int active = 1;  // threads a parallel_for uses, caller included
+  // Workers at index >= this stay parked on `resumed` (set_num_threads
+  // lowered the count): they keep their threads, so raising it again is
+  // immediate, and they take no part in (or spin after) any job.
+  std::atomic<int> in_use{1};
+  std::condition_variable resumed;
+  std::uint32_t resumed_at = 0;  // seq when the count last changed (under mutex)
 
   bool take(std::uint32_t tag, std::size_t count, std::size_t* c) {
     std::uint64_t v = claim.load(std::memory_order_acquire);
@@ -165,10 +171,21 @@ struct Pool {
   // by set_num_threads never runs that finished job again.
   void worker_loop(int index, std::uint32_t seen) {
     for (;;) {
-      if (!spin_until([&] { return has_news(seen); })) {
+      if (index >= in_use.load(std::memory_order_acquire)) {
+        std::unique_lock<std::mutex> lock(mutex);
+        resumed.wait(lock, [&] {
+          return stopping.load(std::memory_order_acquire) || index < in_use.load(std::memory_order_acquire);
+        });
+        // Jobs published since the count was raised are news, also those
+        // published before this thread woke; earlier ones are not.
+        seen = resumed_at;
+        if (stopping.load(std::memory_order_acquire)) return;
+        continue;
+      }
+      if (!spin_until([&] { return has_news(seen) || index >= in_use.load(std::memory_order_relaxed); })) {
         std::unique_lock<std::mutex> lock(mutex);
         parked_workers.fetch_add(1, std::memory_order_seq_cst);
-        wake.wait(lock, [&] { return has_news(seen); });
+        wake.wait(lock, [&] { return has_news(seen) || index >= in_use.load(std::memory_order_relaxed); });
         parked_workers.fetch_sub(1, std::memory_order_relaxed);
       }
       if (stopping.load(std::memory_order_acquire)) return;
@@ -189,24 +206,40 @@ struct Pool {
     }
   }
 
-  void resize(int total) {  // total threads including the caller
+  // Total threads including the caller. Lowering parks the workers past it
+  // and raising resumes them, starting threads only past those there are:
+  // going 2 -> 1 -> 2 joins and starts no thread (in WebAssembly a start
+  // takes a Web Worker from Emscripten's pool), so a caller can switch per
+  // op, as the layer sweep does to time each layer on 1 and 2 threads.
+  void resize(int total) {
     const int want = total - 1;
-    if (static_cast<int>(workers.size()) > want) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        stopping.store(true, std::memory_order_seq_cst);
-      }
-      wake.notify_all();
-      for (auto& w : workers) w.join();
-      workers.clear();
-      stopping.store(false, std::memory_order_seq_cst);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      in_use.store(total, std::memory_order_seq_cst);
+      resumed_at = seq.load(std::memory_order_acquire);
     }
+    resumed.notify_all();
+    wake.notify_all();  // spinning or parked on `wake`, a worker past `total` moves to `resumed`
     while (static_cast<int>(workers.size()) < want) {
       const int index = static_cast<int>(workers.size()) + 1;
       const std::uint32_t current = seq.load(std::memory_order_acquire);
       workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
     active = total;
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping.store(true, std::memory_order_seq_cst);
+    }
+    wake.notify_all();
+    resumed.notify_all();
+    for (auto& w : workers) w.join();
+    workers.clear();
+    stopping.store(false, std::memory_order_seq_cst);
+    in_use.store(1, std::memory_order_seq_cst);
+    active = 1;
   }
 
   void run(std::size_t n, std::size_t size, std::size_t count, int parts, SlotRangeFn f, void* ctx) {
@@ -248,7 +281,7 @@ struct Pool {
     caller_parked.store(false, std::memory_order_relaxed);
   }
 
-  ~Pool() { resize(1); }
+  ~Pool() { stop(); }
 };
 
 Pool& pool() {

@@ -11,8 +11,8 @@
 
 namespace nnwasm::thread {
 
-// Starts (or stops) workers so that `n` threads, the caller included, share
-// each parallel_for. Returns the count in effect: n is clamped to
+// Starts workers (or parks the ones past n, keeping their threads) so that
+// `n` threads, the caller included, share each parallel_for. Returns the count in effect: n is clamped to
 // [1, max_threads()]. Not thread-safe; call it between ops.
 int set_num_threads(int n);
 int num_threads();

@@ -123,11 +123,11 @@ struct Pool {
   // finished job, find nothing to take instead of a chunk of the next job.
   alignas(64) std::atomic<std::uint64_t> claim{0};
   std::atomic<std::size_t> completed{0};
-  alignas(64) int active = 1;  // threads a parallel_for uses, caller included
-  // Workers at index >= this stay parked on `resumed` (set_num_threads
-  // lowered the count): they keep their threads, so raising it again is
-  // immediate, and they take no part in (or spin after) any job.
-  std::atomic<int> in_use{1};
+  // Threads a parallel_for uses, caller included. Workers at index >= it
+  // stay parked on `resumed` (set_num_threads lowered it): they keep their
+  // threads, so raising it again is immediate, and they take no part in (or
+  // spin after) any job.
+  alignas(64) std::atomic<int> active{1};
   std::condition_variable resumed;
   std::uint32_t resumed_at = 0;  // seq when the count last changed (under mutex)
 
@@ -171,10 +171,10 @@ struct Pool {
   // by set_num_threads never runs that finished job again.
   void worker_loop(int index, std::uint32_t seen) {
     for (;;) {
-      if (index >= in_use.load(std::memory_order_acquire)) {
+      if (index >= active.load(std::memory_order_acquire)) {
         std::unique_lock<std::mutex> lock(mutex);
         resumed.wait(lock, [&] {
-          return stopping.load(std::memory_order_acquire) || index < in_use.load(std::memory_order_acquire);
+          return stopping.load(std::memory_order_acquire) || index < active.load(std::memory_order_acquire);
         });
         // Jobs published since the count was raised are news, also those
         // published before this thread woke; earlier ones are not.
@@ -182,10 +182,10 @@ struct Pool {
         if (stopping.load(std::memory_order_acquire)) return;
         continue;
       }
-      if (!spin_until([&] { return has_news(seen) || index >= in_use.load(std::memory_order_relaxed); })) {
+      if (!spin_until([&] { return has_news(seen) || index >= active.load(std::memory_order_relaxed); })) {
         std::unique_lock<std::mutex> lock(mutex);
         parked_workers.fetch_add(1, std::memory_order_seq_cst);
-        wake.wait(lock, [&] { return has_news(seen) || index >= in_use.load(std::memory_order_relaxed); });
+        wake.wait(lock, [&] { return has_news(seen) || index >= active.load(std::memory_order_relaxed); });
         parked_workers.fetch_sub(1, std::memory_order_relaxed);
       }
       if (stopping.load(std::memory_order_acquire)) return;
@@ -215,7 +215,7 @@ struct Pool {
     const int want = total - 1;
     {
       std::lock_guard<std::mutex> lock(mutex);
-      in_use.store(total, std::memory_order_seq_cst);
+      active.store(total, std::memory_order_seq_cst);
       resumed_at = seq.load(std::memory_order_acquire);
     }
     resumed.notify_all();
@@ -225,7 +225,6 @@ struct Pool {
       const std::uint32_t current = seq.load(std::memory_order_acquire);
       workers.emplace_back([this, index, current] { worker_loop(index, current); });
     }
-    active = total;
   }
 
   void stop() {
@@ -238,8 +237,7 @@ struct Pool {
     for (auto& w : workers) w.join();
     workers.clear();
     stopping.store(false, std::memory_order_seq_cst);
-    in_use.store(1, std::memory_order_seq_cst);
-    active = 1;
+    active.store(1, std::memory_order_seq_cst);
   }
 
   void run(std::size_t n, std::size_t size, std::size_t count, int parts, SlotRangeFn f, void* ctx) {
@@ -302,7 +300,7 @@ int max_threads() {
 
 void limit_threads(int n) {
   g_thread_limit = n < 1 ? 1 : (n > kMaxThreads ? kMaxThreads : n);
-  if (pool().active > g_thread_limit) pool().resize(g_thread_limit);
+  if (pool().active.load(std::memory_order_relaxed) > g_thread_limit) pool().resize(g_thread_limit);
 }
 
 int set_num_threads(int n) {
@@ -312,7 +310,7 @@ int set_num_threads(int n) {
   return n;
 }
 
-int num_threads() { return pool().active; }
+int num_threads() { return pool().active.load(std::memory_order_relaxed); }
 
 namespace {
 
@@ -339,11 +337,11 @@ Split split(const Chunks& work, int active) {
 
 }  // namespace
 
-int threads_for(const Chunks& work) { return split(work, pool().active).parts; }
+int threads_for(const Chunks& work) { return split(work, pool().active.load(std::memory_order_relaxed)).parts; }
 
 void parallel_for_slots(const Chunks& work, SlotRangeFn fn, void* context) {
   Pool& p = pool();
-  const Split sp = split(work, p.active);
+  const Split sp = split(work, p.active.load(std::memory_order_relaxed));
   if (sp.parts <= 1) return run_inline(work.items, sp.chunk, fn, context);
   // Unfixed: a few chunks per thread, enough to rebalance, few enough that
   // per-chunk setup in the kernels stays negligible.

@@ -72,15 +72,18 @@ __attribute__((always_inline)) inline void output_1d(const f32x4* m, std::size_t
   y[3] = add(add(n12, mul(splat(8.0f), n34)), m5);
 }
 
-// G (6 x 3), in double at pack time: rows 1/4 0 0 / -1/6 -1/6 -1/6 /
-// -1/6 1/6 -1/6 / 1/24 1/12 1/6 / 1/24 -1/12 1/6 / 0 0 1.
-__attribute__((noinline)) void weight_1d(const double* g, std::size_t is, double* o, std::size_t os) {
-  const double g0 = g[0], g1 = g[is], g2 = g[2 * is];
-  o[0] = g0 / 4;
-  o[os] = -(g0 + g1 + g2) / 6;
-  o[2 * os] = -(g0 - g1 + g2) / 6;
-  o[3 * os] = g0 / 24 + g1 / 12 + g2 / 6;
-  o[4 * os] = g0 / 24 - g1 / 12 + g2 / 6;
+// G (6 x 3), in double at pack time, on two output channels at once: rows
+// 1/4 0 0 / -1/6 -1/6 -1/6 / -1/6 1/6 -1/6 / 1/24 1/12 1/6 / 1/24 -1/12 1/6 /
+// 0 0 1. Each lane rounds as scalar double code would (the same operations
+// in the same order), and the result once more to float.
+void weight_1d(const f64x2* g, std::size_t is, f64x2* o, std::size_t os) {
+  const f64x2 g0 = g[0], g1 = g[is], g2 = g[2 * is];
+  const f64x2 six = splatd(6), twelve = splatd(12), twenty_four = splatd(24);
+  o[0] = divd(g0, splatd(4));
+  o[os] = divd(negd(addd(addd(g0, g1), g2)), six);
+  o[2 * os] = divd(negd(addd(subd(g0, g1), g2)), six);
+  o[3 * os] = addd(addd(divd(g0, twenty_four), divd(g1, twelve)), divd(g2, six));
+  o[4 * os] = addd(subd(divd(g0, twenty_four), divd(g1, twelve)), divd(g2, six));
   o[5 * os] = g2;
 }
 
@@ -157,30 +160,53 @@ Status winograd_packed_size(const ConvShape& s, std::size_t* floats) {
 
 // Layout: bias (blocks * 8, zero-padded), then per block of 8 output
 // channels, per transformed position xi, Cin rows of 8 transformed weights:
-// a block's 36 GEMMs read one contiguous stream.
+// a block's 36 GEMMs read one contiguous stream. Four output channels go
+// through the transform at once (two f64x2 halves), and each xi's four
+// values are one vector store.
 void winograd_pack(const float* weights, WeightLayout layout, const float* bias, const ConvShape& s, float* packed,
                    const float* out_scale) {
   const std::size_t cin = s.in_channels, cout = s.out_channels, blocks = blocks_of(s);
   for (std::size_t o = 0; o < blocks * NR; ++o) packed[o] = (o < cout && bias != nullptr) ? bias[o] : 0.0f;
-  float* gemm = packed + blocks * NR;
-  std::fill(gemm, gemm + kXi * blocks * NR * cin, 0.0f);
-  for (std::size_t o = 0; o < cout; ++o)
-    for (std::size_t i = 0; i < cin; ++i) {
-      double g[9], t[18], u[kXi];
-      NNWASM_NO_UNROLL
-      for (std::size_t tap = 0; tap < 9; ++tap) {
-        const float w = layout == WeightLayout::kOihw ? weights[(o * cin + i) * 9 + tap] : weights[(tap * cin + i) * cout + o];
-        // Scaled in float, as a weight multiplied beforehand would be.
-        g[tap] = out_scale != nullptr ? w * out_scale[o] : w;
+  float* const gemm = packed + blocks * NR;
+  for (std::size_t b = 0; b < blocks; ++b)
+    for (std::size_t i = 0; i < cin; ++i)
+      for (std::size_t o0 = b * NR; o0 < b * NR + NR; o0 += 4) {
+        float taps[9][4];  // g for output channels o0..o0+3 (zeros past cout)
+        NNWASM_NO_UNROLL
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+          const std::size_t o = o0 + lane;
+          for (std::size_t tap = 0; tap < 9; ++tap) {
+            float w = 0.0f;
+            if (o < cout) {
+              w = layout == WeightLayout::kOihw ? weights[(o * cin + i) * 9 + tap] : weights[(tap * cin + i) * cout + o];
+              // Scaled in float, as a weight multiplied beforehand would be.
+              if (out_scale != nullptr) w *= out_scale[o];
+            }
+            taps[tap][lane] = w;
+          }
+        }
+        f64x2 u[2][kXi];  // lanes 0-1 and 2-3
+        for (std::size_t half = 0; half < 2; ++half) {
+          f64x2 g[9], t[18];
+          for (std::size_t tap = 0; tap < 9; ++tap) {
+            const f32x4 v = load(taps[tap]);
+            g[tap] = half == 0 ? widen_low(v) : widen_high(v);
+          }
+          NNWASM_NO_UNROLL
+          for (std::size_t kx = 0; kx < 3; ++kx) weight_1d(g + kx, 3, t + kx, 3);  // t[6][3] = G g
+          NNWASM_NO_UNROLL
+          for (std::size_t a = 0; a < 6; ++a) weight_1d(t + a * 3, 1, u[half] + a * 6, 1);  // u[6][6] = t G^T
+        }
+        float* const dst = gemm + (b * kXi * cin + i) * NR + (o0 - b * NR);
+        const std::size_t live = o0 >= cout ? 0 : std::min<std::size_t>(4, cout - o0);
+        NNWASM_NO_UNROLL
+        for (std::size_t xi = 0; xi < kXi; ++xi) {
+          float* const row = dst + xi * cin * NR;
+          store(row, narrow(u[0][xi], u[1][xi]));
+          // Lanes past cout stay +0 (the transform of zeros gives -0 in some).
+          for (std::size_t lane = live; lane < 4; ++lane) row[lane] = 0.0f;
+        }
       }
-      NNWASM_NO_UNROLL
-      for (std::size_t kx = 0; kx < 3; ++kx) weight_1d(g + kx, 3, t + kx, 3);  // t[6][3] = G g
-      NNWASM_NO_UNROLL
-      for (std::size_t a = 0; a < 6; ++a) weight_1d(t + a * 3, 1, u + a * 6, 1);  // u[6][6] = t G^T
-      NNWASM_NO_UNROLL
-      for (std::size_t xi = 0; xi < kXi; ++xi)
-        gemm[((o / NR * kXi + xi) * cin + i) * NR + o % NR] = static_cast<float>(u[xi]);
-    }
 }
 
 }  // namespace detail

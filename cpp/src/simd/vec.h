@@ -137,6 +137,23 @@ inline f32x4 bit_andnot(f32x4 a, f32x4 b) { return wasm_v128_andnot(a, b); }
 inline f32x4 abs(f32x4 a) { return wasm_f32x4_abs(a); }
 inline f32x4 greater(f32x4 a, f32x4 b) { return wasm_f32x4_gt(a, b); }
 
+// --- f64x2: two doubles, for transforms at pack time that round once (in
+// WebAssembly the same v128 type as f32x4, hence the d-suffixed names) ---
+using f64x2 = v128_t;
+inline f64x2 addd(f64x2 a, f64x2 b) { return wasm_f64x2_add(a, b); }
+inline f64x2 subd(f64x2 a, f64x2 b) { return wasm_f64x2_sub(a, b); }
+inline f64x2 muld(f64x2 a, f64x2 b) { return wasm_f64x2_mul(a, b); }
+inline f64x2 divd(f64x2 a, f64x2 b) { return wasm_f64x2_div(a, b); }
+inline f64x2 negd(f64x2 a) { return wasm_f64x2_neg(a); }
+inline f64x2 splatd(double x) { return wasm_f64x2_splat(x); }
+// Lanes 0-1 / 2-3 of v, widened exactly.
+inline f64x2 widen_low(f32x4 v) { return wasm_f64x2_promote_low_f32x4(v); }
+inline f64x2 widen_high(f32x4 v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)); }
+// {lo0, lo1, hi0, hi1}, each rounded to float (round to nearest even).
+inline f32x4 narrow(f64x2 lo, f64x2 hi) {
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
 #else  // Portable four-lane vector for native builds.
 
 struct f32x4 {
@@ -300,6 +317,27 @@ inline f32x4 shr_i32(f32x4 a, int n) {
 inline f32x4 abs(f32x4 a) { return bit_and(a, splat_bits(0x7FFFFFFFu)); }
 inline f32x4 greater(f32x4 a, f32x4 b) {
   return compare(a, b, [](float x, float y) { return x > y; });
+}
+
+struct f64x2 {
+  double v[2];
+};
+#define NNWASM_F64X2_OP(name, op)                \
+  inline f64x2 name(f64x2 a, f64x2 b) {           \
+    return f64x2{{a.v[0] op b.v[0], a.v[1] op b.v[1]}}; \
+  }
+NNWASM_F64X2_OP(addd, +)
+NNWASM_F64X2_OP(subd, -)
+NNWASM_F64X2_OP(muld, *)
+NNWASM_F64X2_OP(divd, /)
+#undef NNWASM_F64X2_OP
+inline f64x2 negd(f64x2 a) { return f64x2{{-a.v[0], -a.v[1]}}; }
+inline f64x2 splatd(double x) { return f64x2{{x, x}}; }
+inline f64x2 widen_low(f32x4 v) { return f64x2{{v.v[0], v.v[1]}}; }
+inline f64x2 widen_high(f32x4 v) { return f64x2{{v.v[2], v.v[3]}}; }
+inline f32x4 narrow(f64x2 lo, f64x2 hi) {
+  return f32x4{{static_cast<float>(lo.v[0]), static_cast<float>(lo.v[1]), static_cast<float>(hi.v[0]),
+                static_cast<float>(hi.v[1])}};
 }
 
 #endif

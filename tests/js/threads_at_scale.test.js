@@ -1,6 +1,6 @@
 // Threads at scale: 4 and 8 threads (more than this machine's cores, so the
 // workers also interleave on a core) give bit-identical results to 1 thread
-// for every threaded kernel family: convolution NHWC (IGEMM) and NCHW
+// for every threaded kernel family: convolution NHWC (IGEMM, Winograd) and NCHW
 // (GEMM), grouped, depthwise in both layouts, transposed, window, global and
 // adaptive pooling, linear. Inputs are large enough that 8 threads split the
 // work (above 8 x 96 KiB of traffic), and shapes leave ragged last items.
@@ -63,9 +63,23 @@ test('the pool runs 8 threads', () => {
 });
 
 const CASES = [
-  ['conv NHWC 3x3 (Keras Conv2D, IGEMM)', () => {
+  // 3x3 stride 1 runs Winograd: 5 tile runs, fewer than the threads need at
+  // 4 and 8, so they share one transformed input.
+  ['conv NHWC 3x3 (Keras Conv2D, Winograd, shared transformed input)', () => {
     const x = seeded([1, 45, 43, 24], 1);
     const layer = new keras.layers.Conv2D({ filters: 52, kernel_size: 3, padding: 'same', activation: 'relu', input_shape: [45, 43, 24] });
+    return [() => layer.apply(x), () => { layer.dispose(); x.dispose(); }];
+  }],
+  // 18 tile runs: at 4 threads each transforms its own, cut to spread evenly;
+  // at 8 they share one transformed input.
+  ['conv NHWC 3x3 (Keras Conv2D, Winograd, runs cut for the threads)', () => {
+    const x = seeded([1, 96, 90, 16], 11);
+    const layer = new keras.layers.Conv2D({ filters: 20, kernel_size: 3, padding: 'same', input_shape: [96, 90, 16] });
+    return [() => layer.apply(x), () => { layer.dispose(); x.dispose(); }];
+  }],
+  ['conv NHWC 3x3 stride 2 (Keras Conv2D, IGEMM)', () => {
+    const x = seeded([1, 45, 43, 24], 12);
+    const layer = new keras.layers.Conv2D({ filters: 52, kernel_size: 3, strides: 2, padding: 'same', activation: 'relu', input_shape: [45, 43, 24] });
     return [() => layer.apply(x), () => { layer.dispose(); x.dispose(); }];
   }],
   ['conv NHWC 1x1, few pixels, many channels (columns split)', () => {

@@ -14,9 +14,10 @@ const WARMUP_MS = 100;
 
 /**
  * @param {() => any} fn one call of the timed work (sync, or returns a Promise)
- * @param {{ budgetMs?: number, isAsync?: boolean }} options
+ * @param {{ budgetMs?: number, isAsync?: boolean, warmupMs?: number }} options
+ *   warmupMs: shorter for a cell measured again after the JIT has settled
  */
-export async function measure(fn, { budgetMs = 600, isAsync = false } = {}) {
+export async function measure(fn, { budgetMs = 600, isAsync = false, warmupMs = WARMUP_MS } = {}) {
   const callOnce = isAsync ? async () => { await fn(); } : fn;
 
   // Warm-up: JIT, caches, thread pools, allocator; also estimates call cost.
@@ -25,7 +26,7 @@ export async function measure(fn, { budgetMs = 600, isAsync = false } = {}) {
   do {
     if (isAsync) await callOnce(); else callOnce();
     calls++;
-  } while (performance.now() - warmStart < WARMUP_MS && calls < 1000);
+  } while (performance.now() - warmStart < warmupMs && calls < 1000);
   const estimateMs = (performance.now() - warmStart) / calls;
   const callsPerSample = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(estimateMs, 1e-4)));
 

@@ -30,6 +30,8 @@ const libs = args.libs.split(',').filter((l) => LIBS.includes(l));
 const scratchDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '.build');
 const log = (msg) => process.stderr.write(`  [sweep x${threads}] ${msg}\n`);
 const TOLERANCE = 1e-3;
+const SLICES = 3;          // interleaved timing slices per cell, sharing its budget
+const RE_WARMUP_MS = 15;   // warm-up of the later slices (caches, not the JIT)
 
 const result = { threads, setups: {}, layers: [] };
 const save = () => fs.writeFileSync(args.out, JSON.stringify(result, null, 1));
@@ -103,37 +105,37 @@ for (const [index, layer] of layers.entries()) {
     }
   }
 
-  // Time; the library order turns with the layer and the round.
+  // Time in interleaved slices: each slice times every library once (the
+  // order turning with the layer, the round and the slice), and a cell keeps
+  // its slice with the lowest median, so a burst of load on this shared
+  // machine costs one library one slice, not its whole cell.
   const order = ready.filter((lib) => prepared[lib]);
-  const shift = (index + round) % Math.max(order.length, 1);
-  for (const lib of [...order.slice(shift), ...order.slice(0, shift)]) {
-    for (const [i, v] of prepared[lib].entries()) {
-      const entry = row.cells[lib].variants[i];
-      if (entry.status === 'error') continue;
-      try {
-        entry.timing = await measure(v.run, { budgetMs, isAsync: !!v.isAsync });
-        // The same layer on one thread and again on all, alternating, in
-        // this process: the split's own speed-up, free of the drift between
-        // the two passes (the lower of each pair; the peers' ratio keeps
-        // the first all-thread time alone).
-        if (lib === 'nnwasm' && threads > 1) {
-          const timeAt = async (n) => {
-            setNnwasmThreads(n);
+  const sliceMs = budgetMs / SLICES;
+  for (let slice = 0; slice < SLICES; slice++) {
+    const shift = (index + round + slice) % Math.max(order.length, 1);
+    const warmupMs = slice === 0 ? undefined : RE_WARMUP_MS;
+    for (const lib of [...order.slice(shift), ...order.slice(0, shift)]) {
+      for (const [i, v] of prepared[lib].entries()) {
+        const entry = row.cells[lib].variants[i];
+        if (entry.status === 'error') continue;
+        const timeOnce = () => measure(v.run, { budgetMs: sliceMs, isAsync: !!v.isAsync, warmupMs });
+        const lower = (a, b) => (!a || b.medianMs < a.medianMs ? b : a);
+        try {
+          entry.timing = lower(entry.timing, await timeOnce());
+          // The same layer on one thread right after, in this process: the
+          // split's own speed-up, free of the drift between the passes.
+          if (lib === 'nnwasm' && threads > 1) {
+            setNnwasmThreads(1);
             try {
-              return await measure(v.run, { budgetMs, isAsync: !!v.isAsync });
+              entry.oneThread = lower(entry.oneThread, await timeOnce());
             } finally {
               setNnwasmThreads(threads);
             }
-          };
-          const one = [await timeAt(1)];
-          const again = await timeAt(threads);
-          one.push(await timeAt(1));
-          entry.oneThread = one.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
-          entry.allThreadsMs = Math.min(entry.timing.medianMs, again.medianMs);
+          }
+        } catch (err) {
+          entry.status = 'error';
+          entry.reason = String(err?.message ?? err);
         }
-      } catch (err) {
-        entry.status = 'error';
-        entry.reason = String(err?.message ?? err);
       }
     }
   }

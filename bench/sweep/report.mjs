@@ -107,14 +107,16 @@ export function sweepSection(results, { heading = '##' } = {}) {
     'weights. The three libraries share one Node process per thread count and are timed layer by layer, their order turning ' +
     `with every layer. Before timing, every output is checked against a float64 reference (512 seeded positions) and against ` +
     'the other libraries\' whole outputs: ✓ = all within 1e-3 relative (the largest difference in brackets). ' +
-    `Timing: ${options.budgetMs} ms per cell after a 100 ms warm-up, at least 7 samples; ${options.rounds} round(s)` +
+    `Timing: ${options.budgetMs} ms per cell after a 100 ms warm-up, in three interleaved slices (every library once per ` +
+    'slice, at least 7 samples each; the cell keeps its slice with the lowest median, so a burst of load costs one library one ' +
+    `slice rather than its whole cell); ${options.rounds} round(s)` +
     (options.rounds > 1 ? ', each cell the round with the lowest median' : '') +
     `. The sweep took ${sig(results.seconds, 2)} s.`,
     '',
     '**ratio** = fastest correct peer\'s time / nnwasm\'s time (above 1: nnwasm is faster). **vs 1 thread** (tables of ' +
     'more threads): nnwasm\'s time on one thread / its time on all of them, the same layer timed in the same process ' +
-    '(torch.set_num_threads), all threads, one, all, one, the lower of each, so the drift between the passes does not ' +
-    'enter it. **rate**: nnwasm\'s GFLOP/s ' +
+    '(torch.set_num_threads) right after each all-thread slice, the lowest slice of each, so the drift between the passes ' +
+    'does not enter it. **rate**: nnwasm\'s GFLOP/s ' +
     '(mul+add = 2) for rows the SIMD peak bounds, GB/s (inputs + weights read, output written) for rows DRAM bandwidth ' +
     'bounds, whichever limit is lower for the row\'s flops per byte (roofline); **share** = rate / that limit, the limit ' +
     'measured in this run (peak × threads). Small inputs stay in cache, so a memory-bound share can pass 100 %.',

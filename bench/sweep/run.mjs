@@ -38,7 +38,16 @@ export async function runSweep({ threadCounts, rounds = 1, budgetMs = 150, only,
   for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 ? [...threadCounts].reverse() : threadCounts) {
       log(`sweep round ${round + 1}/${rounds}: ${threads} thread(s)...`);
-      keepFaster(passes, await runChild({ threads, round, budgetMs, only, libs, log }));
+      let pass = await runChild({ threads, round, budgetMs, only, libs, log });
+      // tfjs's threaded start-up now and then never finishes (its pthread
+      // workers do not report back); one retry of the whole pass, so every
+      // library of a row is timed in the same pass.
+      const stuck = Object.entries(pass.setups).filter(([, s]) => /did not finish/.test(s.error ?? ''));
+      if (stuck.length) {
+        log(`sweep x${threads}: ${stuck.map(([lib]) => lib).join(', ')} did not start; running the pass again`);
+        pass = await runChild({ threads, round, budgetMs, only, libs, log });
+      }
+      keepFaster(passes, pass);
     }
   }
   passes.sort((a, b) => a.threads - b.threads);

@@ -263,8 +263,9 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
   }
 
   // Rows [r0, r1) of the tile run that starts at tile t0 and is `rows` long,
-  // into its V[36][rows][cs].
-  const auto transform_inputs = [&](float* v, std::size_t t0, std::size_t r0, std::size_t r1, std::size_t rows) {
+  // channels [c0, c1) (whole vectors), into its V[36][rows][cs].
+  const auto transform_inputs = [&](float* v, std::size_t t0, std::size_t r0, std::size_t r1, std::size_t rows,
+                                    std::size_t c0, std::size_t c1) {
     const float* ptr[kXi];
     f32x4 u[kXi];
     const std::size_t xi_stride = rows * cs;  // V[xi][r][c]
@@ -283,7 +284,7 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
       }
       // Lanes past cin (the last vector) read at most 12 bytes past a pixel
       // and land in V's padding columns, which the GEMMs never read.
-      for (std::size_t c = 0; c < cs; c += 4) {
+      for (std::size_t c = c0; c < c1; c += 4) {
         NNWASM_NO_UNROLL
         for (std::size_t i = 0; i < 6; ++i) {  // along x, straight from the input
           const float* const* p = ptr + i * 6;
@@ -341,12 +342,21 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
   const auto run_rows = [&](std::size_t run) {
     return (std::min(groups, (run + 1) * chunk_groups) - run * chunk_groups) * MR;
   };
-  if (shared) {  // every tile's V once, by groups of MR tiles
+  if (shared) {
+    // Every tile's V once, by groups of MR tiles, and by channel slices
+    // where the groups are fewer than 4 per thread (ResNet's 7x7 has one).
     float* const v_all = shared_v.get<float>(0, 0);
-    thread::parallel_for(groups, MR * kXi * cs * 2 * sizeof(float), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t g = begin; g < end; ++g) {
+    const std::size_t vectors = cs / 4;
+    const std::size_t slices = std::min(vectors, (threads * 4 + groups - 1) / groups);
+    const std::size_t slice_vectors = (vectors + slices - 1) / slices;
+    const std::size_t cslices = (vectors + slice_vectors - 1) / slice_vectors;
+    thread::parallel_for(groups * cslices, MR * kXi * slice_vectors * 4 * 2 * sizeof(float),
+                         [&](std::size_t begin, std::size_t end) {
+      for (std::size_t item = begin; item < end; ++item) {
+        const std::size_t g = item / cslices, c0 = item % cslices * slice_vectors * 4;
         const std::size_t run = g / chunk_groups, r0 = (g % chunk_groups) * MR;
-        transform_inputs(v_all + run * run_floats, run * item_tiles, r0, r0 + MR, run_rows(run));
+        transform_inputs(v_all + run * run_floats, run * item_tiles, r0, r0 + MR, run_rows(run), c0,
+                         std::min(cs, c0 + slice_vectors * 4));
       }
     });
   }
@@ -362,7 +372,7 @@ Status conv_nhwc_winograd(const float* in, const float* packed, float* out, cons
         v = shared_v.get<float>(0, 0) + run * run_floats;
       } else {
         v = scratch.get<float>(slot, v_at);
-        transform_inputs(v, t0, 0, rows, rows);
+        transform_inputs(v, t0, 0, rows, rows, 0, cs);
       }
       for (std::size_t b = part.block_begin; b < part.block_end; ++b) {
         for (std::size_t k = 0; k < kXi; ++k) {

@@ -132,3 +132,29 @@ test('report: a multi-thread pass shows the same-process speed-up over one threa
   assert.match(text, /\| ResNet-18 224x224 \| 2 \| 1 of 2 \| 1\.50x \(stage 1 3x3 64→64\) \|/);
   assert.match(text, /\| 00 \| stem 7x7\/2 \| [^|]+ \| 2\.00 \| 3\.00 \| [^|]+ \| 1\.5x \| 2\.00x \|/);
 });
+
+test('report: 3x3 stride-1 rows on one thread against the peak, with their error; they do not raise the over-peak warning', async () => {
+  const { sweepSection, isWinogradLayer } = await import('./report.mjs');
+  const direct = find('resnet18', 'stage 2 3x3/2 64→128');
+  const wino = [find('resnet18', 'stage 1 3x3 64→64'), find('resnet18', 'stage 4 3x3 512→512')];
+  assert.deepEqual([direct, ...wino].map(isWinogradLayer), [false, true, true]);
+  assert.equal(isWinogradLayer(find('resnet18', 'stem 7x7/2')), false);
+  // Times giving 2x and 1x the peak (direct-equivalent), errors 3e-6 and 8e-6.
+  const peak = 40;
+  const msAt = (l, x) => flopsOf(l) / (x * peak * 1e9) * 1000;
+  const cell = (ms, err) => ({ status: 'ok', variants: [{ label: 'x', status: 'ok', timing: { medianMs: ms }, reference: { ok: true, maxError: err } }] });
+  const pass = {
+    threads: 1, setups: { nnwasm: { threadsUsed: 1 } },
+    layers: [
+      { id: direct.id, cells: { nnwasm: cell(msAt(direct, 1.02), 1e-7), tfjs: cell(9) } },  // at the peak: no warning
+      { id: wino[0].id, cells: { nnwasm: cell(msAt(wino[0], 2), 3e-6), tfjs: cell(9) } },
+      { id: wino[1].id, cells: { nnwasm: cell(msAt(wino[1], 1), 8e-6), tfjs: cell(9) } },
+    ],
+  };
+  const text = sweepSection({ passes: [pass], limits: { peak: { gflops: peak } }, options: { budgetMs: 1, rounds: 1 }, seconds: 1 });
+  assert.match(text, /\| ResNet-18 224x224 \| 2 \| 1\.00x – 2\.00x \| 1 of 2 \| 8\.0e-6 \|/);
+  assert.doesNotMatch(text, /exceed the measured SIMD peak/);
+  pass.layers[0].cells.nnwasm = cell(msAt(direct, 1.2), 1e-7);  // a direct row 20 % past the probe: the probe read low
+  assert.match(sweepSection({ passes: [pass], limits: { peak: { gflops: peak } }, options: { budgetMs: 1, rounds: 1 }, seconds: 1 }),
+    /exceed the measured SIMD peak/);
+});
